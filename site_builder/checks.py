@@ -1,0 +1,100 @@
+"""Rules that span fields or files, applied after each project has passed its schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from site_builder.catalogue import Project
+from site_builder.diagnostics import Diagnostic, Severity
+from site_builder.models import BLUE_LIGHT
+from site_builder.registry import Registry
+from site_builder.strict_yaml import Path, format_path
+
+STALE_AFTER_MONTHS = 18
+FINISHED = ("completed", "discontinued")
+
+
+def _at(project: Project, path: Path, severity: Severity, message: str, hint: str) -> Diagnostic:
+    pos = project.source.value(path)
+    return Diagnostic(project.path, pos.line, pos.col, severity, format_path(path), message, hint)
+
+
+def _date_key(partial: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in partial.split("-"))
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+
+
+def _repeats(project: Project, field: str, values: list[str], what: str) -> Iterator[Diagnostic]:
+    first: dict[str, int] = {}
+    for index, value in enumerate(values):
+        if value in first:
+            yield _at(project, (field, index), "error", f"{what} '{value}' is listed twice (first as {field}[{first[value]}])",
+                      "remove the repeat")
+        else:
+            first[value] = index
+
+
+def check_project(project: Project, registry: Registry, today: dt.date) -> list[Diagnostic]:
+    """Rules across the fields of one valid project. ``today`` is the date reviews are measured against."""
+    meta = project.meta
+    found = list(_repeats(project, "partners", meta.partners, "organisation"))
+    for field in ("themes", "enablers", "barriers"):
+        found += _repeats(project, field, list(getattr(meta, field) or []), field[:-1])
+    for index, partner in enumerate(meta.partners):
+        if partner == meta.lead:
+            found.append(_at(project, ("partners", index), "error", f"the lead organisation '{partner}' is repeated as a partner",
+                             "remove it from partners; the lead is already involved"))
+    kinds = {registry.organisations[o].kind for o in project.organisations}
+    if not kinds & BLUE_LIGHT:
+        found.append(_at(project, ("lead",), "error",
+                         f"expected at least one police, fire or ambulance organisation, found only {', '.join(sorted(kinds))}",
+                         "add the police force, fire and rescue service or ambulance trust involved to partners"))
+    if meta.started and meta.ended and _date_key(meta.ended) < _date_key(meta.started):
+        found.append(_at(project, ("ended",), "error", f"ended {meta.ended} is before started {meta.started}",
+                         "check both dates"))
+    if meta.status in FINISHED and not meta.ended:
+        found.append(_at(project, ("status",), "warning", f"status is '{meta.status}' but there is no 'ended' date",
+                         "add 'ended: YYYY-MM' with when it finished"))
+    if meta.last_reviewed > today:
+        found.append(_at(project, ("last_reviewed",), "error", f"date {meta.last_reviewed} is in the future (today is {today})",
+                         "give the date you last checked the entry"))
+    elif months_between(meta.last_reviewed, today) >= STALE_AFTER_MONTHS:
+        found.append(_at(project, ("last_reviewed",), "warning",
+                         f"last reviewed {meta.last_reviewed}, more than {STALE_AFTER_MONTHS} months ago",
+                         "check the entry is still right, then set last_reviewed to today's date"))
+    if meta.contact and meta.contact.organisation and meta.contact.organisation not in project.organisations:
+        found.append(_at(project, ("contact", "organisation"), "error",
+                         f"organisation '{meta.contact.organisation}' is not the lead or a partner",
+                         "name the lead or one of the partners"))
+    return found
+
+
+def check_catalogue(projects: list[Project], known_slugs: set[str]) -> list[Diagnostic]:
+    """Rules across files: aliases must not collide, and titles must be distinct."""
+    found: list[Diagnostic] = []
+    alias_owner: dict[str, str] = {}
+    titles: dict[str, Project] = {}
+    for project in sorted(projects, key=lambda p: p.slug):
+        for index, alias in enumerate(project.meta.aliases or []):
+            if alias == project.slug:
+                found.append(_at(project, ("aliases", index), "error", f"alias '{alias}' is this project's own slug",
+                                 "remove it; aliases are former slugs"))
+            elif alias in known_slugs:
+                found.append(_at(project, ("aliases", index), "error", f"alias '{alias}' is the slug of another project",
+                                 f"remove it, or rename content/projects/{alias}.md"))
+            elif alias in alias_owner:
+                found.append(_at(project, ("aliases", index), "error", f"alias '{alias}' is already an alias of '{alias_owner[alias]}'",
+                                 "an old address can redirect to only one project"))
+            else:
+                alias_owner[alias] = project.slug
+        key = " ".join(project.meta.title.lower().split())
+        if key in titles:
+            found.append(_at(project, ("title",), "error", f"title is the same as in {titles[key].path}",
+                             "make the title say what is different about this project"))
+        else:
+            titles[key] = project
+    return found

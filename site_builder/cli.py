@@ -1,0 +1,160 @@
+"""The ``catalogue`` command: a thin layer over the library. Exit codes: 0 ok, 1 content errors, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from site_builder import __version__
+from site_builder.catalogue import PROJECTS_DIR, load_catalogue
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A problem with how the command was called (exit code 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path("."), metavar="DIR",
+                        help="the catalogue folder (default: the current directory)")
+    parser = argparse.ArgumentParser(
+        prog="catalogue",
+        description="Check and build the Emergency Services Collaboration Catalogue.",
+        epilog="Exit codes: 0 ok, 1 content errors (or warnings with --strict), 2 usage errors.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", parents=[common], help="validate the content without writing anything",
+                                description="Validate the registry, the vocabularies and every project file, "
+                                            "reporting every problem in one run.")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help=f"check only these project files (in {PROJECTS_DIR}/), against the full registry")
+    _add_strict(check)
+    check.add_argument("--format", choices=["text", "github", "json"], default="text",
+                       help="text (default), github (workflow annotations) or json")
+
+    build = commands.add_parser("build", parents=[common], help="validate, then build the site",
+                                description="Validate everything, then render the site into a temporary folder "
+                                            "and swap it into place. A failed build leaves the old site untouched.")
+    build.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: ROOT/_site)")
+    build.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.yaml")
+    build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for rendering (default: all cores)")
+    build.add_argument("--no-cache", action="store_true", help="ignore the rendered-Markdown cache in ROOT/.cache")
+    _add_strict(build)
+
+    schema = commands.add_parser("schema", parents=[common], help=f"write schema/project.schema.json from the model",
+                                 description="Generate the JSON Schema for project front matter from the pydantic model.")
+    schema.add_argument("--check", action="store_true", help="do not write; exit 1 if the committed file is stale")
+    return parser
+
+
+def _add_strict(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def _catalogue_root(root: Path) -> Path:
+    if not (root / "content").is_dir():
+        raise UsageError(f"{root} is not a catalogue folder: it has no content/ folder (use --root DIR)")
+    return root
+
+
+def _project_paths(root: Path, paths: Sequence[Path]) -> list[str]:
+    """Command-line paths as catalogue-relative project paths."""
+    folder = (root / PROJECTS_DIR).resolve()
+    out = []
+    for path in paths:
+        full = path.resolve()
+        if not full.is_file():
+            raise UsageError(f"{path}: no such file")
+        if full.parent != folder:
+            raise UsageError(f"{path}: not a project file; name files in {PROJECTS_DIR}/, "
+                             "or run 'catalogue check' with no paths to check everything")
+        out.append(f"{PROJECTS_DIR}/{full.name}")
+    return out
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    root = _catalogue_root(args.root)
+    only = _project_paths(root, args.paths) if args.paths else None
+    _, report = load_catalogue(root, only)
+    out.write(report.render(args.format, args.strict))
+    return EXIT_OK if report.ok(args.strict) else EXIT_CONTENT
+
+
+def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
+    from site_builder.build import BuildOptions, build_site
+
+    root = _catalogue_root(args.root)
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or more")
+    options = BuildOptions(out=args.out or root / "_site", base_url=args.base_url, jobs=args.jobs,
+                           use_cache=not args.no_cache, strict=args.strict)
+    result = build_site(root, options, log=sys.stderr)
+    if not result.ok:
+        out.write(result.report.render("text", args.strict))
+        out.write("build failed: the previous site was left as it was\n")
+        return EXIT_CONTENT
+    if result.report.diagnostics:
+        out.write(result.report.render("text", args.strict))
+    out.write(f"built {result.pages} pages for {len(result.catalogue.projects)} projects into {options.out}\n")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    from site_builder.json_schema import SCHEMA_FILE, render_json_schema, write_json_schema
+    from site_builder.registry import load_registry
+
+    root = _catalogue_root(args.root)
+    registry, problems = load_registry(root)
+    if problems:
+        for problem in problems:
+            out.write(problem.text() + "\n")
+        return EXIT_CONTENT
+    if args.check:
+        current = root / SCHEMA_FILE
+        if not current.exists() or current.read_text(encoding="utf-8") != render_json_schema(registry):
+            out.write(f"{SCHEMA_FILE} is stale; run 'catalogue schema' and commit the result\n")
+            return EXIT_CONTENT
+        out.write(f"{SCHEMA_FILE} is up to date\n")
+        return EXIT_OK
+    changed = write_json_schema(root, registry)
+    out.write(f"{'wrote' if changed else 'unchanged:'} {SCHEMA_FILE}\n")
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "schema": cmd_schema}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line. Returns the exit code; never raises for bad input."""
+    out = out or sys.stdout
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage message
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args, out)
+    except UsageError as exc:
+        sys.stderr.write(f"catalogue: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("catalogue: interrupted\n")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the promise is "never a traceback" for users
+        sys.stderr.write(f"catalogue: internal error: {type(exc).__name__}: {exc}\n"
+                         "This is a bug in the catalogue tools, not in your content. "
+                         "Please report it with the command you ran (set CATALOGUE_DEBUG=1 for details).\n")
+        if __import__("os").environ.get("CATALOGUE_DEBUG"):
+            raise
+        return EXIT_INTERNAL
+
+
+def main_exit() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Rendering a project's Markdown body to safe HTML.
+
+Bodies are untrusted: python-markdown renders them (tables, heading ids, headings demoted one level so
+the page keeps a single ``h1``), then nh3 keeps only an explicit allow-list of tags and attributes and
+only https, mailto and relative links. Images are dropped: the site makes no request to other hosts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import markdown
+import nh3
+
+RENDERER_VERSION = "1"  # bump when the output of render_markdown changes, to invalidate caches
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+})
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    **{f"h{level}": {"id"} for level in range(2, 7)},
+}
+URL_SCHEMES = frozenset({"https", "mailto"})
+REMOVE_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math"})
+# Characters XML 1.0 forbids (a vertical tab pasted from Word, say): they must never reach the output.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+HEADING_ID_PREFIX = "section-"
+
+
+def strip_xml_illegal(text: str) -> str:
+    return XML_ILLEGAL.sub("", text)
+
+
+def heading_slug(value: str, separator: str) -> str:
+    """Heading ids are prefixed so they never collide with the page's own ids."""
+    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return HEADING_ID_PREFIX + (re.sub(r"[-\s]+", separator, text) or "heading")
+
+
+class MarkdownRenderer:
+    """A reusable python-markdown instance (building one is slower than rendering a body)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(
+            extensions=["tables", "sane_lists", "toc"],
+            extension_configs={"toc": {"baselevel": 2, "slugify": heading_slug, "toc_depth": "2-6"}},
+            output_format="html",
+        )
+
+    def render(self, text: str) -> str:
+        """Markdown to sanitised HTML."""
+        self._md.reset()
+        html = self._md.convert(strip_xml_illegal(text))
+        return sanitise_html(html)
+
+
+def sanitise_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(REMOVE_WITH_CONTENT),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener",
+        strip_comments=True,
+    )
+
+
+def body_key(text: str) -> str:
+    """Cache key for a body: its content hash plus the renderer and library versions."""
+    digest = hashlib.sha256()
+    for part in (RENDERER_VERSION, markdown.__version__, text):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()

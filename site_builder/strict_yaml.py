@@ -1,0 +1,212 @@
+"""A strict YAML reader for untrusted contributor text.
+
+Every scalar stays a string (``NO``, ``012``, ``1:30`` and ``1.10`` are never a boolean or a
+number): the schema types them later. Anchors, aliases, merge keys, tags and duplicate keys are
+rejected. Aliases are never expanded, so a "billion laughs" file costs no more than its own size.
+The reader works on libyaml's event stream and records a line and column for every key and value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml's C parser is an order of magnitude faster; fall back to pure Python without it.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+PathPart = str | int
+_QUOTED = ("'", '"', "|", ">")
+Path = tuple[PathPart, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Something the strict reader refuses, with its position and a hint."""
+
+    position: Position
+    field: str
+    message: str
+    hint: str
+
+
+@dataclass
+class SourceMap:
+    """Where each key and value came from, by field path such as ``("partners", 1)``."""
+
+    values: dict[Path, Position] = field(default_factory=dict)
+    keys: dict[Path, Position] = field(default_factory=dict)
+
+    def value(self, path: Path) -> Position:
+        """The position of the value at ``path``, or of its nearest located ancestor."""
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), Position(1, 1))
+
+    def key(self, path: Path) -> Position:
+        """The position of the key that names ``path``, falling back to its value."""
+        return self.keys.get(path) or self.value(path)
+
+
+def format_path(path: Path) -> str:
+    """``("funding", 0, "amount_gbp")`` as ``funding[0].amount_gbp``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: Path
+    pending_key: str | None = None
+    first_seen: dict[str, int] = field(default_factory=dict)
+
+
+class StrictYamlReader:
+    """Turns YAML text into plain dicts, lists and strings, plus a source map and problems."""
+
+    def __init__(self, text: str, first_line: int = 1) -> None:
+        self.text = text
+        self.first_line = first_line
+        self.problems: list[YamlProblem] = []
+        self.source = SourceMap()
+
+    def _pos(self, mark: Any) -> Position:
+        return Position(mark.line + self.first_line, mark.column + 1)
+
+    def _problem(self, mark: Any, path: Path, message: str, hint: str) -> None:
+        self.problems.append(YamlProblem(self._pos(mark), format_path(path), message, hint))
+
+    def read(self) -> Any:
+        """Parse the text. Returns the data (``None`` for an empty document)."""
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        try:
+            for event in yaml.parse(self.text, Loader=_Loader):
+                kind = type(event)
+                if kind is yaml.DocumentStartEvent:
+                    documents += 1
+                    if documents == 2:
+                        self._problem(event.start_mark, (), "more than one YAML document",
+                                      "remove the extra '---' or '...' line")
+                    continue
+                if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+                    continue
+                if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                    done = stack.pop()
+                    if stack:
+                        self._attach(stack[-1], done.container, event.start_mark, done.path)
+                    else:
+                        root = done.container
+                    continue
+                if documents > 1:
+                    continue
+                path = self._next_path(stack)
+                if kind is yaml.AliasEvent:
+                    self._problem(event.start_mark, path, f"alias '*{event.anchor}' is not allowed",
+                                  "write the value out in full instead of referring to an anchor")
+                    value: Any = None
+                    if stack:
+                        self._attach(stack[-1], value, event.start_mark, path)
+                    continue
+                self._check_node(event, path)
+                if kind is yaml.ScalarEvent:
+                    value = event.value
+                    if value == "" and event.style not in _QUOTED:  # `key:` with nothing after it
+                        value = None
+                    if stack:
+                        self._attach(stack[-1], value, event.start_mark, path)
+                    else:
+                        root = value
+                        self.source.values[()] = self._pos(event.start_mark)
+                    continue
+                container: dict[str, Any] | list[Any] = (
+                    {} if kind is yaml.MappingStartEvent else []
+                )
+                self.source.values[path] = self._pos(event.start_mark)
+                stack.append(_Frame(container, path))
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = (exc.problem or exc.context or "the text is not valid YAML").strip()
+            self.problems.append(YamlProblem(
+                self._pos(mark) if mark else Position(self.first_line, 1), "",
+                f"YAML syntax error: {problem}",
+                "check the indentation, and put quotes around text that contains ': ' or starts with a symbol",
+            ))
+            return None
+        return root
+
+    def _next_path(self, stack: list[_Frame]) -> Path:
+        if not stack:
+            return ()
+        top = stack[-1]
+        if isinstance(top.container, list):
+            return (*top.path, len(top.container))
+        if top.pending_key is None:
+            return top.path  # this node is a key
+        return (*top.path, top.pending_key)
+
+    def _check_node(self, event: Any, path: Path) -> None:
+        if event.anchor is not None:
+            self._problem(event.start_mark, path, f"anchor '&{event.anchor}' is not allowed",
+                          "write each value out in full; anchors and aliases are not supported")
+        if event.tag is not None and not (
+            type(event) is yaml.ScalarEvent and event.tag == "!" and event.style in _QUOTED
+        ):
+            self._problem(event.start_mark, path, f"tag '{event.tag}' is not allowed",
+                          "remove the tag (the part starting with '!'); plain values are enough")
+
+    def _attach(self, frame: _Frame, value: Any, mark: Any, path: Path) -> None:
+        container = frame.container
+        if isinstance(container, list):
+            container.append(value)
+            self.source.values.setdefault(path, self._pos(mark))
+            return
+        if frame.pending_key is None:  # this node is a key
+            if not isinstance(value, str):
+                self._problem(mark, frame.path, "a key must be a plain name",
+                              "write keys as simple words such as 'title:'")
+                value = f"<invalid key at line {self._pos(mark).line}>"
+            if value == "<<":
+                self._problem(mark, frame.path, "merge key '<<' is not allowed",
+                              "write each field out in full")
+            key_path = (*frame.path, value)
+            if value in frame.first_seen:
+                self._problem(mark, key_path, f"duplicate key '{value}' (first given on line "
+                              f"{frame.first_seen[value]})", "keep one of them and delete the other")
+            else:
+                frame.first_seen[value] = self._pos(mark).line
+                self.source.keys[key_path] = self._pos(mark)
+            frame.pending_key = value
+            return
+        key = frame.pending_key
+        frame.pending_key = None
+        if key not in container:  # a duplicate key keeps its first value
+            container[key] = value
+            self.source.values.setdefault(path, self._pos(mark))
+
+
+def read_strict_yaml(text: str, first_line: int = 1) -> tuple[Any, SourceMap, list[YamlProblem]]:
+    """Read YAML strictly. ``first_line`` is the file line on which ``text`` starts."""
+    reader = StrictYamlReader(text, first_line)
+    data = reader.read()
+    return data, reader.source, reader.problems
