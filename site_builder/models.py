@@ -33,6 +33,23 @@ STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 OrgKind = Literal["police", "fire", "ambulance", "pcc", "local-authority", "health", "rescue", "other"]
 ORG_KINDS: tuple[str, ...] = OrgKind.__args__  # type: ignore[attr-defined]
 BLUE_LIGHT: frozenset[str] = frozenset({"police", "fire", "ambulance"})
+STATUS_LABELS = {
+    "proposed": "Proposed", "in-development": "In development", "pilot": "Pilot",
+    "operational": "Operational", "completed": "Completed", "discontinued": "Discontinued",
+}
+STATUS_DESCRIPTIONS = {
+    "proposed": "Agreed in principle or being scoped; not yet started.",
+    "in-development": "Being designed, built or procured.",
+    "pilot": "Running as a trial in a limited area or for a limited time.",
+    "operational": "Running as business as usual.",
+    "completed": "Finished as planned.",
+    "discontinued": "Stopped before it was completed or made permanent.",
+}
+KIND_LABELS = {
+    "police": "Police", "fire": "Fire and rescue", "ambulance": "Ambulance",
+    "pcc": "Police and crime commissioners", "local-authority": "Local authorities", "health": "Health",
+    "rescue": "Search and rescue", "other": "Other organisations",
+}
 Scope = Literal["local", "regional", "national"]
 EvaluationKind = Literal["none", "internal", "independent"]
 

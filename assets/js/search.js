@@ -1,0 +1,1 @@
+// search: added by the search issue

@@ -1,0 +1,93 @@
+"""The build pipeline: load, validate, render, index, write. Nothing is written until all is valid."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from site_builder.assets import MissingAssets, load_assets
+from site_builder.catalogue import PROJECTS_DIR, Catalogue, load_catalogue
+from site_builder.config import load_site_config
+from site_builder.diagnostics import Diagnostic, Report
+from site_builder.history import build_time, file_dates
+from site_builder.output import write_site
+from site_builder.pages import SiteData, plan_pages
+from site_builder.render import make_environment, render_bodies, render_pages
+from site_builder.views import ViewBuilder, template_globals
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path
+    base_url: str | None = None
+    jobs: int = 0
+    use_cache: bool = True
+    strict: bool = False
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    catalogue: Catalogue | None = None
+    pages: int = 0
+    files: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    bodies_rendered: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.catalogue is not None
+
+
+@contextmanager
+def _stage(result: BuildResult, name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    result.timings[name] = time.perf_counter() - start
+
+
+def build_site(root: Path, options: BuildOptions, log: TextIO = sys.stderr) -> BuildResult:
+    """Build the site from the catalogue at ``root`` into ``options.out``; see :class:`BuildResult`."""
+    result = BuildResult(Report())
+    with _stage(result, "load"):
+        config, problems = load_site_config(root, options.base_url)
+        result.report.extend(problems)
+        as_of = build_time(root)
+        catalogue, report = load_catalogue(root, today=dt.date.today())
+        result.report.extend(report.diagnostics)
+        result.report.files_checked = report.files_checked
+    if config is None or not result.report.ok(options.strict):
+        return result
+    try:
+        assets = load_assets()
+    except MissingAssets as exc:
+        result.report.add(Diagnostic("node_modules", 1, 1, "error", "", str(exc), "run 'make build' once to install them"))
+        return result
+    history = file_dates(root, PROJECTS_DIR)
+    if as_of is None:  # no git, no SOURCE_DATE_EPOCH: the newest content date, never the clock
+        reviewed = max((p.meta.last_reviewed for p in catalogue.projects), default=dt.date(2017, 1, 31))
+        as_of = dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC)
+
+    with _stage(result, "markdown"):
+        bodies, result.bodies_rendered = render_bodies([p.body for p in catalogue.projects],
+                                                       root if options.use_cache else None, options.jobs)
+    with _stage(result, "views"):
+        views = ViewBuilder(catalogue, config, history, as_of)
+        site = SiteData(tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True)))
+        pages = plan_pages(site)
+    with _stage(result, "render"):
+        env = make_environment({**template_globals(config, as_of), "assets": assets.urls})
+        files = render_pages(env, pages, options.jobs)
+        files.update(assets.files)
+    with _stage(result, "write"):
+        write_site(files, options.out)
+    result.catalogue = catalogue
+    result.pages = len(pages)
+    result.files = len(files)
+    return result

@@ -1,0 +1,55 @@
+"""When each project was added and last updated, from git history; the build time, never the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FileDates:
+    added: dt.datetime
+    updated: dt.datetime
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _utc(seconds: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+def file_dates(root: Path, folder: str) -> dict[str, FileDates]:
+    """First and last commit time of every file under ``folder`` (relative paths), in one git call."""
+    log = _git(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", folder)
+    if not log:
+        return {}
+    newest: dict[str, int] = {}
+    oldest: dict[str, int] = {}
+    for chunk in log.split("\0")[1:]:
+        head, _, names = chunk.partition("\n")
+        when = int(head.strip())
+        for name in names.split("\n"):
+            if name := name.strip():
+                newest.setdefault(name, when)  # git log lists the newest commit first
+                oldest[name] = when
+    return {name: FileDates(_utc(oldest[name]), _utc(newest[name])) for name in newest}
+
+
+def build_time(root: Path) -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` if set, else the time of the last commit; ``None`` without either."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _utc(int(epoch))
+    head = _git(root, "log", "-1", "--format=%ct")
+    if head and head.strip().isdigit():
+        return _utc(int(head.strip()))
+    return None
