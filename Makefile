@@ -45,7 +45,6 @@ schema: $(STAMP_PY)
 
 lint: $(STAMP_PY)
 	$(BIN)/ruff check site_builder tests
-	$(BIN)/ruff format --check site_builder tests
 
 typecheck: $(STAMP_PY)
 	$(BIN)/mypy --strict

@@ -20,7 +20,7 @@ class UsageError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=Path("."), metavar="DIR",
+    common.add_argument("--root", type=Path, default=Path(), metavar="DIR",
                         help="the catalogue folder (default: the current directory)")
     parser = argparse.ArgumentParser(
         prog="catalogue",
@@ -48,9 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help="ignore the rendered-Markdown cache in ROOT/.cache")
     _add_strict(build)
 
-    schema = commands.add_parser("schema", parents=[common], help=f"write schema/project.schema.json from the model",
-                                 description="Generate the JSON Schema for project front matter from the pydantic model.")
-    schema.add_argument("--check", action="store_true", help="do not write; exit 1 if the committed file is stale")
+    schema = commands.add_parser("schema", parents=[common], help="regenerate the JSON Schema, field table, template and form",
+                                 description="Regenerate every file derived from the schema: schema/project.schema.json, "
+                                             "schema/project-template.md, the field table in CONTRIBUTING.md and the "
+                                             "GitHub issue form.")
+    schema.add_argument("--check", action="store_true", help="do not write; exit 1 if any generated file is stale")
     return parser
 
 
@@ -100,6 +102,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
         out.write(result.report.render("text", args.strict))
         out.write("build failed: the previous site was left as it was\n")
         return EXIT_CONTENT
+    assert result.catalogue is not None
     if result.report.diagnostics:
         out.write(result.report.render("text", args.strict))
     out.write(f"built {result.pages} pages for {len(result.catalogue.projects)} projects into {options.out}\n")
@@ -107,7 +110,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
-    from site_builder.json_schema import SCHEMA_FILE, render_json_schema, write_json_schema
+    from site_builder.field_docs import generated_files
     from site_builder.registry import load_registry
 
     root = _catalogue_root(args.root)
@@ -116,15 +119,23 @@ def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
         for problem in problems:
             out.write(problem.text() + "\n")
         return EXIT_CONTENT
-    if args.check:
-        current = root / SCHEMA_FILE
-        if not current.exists() or current.read_text(encoding="utf-8") != render_json_schema(registry):
-            out.write(f"{SCHEMA_FILE} is stale; run 'catalogue schema' and commit the result\n")
-            return EXIT_CONTENT
-        out.write(f"{SCHEMA_FILE} is up to date\n")
-        return EXIT_OK
-    changed = write_json_schema(root, registry)
-    out.write(f"{'wrote' if changed else 'unchanged:'} {SCHEMA_FILE}\n")
+    stale = []
+    for rel, text in generated_files(root, registry).items():
+        target = root / rel
+        if target.exists() and target.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(rel)
+        if not args.check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    verb = "stale" if args.check else "wrote"
+    for rel in stale:
+        out.write(f"{verb}: {rel}\n")
+    if args.check and stale:
+        out.write("run 'catalogue schema' (or 'make schema') and commit the result\n")
+        return EXIT_CONTENT
+    if not stale:
+        out.write("generated files are up to date\n")
     return EXIT_OK
 
 
@@ -146,7 +157,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("catalogue: interrupted\n")
         return 130
-    except Exception as exc:  # noqa: BLE001 - the promise is "never a traceback" for users
+    except Exception as exc:
         sys.stderr.write(f"catalogue: internal error: {type(exc).__name__}: {exc}\n"
                          "This is a bug in the catalogue tools, not in your content. "
                          "Please report it with the command you ran (set CATALOGUE_DEBUG=1 for details).\n")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from site_builder.models import ProjectFrontMatter
@@ -40,13 +39,3 @@ def _list_items(prop: dict[str, Any]) -> dict[str, Any]:
 
 def render_json_schema(registry: Registry) -> str:
     return json.dumps(project_json_schema(registry), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def write_json_schema(root: Path, registry: Registry) -> bool:
-    """Write the schema file. Returns whether it changed."""
-    target = root / SCHEMA_FILE
-    text = render_json_schema(registry)
-    if target.exists() and target.read_text(encoding="utf-8") == text:
-        return False
-    target.write_text(text, encoding="utf-8")
-    return True

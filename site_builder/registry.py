@@ -21,7 +21,8 @@ VOCABULARY_FILES = {
     "enablers": "schema/enablers.yaml",
     "barriers": "schema/barriers.yaml",
 }
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", Term, Region)
+V = TypeVar("V", bound=BaseModel)
 
 
 @dataclass
@@ -63,8 +64,8 @@ def read_yaml_file(root: Path, rel: str) -> tuple[Any, SourceMap, list[Diagnosti
     return (None if diagnostics else data), source, diagnostics
 
 
-def _validate(model: type[M], data: Any, rel: str, source: SourceMap, prefix: tuple[str | int, ...],
-              context: dict[str, Any]) -> tuple[M | None, list[Diagnostic]]:
+def _validate(model: type[V], data: Any, rel: str, source: SourceMap, prefix: tuple[str | int, ...],
+              context: dict[str, Any]) -> tuple[V | None, list[Diagnostic]]:
     try:
         return model.model_validate(data, context=context), []
     except ValidationError as exc:
@@ -73,7 +74,8 @@ def _validate(model: type[M], data: Any, rel: str, source: SourceMap, prefix: tu
 
 def _load_terms(root: Path, name: str, model: type[M], context: dict[str, Any]) -> tuple[dict[str, M], list[Diagnostic]]:
     rel = VOCABULARY_FILES[name]
-    data, source, diagnostics = read_yaml_file(root, rel)
+    data, source, found = read_yaml_file(root, rel)
+    diagnostics: list[Diagnostic] = list(found)
     terms: dict[str, M] = {}
     if data is None:
         return terms, diagnostics
@@ -85,7 +87,7 @@ def _load_terms(root: Path, name: str, model: type[M], context: dict[str, Any]) 
         term, problems = _validate(model, item, rel, source, (index,), context)
         diagnostics.extend(problems)
         if term is not None:
-            term_id = getattr(term, "id")
+            term_id = term.id
             if term_id in terms:
                 pos = source.value((index, "id"))
                 diagnostics.append(Diagnostic(rel, pos.line, pos.col, "error", f"[{index}].id",
@@ -116,8 +118,8 @@ def load_registry(root: Path) -> tuple[Registry, list[Diagnostic]]:
                                       "expected organisation ids, each followed by its fields",
                                       "start each entry with a line 'some-id:'"))
         return registry, diagnostics
-    names = {org_id: org_id for org_id in data}
-    context = {"registry": Registry(organisations=names, regions=registry.regions)}  # type: ignore[arg-type]
+    names: dict[str, Any] = {org_id: org_id for org_id in data}  # ids are known before entries validate
+    context = {"registry": Registry(organisations=names, regions=registry.regions)}
     for org_id, item in data.items():
         if not SLUG_RE.fullmatch(org_id):
             pos = source.key((org_id,))

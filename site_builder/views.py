@@ -158,7 +158,7 @@ class ViewBuilder:
             evaluation=evaluation,
             contact=contact,
             links=tuple(Ref(str(i), link.title, link.url) for i, link in enumerate(meta.links or ())),
-            body_html=Markup(body_html),  # noqa: S704 - sanitised by markdown_render.sanitise_html
+            body_html=Markup(body_html),
             last_reviewed=meta.last_reviewed,
             stale=months_between(meta.last_reviewed, self.as_of.date()) >= STALE_AFTER_MONTHS,
             added=dates.added if dates else reviewed,

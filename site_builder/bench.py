@@ -1,0 +1,97 @@
+"""``make bench``: generate synthetic catalogues and time each stage, with peak memory.
+
+Each measurement runs in a fresh subprocess so that its peak resident memory (``ru_maxrss`` of the
+process, from ``wait4``) is its own. Timings are printed, never asserted: these machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from site_builder.registry import load_registry
+from site_builder.synthetic import REPO, generate_catalogue
+
+
+def _child(stage: str, root: Path) -> dict[str, float]:
+    """Run one stage in this process and return its timings (called in the subprocess)."""
+    from site_builder.build import BuildOptions, build_site
+    from site_builder.catalogue import load_catalogue
+
+    start = time.perf_counter()
+    if stage == "check":
+        _, report = load_catalogue(root)
+        if report.errors:
+            raise SystemExit(report.render())
+        return {"total": time.perf_counter() - start}
+    use_cache = stage == "build-warm"
+    result = build_site(root, BuildOptions(out=root / "_site", use_cache=use_cache), log=sys.stderr)
+    if not result.ok:
+        raise SystemExit(result.report.render())
+    timings = dict(result.timings)
+    timings["total"] = time.perf_counter() - start
+    return timings
+
+
+def measure(stage: str, root: Path) -> tuple[dict[str, float], float]:
+    """Timings and peak memory (MiB) of one stage in a fresh process."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    proc = subprocess.Popen([sys.executable, "-m", "site_builder.bench", "--child", stage, str(root)],
+                            stdout=subprocess.PIPE, env=env)
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{stage} failed on {root}")
+    return json.loads(output), usage.ru_maxrss / 1024
+
+
+def _site_size(root: Path) -> tuple[int, float]:
+    files = [p for p in (root / "_site").rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files) / 1024 / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated project counts (default 1000,10000)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the generated catalogues under this folder")
+    parser.add_argument("--child", nargs=2, metavar=("STAGE", "ROOT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(_child(args.child[0], Path(args.child[1]))))
+        return 0
+    registry, problems = load_registry(REPO)
+    if problems:
+        print("\n".join(p.text() for p in problems))
+        return 1
+    base = args.keep or Path(tempfile.mkdtemp(prefix="catalogue-bench-"))
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        root = base / f"n{size}"
+        shutil.rmtree(root, ignore_errors=True)
+        start = time.perf_counter()
+        generate_catalogue(root, size, registry)
+        print(f"\n== {size:,} projects (generated in {time.perf_counter() - start:.1f} s)")
+        for stage in ("check", "build-cold", "build-warm"):
+            if stage == "build-cold":
+                shutil.rmtree(root / ".cache", ignore_errors=True)
+            timings, peak = measure(stage, root)
+            parts = ", ".join(f"{k} {v:.2f}" for k, v in timings.items() if k != "total")
+            print(f"{stage:<11} {timings['total']:6.2f} s  peak {peak:6.0f} MiB" + (f"  ({parts})" if parts else ""))
+        files, mib = _site_size(root)
+        print(f"output: {files:,} files, {mib:.1f} MiB")
+    if args.keep is None:
+        shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
