@@ -17,8 +17,9 @@ from site_builder.config import load_site_config
 from site_builder.diagnostics import Diagnostic, Report
 from site_builder.history import build_time, file_dates
 from site_builder.output import write_site
-from site_builder.pages import SiteData, plan_pages
+from site_builder.pages import plan_pages
 from site_builder.render import make_environment, render_bodies, render_pages
+from site_builder.site import SiteData
 from site_builder.views import ViewBuilder, template_globals
 
 
@@ -79,12 +80,17 @@ def build_site(root: Path, options: BuildOptions, log: TextIO = sys.stderr) -> B
                                                        root if options.use_cache else None, options.jobs)
     with _stage(result, "views"):
         views = ViewBuilder(catalogue, config, history, as_of)
-        site = SiteData(tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True)))
+        projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
+        site = SiteData(catalogue, config, as_of, projects)
         pages = plan_pages(site)
     with _stage(result, "render"):
         env = make_environment({**template_globals(config, as_of), "assets": assets.urls})
         files = render_pages(env, pages, options.jobs)
         files.update(assets.files)
+    with _stage(result, "data"):
+        pass  # data exports, feeds and the sitemap join here (data_export.py, feeds.py)
+    with _stage(result, "index"):
+        pass  # the search index joins here (search_index.py)
     with _stage(result, "write"):
         write_site(files, options.out)
     result.catalogue = catalogue

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from site_builder.render import Page
-from site_builder.views import ProjectView
-
-
-@dataclass(frozen=True)
-class SiteData:
-    """Everything the page planner needs, already turned into view models."""
-
-    projects: tuple[ProjectView, ...]  # sorted by slug
-
+from site_builder.site import SiteData
 
 def plan_pages(site: SiteData) -> list[Page]:
     """Every HTML page, in a fixed order."""
