@@ -24,6 +24,13 @@ def _date_key(partial: str) -> tuple[int, ...]:
     return tuple(int(p) for p in partial.split("-"))
 
 
+def _ended_before(started: str, ended: str) -> bool:
+    """Compare at the precision both dates share: 'ended: 2011' is not before 'started: 2011-06'."""
+    start, end = _date_key(started), _date_key(ended)
+    common = min(len(start), len(end))
+    return end[:common] < start[:common]
+
+
 def months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
 
@@ -53,7 +60,7 @@ def check_project(project: Project, registry: Registry, today: dt.date) -> list[
         found.append(_at(project, ("lead",), "error",
                          f"expected at least one police, fire or ambulance organisation, found only {', '.join(sorted(kinds))}",
                          "add the police force, fire and rescue service or ambulance trust involved to partners"))
-    if meta.started and meta.ended and _date_key(meta.ended) < _date_key(meta.started):
+    if meta.started and meta.ended and _ended_before(meta.started, meta.ended):
         found.append(_at(project, ("ended",), "error", f"ended {meta.ended} is before started {meta.started}",
                          "check both dates"))
     if meta.status in FINISHED and not meta.ended:

@@ -46,12 +46,12 @@ def _body(rng: random.Random, vocab: list[str], weights: list[float]) -> str:
     return f"## {heading}\n\n" + "\n\n".join(paragraphs) + "\n\n- first point\n- second **point**\n"
 
 
-def generate_catalogue(root: Path, count: int, registry: Registry, seed: int = 2017) -> None:
-    """Write a registry copy and ``count`` project files under ``root``."""
+def generate_catalogue(root: Path, count: int, registry: Registry, seed: int = 2017, source: Path = REPO) -> None:
+    """Write a copy of the registry at ``source`` and ``count`` project files under ``root``."""
     rng = random.Random(seed)
     for rel in (ORGANISATIONS_FILE, *VOCABULARY_FILES.values(), "site.yaml"):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(REPO / rel, root / rel)
+        shutil.copyfile(source / rel, root / rel)
     projects = root / "content/projects"
     projects.mkdir(parents=True, exist_ok=True)
     vocab = _vocabulary(rng)
@@ -61,7 +61,7 @@ def generate_catalogue(root: Path, count: int, registry: Registry, seed: int = 2
     themes, enablers, barriers = sorted(registry.themes), sorted(registry.enablers), sorted(registry.barriers)
     for i in range(count):
         lead = rng.choice(blue)
-        partners = rng.sample([o for o in orgs if o != lead], rng.randint(2, 6))
+        partners = rng.sample([o for o in orgs if o != lead], rng.randint(2, min(6, len(orgs) - 1)))
         status = STATUSES[i % len(STATUSES)]
         started = rng.randint(2010, 2024)
         ended = [f"ended: {started + rng.randint(0, 2)}"] if status in ("completed", "discontinued") else []
@@ -73,10 +73,10 @@ def generate_catalogue(root: Path, count: int, registry: Registry, seed: int = 2
             f"status: {status}",
             f"lead: {lead}",
             "partners:", *[f"  - {p}" for p in partners],
-            "themes:", *[f"  - {t}" for t in rng.sample(themes, rng.randint(1, 3))],
+            "themes:", *[f"  - {t}" for t in rng.sample(themes, rng.randint(1, min(3, len(themes))))],
             f"started: {started}-{rng.randint(1, 12):02d}",
             *ended,
-            "enablers:", *[f"  - {e}" for e in rng.sample(enablers, 2)],
+            "enablers:", *[f"  - {e}" for e in rng.sample(enablers, min(2, len(enablers)))],
             "barriers:", *[f"  - {b}" for b in rng.sample(barriers, 1)],
             f"costs_gbp: {rng.randint(1, 500) * 1000}",
             "links:", "  - title: Source", f"    url: https://example.org/projects/{i}",
