@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,6 +147,18 @@ def _body_problem(body: str) -> tuple[str, str] | None:
 
 def load_catalogue(root: Path, only: list[str] | None = None, today: dt.date | None = None) -> tuple[Catalogue, Report]:
     """Load and validate everything (or just the ``only`` project files) without writing anything."""
+    # Loading makes millions of small objects and no reference cycles: the cyclic garbage collector
+    # would only rescan them again and again (a third of the time for 10,000 projects).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_catalogue(root, only, today)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -> tuple[Catalogue, Report]:
     from site_builder.checks import check_catalogue, check_project
 
     report = Report()
