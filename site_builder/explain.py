@@ -61,9 +61,9 @@ def explain_error(error: Any, model: type[BaseModel]) -> tuple[str, str]:
     if kind == "string_type":
         return f"expected text, found {describe(found)}", "write the text on the same line after the colon"
     if kind in ("string_too_short", "string_too_long"):
-        limit = ctx.get("min_length", ctx.get("max_length"))
+        limit = int(ctx.get("min_length", ctx.get("max_length", 0)))
         word = "at least" if kind == "string_too_short" else "at most"
-        return (f"expected {word} {_plural(int(limit), 'character')}, found {_plural(len(str(found)), 'character')}",
+        return (f"expected {word} {_plural(limit, 'character')}, found {_plural(len(str(found)), 'character')}",
                 "write a little more" if kind == "string_too_short" else "shorten it")
     if kind == "too_short":
         return (f"expected at least {_plural(int(ctx['min_length']), 'item')}, found {int(ctx.get('actual_length', 0))}",
@@ -76,7 +76,8 @@ def explain_error(error: Any, model: type[BaseModel]) -> tuple[str, str]:
         return (f"expected a set of fields, found {describe(found)}",
                 "indent each sub-field under this key, for example '  role: …'")
     if kind in ("greater_than_equal", "less_than_equal"):
-        return f"expected a value {kind.split('_')[0].replace('greater', '≥').replace('less', '≤')} {ctx.get('ge', ctx.get('le'))}, found {describe(found)}", ""
+        bound = f"at least {ctx.get('ge')}" if kind == "greater_than_equal" else f"at most {ctx.get('le')}"
+        return f"expected a value of {bound}, found {describe(found)}", "check the number"
     return f"{error['msg'][0].lower()}{error['msg'][1:]}, found {describe(found)}", ""
 
 

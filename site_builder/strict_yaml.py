@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import yaml
@@ -103,7 +104,8 @@ class StrictYamlReader:
         root: Any = None
         documents = 0
         try:
-            for event in yaml.parse(self.text, Loader=_Loader):
+            events: Iterator[Any] = yaml.parse(self.text, Loader=_Loader)
+            for event in events:
                 kind = type(event)
                 if kind is yaml.DocumentStartEvent:
                     documents += 1
