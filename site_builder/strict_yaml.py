@@ -9,8 +9,8 @@ The reader works on libyaml's event stream and records a line and column for eve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import yaml
