@@ -48,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help="ignore the rendered-Markdown cache in ROOT/.cache")
     _add_strict(build)
 
+    serve = commands.add_parser("serve", parents=[common], help="build, serve on this machine and rebuild on changes",
+                                description="Build the site, serve it at http://HOST:PORT/ and rebuild when content, "
+                                            "templates or assets change. A failed rebuild keeps the last good site.")
+    serve.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: ROOT/_site)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    _add_strict(serve)
+
     schema = commands.add_parser("schema", parents=[common], help="regenerate the JSON Schema, field table, template and form",
                                  description="Regenerate every file derived from the schema: schema/project.schema.json, "
                                              "schema/project-template.md, the field table in CONTRIBUTING.md and the "
@@ -139,7 +147,21 @@ def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "schema": cmd_schema}
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from site_builder.build import BuildOptions
+    from site_builder.serve import serve
+
+    root = _catalogue_root(args.root)
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port must be between 0 and 65535")
+    options = BuildOptions(out=args.out or root / "_site", strict=args.strict)
+    try:
+        return serve(root, options, args.host, args.port, out)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror}") from exc
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "schema": cmd_schema}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
