@@ -29,7 +29,8 @@ def _utc(seconds: int) -> dt.datetime:
 
 def file_dates(root: Path, folder: str) -> dict[str, FileDates]:
     """First and last commit time of every file under ``folder`` (relative paths), in one git call."""
-    log = _git(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", folder)
+    # --relative: paths relative to root, so a catalogue in a subfolder of a repository still matches
+    log = _git(root, "log", "--relative", "--format=%x00%ct", "--name-only", "--no-renames", "--", folder)
     if not log:
         return {}
     newest: dict[str, int] = {}

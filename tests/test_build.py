@@ -1,0 +1,108 @@
+"""Whole builds: reproducible, atomic on failure, prefix-safe, the same on any number of workers, cached."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from site_builder.build import BuildOptions, build_site
+from site_builder.registry import load_registry
+from site_builder.synthetic import generate_catalogue
+from tests.golden_update import build_fixture, fixture_environment, read_tree
+from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
+from tests.test_links import PageParser, crawl, report
+
+SUB_PATH = "https://example.org/sub/path/"
+
+
+def test_two_builds_of_the_same_catalogue_are_byte_identical(tmp_path: Path) -> None:
+    first = read_tree(build_fixture(tmp_path / "one"))
+    second = read_tree(build_fixture(tmp_path / "two"))
+    assert sorted(first) == sorted(second)
+    assert [path for path in sorted(first) if first[path] != second[path]] == []
+    assert not [path for path, data in first.items() if str(tmp_path).encode() in data], "output names the build folder"
+
+
+def test_a_failed_build_exits_1_and_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    root = make_catalogue(tmp_path / "catalogue")
+    code, output = run_cli("build", "--root", str(root), "--jobs", "1")
+    assert code == 0, output
+    site = root / "_site"
+    before = read_tree(site)
+    stats = {path: (site / path).stat().st_mtime_ns for path in before}
+    assert "projects/kent-joint-control-room/index.html" in before
+
+    broken = VALID_PROJECT.replace("status: operational", "status: finished").replace("Kent joint", "Kent other")
+    (root / "content" / "projects" / "broken-project.md").write_text(broken, encoding="utf-8")
+    (root / "content" / "projects" / "kent-joint-control-room.md").write_text(
+        VALID_PROJECT.replace("beside the police", "CHANGED"), encoding="utf-8")
+    code, output = run_cli("build", "--root", str(root), "--jobs", "1")
+    assert code == 1
+    assert "content/projects/broken-project.md:4:9: error: status:" in output
+    assert "build failed: the previous site was left as it was" in output
+    assert read_tree(site) == before
+    assert {path: (site / path).stat().st_mtime_ns for path in before} == stats
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("._site")) == []  # no staging folders left behind
+
+
+def test_a_path_prefix_keeps_every_internal_link_relative_and_working(tmp_path: Path) -> None:
+    out = build_fixture(tmp_path, base_url=SUB_PATH)
+    problems = crawl(out, SUB_PATH)
+    assert not problems, report(problems)
+    absolute = []
+    for path, data in read_tree(out).items():
+        if not path.endswith(".html"):
+            continue
+        parser = PageParser()
+        parser.feed(data.decode("utf-8"))
+        for ref in parser.page.references:
+            if ref.tag == "link" and ref.attribute == "href" and ref.value.startswith(SUB_PATH):
+                continue  # canonical and feed links are absolute by design
+            if path == "404.html":  # served at any depth, so it links from the root path
+                if ref.value.startswith("/") and not ref.value.startswith("/sub/path/"):
+                    absolute.append(f"{path}: {ref.value}")
+            elif ref.value.startswith(("/", SUB_PATH, "https://example.org/")):
+                absolute.append(f"{path}: {ref.value}")
+    assert not absolute, "internal links must be relative:\n" + "\n".join(absolute[:20])
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{SUB_PATH}projects/north-shire-joint-control-room/</loc>" in sitemap
+    assert f'href="{SUB_PATH}feed.xml"' in (out / "feed.xml").read_text(encoding="utf-8")
+    assert f"Sitemap: {SUB_PATH}sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_one_worker_and_two_workers_give_identical_sites(tmp_path: Path) -> None:
+    """220 projects, so rendering really is split between two forked workers (100 items each at least)."""
+    source = make_catalogue(tmp_path / "registry", {})
+    registry, problems = load_registry(source)
+    assert not problems
+    root = tmp_path / "catalogue"
+    generate_catalogue(root, 220, registry, source=source)
+    sites = {}
+    with fixture_environment(tmp_path):
+        for jobs in (1, 2):
+            result = build_site(root, BuildOptions(out=tmp_path / f"site-{jobs}", jobs=jobs, use_cache=False))
+            assert result.ok, result.report.render()
+            assert result.bodies_rendered == 220
+            sites[jobs] = read_tree(tmp_path / f"site-{jobs}")
+    assert sorted(sites[1]) == sorted(sites[2])
+    assert [path for path in sorted(sites[1]) if sites[1][path] != sites[2][path]] == []
+    assert len([p for p in sites[1] if re.fullmatch(r"projects/synthetic-project-\d+/index.html", p)]) == 220
+
+
+def test_the_markdown_cache_is_reused_and_invalidated_by_a_changed_body(tmp_path: Path) -> None:
+    second = VALID_PROJECT.replace("Kent joint control room", "Kent second control room").replace("The fire", "The second fire")
+    root = make_catalogue(tmp_path / "catalogue", {"kent-joint-control-room": VALID_PROJECT, "kent-second": second})
+    options = BuildOptions(out=tmp_path / "site", jobs=1)
+    with fixture_environment(tmp_path):
+        assert build_site(root, options).bodies_rendered == 2
+        cached = build_site(root, options)
+        assert cached.ok and cached.bodies_rendered == 0
+        page = tmp_path / "site" / "projects" / "kent-second" / "index.html"
+        assert "beside the police control room" in page.read_text(encoding="utf-8")
+
+        (root / "content" / "projects" / "kent-second.md").write_text(
+            second.replace("beside the police control room", "next to the **ambulance** desk"), encoding="utf-8")
+        changed = build_site(root, options)
+        assert changed.ok and changed.bodies_rendered == 1
+        assert "next to the <strong>ambulance</strong> desk" in page.read_text(encoding="utf-8")
+        assert build_site(root, BuildOptions(out=tmp_path / "site", jobs=1, use_cache=False)).bodies_rendered == 2
