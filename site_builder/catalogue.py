@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +13,9 @@ from pydantic import ValidationError
 
 from site_builder.diagnostics import Diagnostic, Report
 from site_builder.explain import explain_validation_error
-from site_builder.models import SLUG_RE, ProjectFrontMatter
-from site_builder.registry import Registry, load_registry
-from site_builder.source_file import decode_text, split_front_matter
+from site_builder.models import SLUG_RE, ProjectFrontMatter, describe
+from site_builder.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry, load_registry, read_yaml_file
+from site_builder.source_file import decode_text, size_limit, split_front_matter
 from site_builder.strict_yaml import SourceMap, read_strict_yaml
 
 PROJECTS_DIR = "content/projects"
@@ -54,25 +55,33 @@ class Catalogue:
 
 def slug_problem(name: str) -> str | None:
     """Why ``name`` cannot be a project file name, or ``None`` when it can."""
+    shown = describe(name)
     if not name.endswith(".md"):
-        return "project files must end in '.md'"
+        return f"expected a project file ending in '.md', found {shown}"
     stem = name[:-3]
     if len(stem) > MAX_SLUG_LENGTH:
-        return f"file name is {len(stem)} characters before '.md'; the limit is {MAX_SLUG_LENGTH}"
+        return f"expected a file name of at most {MAX_SLUG_LENGTH} characters before '.md', found {len(stem)}"
     if not SLUG_RE.fullmatch(stem):
-        return "file name must be lower-case words joined by hyphens, then '.md'"
+        return f"expected a file name of lower-case words joined by hyphens, then '.md', found {shown}"
     if stem in WINDOWS_RESERVED:
-        return f"'{stem}' is a reserved file name on Windows"
+        return f"expected a file name that works on every computer, found {shown}, a reserved name on Windows"
     return None
 
 
 def suggested_name(name: str) -> str:
     """A valid file name close to ``name``."""
     stem = re.sub(r"\.(md|markdown|txt|yaml|yml)$", "", name, flags=re.IGNORECASE)
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")  # café -> cafe
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:MAX_SLUG_LENGTH].strip("-") or "project"
     if slug in WINDOWS_RESERVED:
         slug += "-project"
     return f"{slug}.md"
+
+
+def _rename_hint(name: str) -> str:
+    if name.startswith(".") or name.endswith(("~", ".swp", ".tmp", ".bak")) or name.lower() in ("thumbs.db", "desktop.ini"):
+        return "delete it: it looks like a hidden, backup or system file, not a project"
+    return f"rename it to '{suggested_name(name)}'"
 
 
 def project_files(root: Path) -> tuple[list[str], list[Diagnostic]]:
@@ -85,19 +94,38 @@ def project_files(root: Path) -> tuple[list[str], list[Diagnostic]]:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         rel = f"{PROJECTS_DIR}/{entry.name}"
         if entry.is_dir():
-            problems.append(Diagnostic(rel, 1, 1, "error", "", "unexpected folder among the project files",
+            problems.append(Diagnostic(rel, 1, 1, "error", "", "expected only project files here, found a folder",
                                        f"move its files into {PROJECTS_DIR}/ itself"))
             continue
         reason = slug_problem(entry.name)
         if reason:
-            problems.append(Diagnostic(rel, 1, 1, "error", "", reason, f"rename it to '{suggested_name(entry.name)}'"))
+            problems.append(Diagnostic(rel, 1, 1, "error", "", reason, _rename_hint(entry.name)))
         else:
             found.append(rel)
     return found, problems
 
 
-def load_project(root: Path, rel: str, registry: Registry) -> tuple[Project | None, list[Diagnostic]]:
-    """Read, parse and validate one project file."""
+def _unusable_ids(root: Path, registry: Registry) -> dict[str, set[str]]:
+    """Ids that the registry files name but whose entries failed to load, by registry attribute.
+
+    A project that uses one is told to fix the registry entry, not that the id is unknown.
+    """
+    out: dict[str, set[str]] = {}
+    for attribute, rel in (("organisations", ORGANISATIONS_FILE), *VOCABULARY_FILES.items()):
+        data, _, _ = read_yaml_file(root, rel)
+        if isinstance(data, dict):
+            named = {str(key) for key in data}
+        elif isinstance(data, list):
+            named = {str(item["id"]) for item in data if isinstance(item, dict) and isinstance(item.get("id"), str)}
+        else:
+            named = set()
+        out[attribute] = named - set(getattr(registry, attribute))
+    return out
+
+
+def load_project(root: Path, rel: str, registry: Registry,
+                 unusable: dict[str, set[str]] | None = None) -> tuple[Project | None, list[Diagnostic]]:
+    """Read, parse and validate one project file. ``unusable``: see ``_unusable_ids``."""
     try:
         raw = (root / rel).read_bytes()
     except OSError as exc:
@@ -120,10 +148,12 @@ def load_project(root: Path, rel: str, registry: Registry) -> tuple[Project | No
         data = {}
     if not isinstance(data, dict):
         pos = source.value(())
-        return None, [*diagnostics, Diagnostic(rel, pos.line, pos.col, "error", "", "front matter must be fields written as 'name: value'",
-                                               "see the template in the contributor guide")]
+        found = "a list" if isinstance(data, list) else f"the text {describe(data)}"
+        return None, [*diagnostics, Diagnostic(rel, pos.line, pos.col, "error", "",
+                                               f"expected fields written as 'name: value', found {found}",
+                                               "start from the project template in the contributor guide")]
     try:
-        meta = ProjectFrontMatter.model_validate(data, context={"registry": registry})
+        meta = ProjectFrontMatter.model_validate(data, context={"registry": registry, "unusable": unusable or {}})
     except ValidationError as exc:
         return None, diagnostics + explain_validation_error(exc, ProjectFrontMatter, rel, source)
     if diagnostics:
@@ -136,11 +166,11 @@ def load_project(root: Path, rel: str, registry: Registry) -> tuple[Project | No
 
 def _body_problem(body: str) -> tuple[str, str] | None:
     if not body.strip():
-        return ("description is empty; expected a few paragraphs of Markdown after the front matter",
-                "describe the project below the closing '---' line")
+        return ("expected a description of the project after the front matter, found nothing",
+                "write a few paragraphs of Markdown below the closing '---' line")
     size = len(body.encode("utf-8"))
     if size > MAX_BODY_BYTES:
-        return (f"description is {size // 1024} KB; the limit is {MAX_BODY_BYTES // 1024} KB",
+        return (f"expected a description of {size_limit(size, MAX_BODY_BYTES)}",
                 "shorten it and link to longer documents instead")
     return None
 
@@ -164,20 +194,25 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -
     report = Report()
     registry, problems = load_registry(root)
     report.extend(problems)
+    unusable = _unusable_ids(root, registry) if problems else {}
     all_files, problems = project_files(root)
     if only is None:
         files = all_files
         report.extend(problems)
-    else:
-        files = only
+        report.files_checked = len(files) + sum(1 for d in problems if not (root / d.path).is_dir())
+    else:  # the named files, each once; a badly named one gets the same error as in a full check
+        wanted = list(dict.fromkeys(only))
+        badly_named = {d.path for d in problems}
+        report.extend(d for d in problems if d.path in wanted)
+        files = [rel for rel in wanted if rel not in badly_named]
+        report.files_checked = len(wanted)
     projects = []
     for rel in files:
-        project, problems = load_project(root, rel, registry)
+        project, problems = load_project(root, rel, registry, unusable)
         report.extend(problems)
         if project is not None:
             report.extend(check_project(project, registry, today or dt.date.today()))
             projects.append(project)
-    report.files_checked = len(files)
     known_slugs = {f.rsplit("/", 1)[-1][:-3] for f in all_files}
     report.extend(check_catalogue(projects, known_slugs))
     projects.sort(key=lambda p: p.slug)

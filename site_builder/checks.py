@@ -39,7 +39,7 @@ def _repeats(project: Project, field: str, values: list[str], what: str) -> Iter
     first: dict[str, int] = {}
     for index, value in enumerate(values):
         if value in first:
-            yield _at(project, (field, index), "error", f"{what} '{value}' is listed twice (first as {field}[{first[value]}])",
+            yield _at(project, (field, index), "error", f"expected each {what} once, found '{value}' again (first as {field}[{first[value]}])",
                       "remove the repeat")
         else:
             first[value] = index
@@ -53,30 +53,34 @@ def check_project(project: Project, registry: Registry, today: dt.date) -> list[
         found += _repeats(project, field, list(getattr(meta, field) or []), field[:-1])
     for index, partner in enumerate(meta.partners):
         if partner == meta.lead:
-            found.append(_at(project, ("partners", index), "error", f"the lead organisation '{partner}' is repeated as a partner",
-                             "remove it from partners; the lead is already involved"))
-    kinds = {registry.organisations[o].kind for o in project.organisations}
-    if not kinds & BLUE_LIGHT:
+            found.append(_at(project, ("partners", index), "error",
+                             f"expected partners other than the lead, found the lead '{partner}' again",
+                             "remove it from partners: the lead is already involved"))
+    involved = list(dict.fromkeys(project.organisations))
+    if not {registry.organisations[o].kind for o in involved} & BLUE_LIGHT:
+        named = [f"{o} ({registry.organisations[o].kind})" for o in involved]
+        listed = ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else named[0]
         found.append(_at(project, ("lead",), "error",
-                         f"expected at least one police, fire or ambulance organisation, found only {', '.join(sorted(kinds))}",
+                         f"expected at least one police, fire or ambulance organisation, found only {listed}",
                          "add the police force, fire and rescue service or ambulance trust involved to partners"))
     if meta.started and meta.ended and _ended_before(meta.started, meta.ended):
-        found.append(_at(project, ("ended",), "error", f"ended {meta.ended} is before started {meta.started}",
+        found.append(_at(project, ("ended",), "error", f"expected a date no earlier than started ({meta.started}), found '{meta.ended}'",
                          "check both dates"))
     if meta.status in FINISHED and not meta.ended:
-        found.append(_at(project, ("status",), "warning", f"status is '{meta.status}' but there is no 'ended' date",
-                         "add 'ended: YYYY-MM' with when it finished"))
+        found.append(_at(project, ("status",), "warning", f"expected an 'ended' date as the status is '{meta.status}', found none",
+                         "add a line 'ended: YYYY-MM' saying when it finished"))
     if meta.last_reviewed > today:
-        found.append(_at(project, ("last_reviewed",), "error", f"date {meta.last_reviewed} is in the future (today is {today})",
+        found.append(_at(project, ("last_reviewed",), "error",
+                         f"expected a date no later than today ({today}), found '{meta.last_reviewed}'",
                          "give the date you last checked the entry"))
     elif months_between(meta.last_reviewed, today) >= STALE_AFTER_MONTHS:
         found.append(_at(project, ("last_reviewed",), "warning",
-                         f"last reviewed {meta.last_reviewed}, more than {STALE_AFTER_MONTHS} months ago",
+                         f"expected a review in the last {STALE_AFTER_MONTHS} months, found {meta.last_reviewed}",
                          "check the entry is still right, then set last_reviewed to today's date"))
     if meta.contact and meta.contact.organisation and meta.contact.organisation not in project.organisations:
         found.append(_at(project, ("contact", "organisation"), "error",
-                         f"organisation '{meta.contact.organisation}' is not the lead or a partner",
-                         "name the lead or one of the partners"))
+                         f"expected the lead or one of the partners, found '{meta.contact.organisation}'",
+                         f"use one of {', '.join(dict.fromkeys(project.organisations))}"))
     return found
 
 
@@ -88,19 +92,25 @@ def check_catalogue(projects: list[Project], known_slugs: set[str]) -> list[Diag
     for project in sorted(projects, key=lambda p: p.slug):
         for index, alias in enumerate(project.meta.aliases or []):
             if alias == project.slug:
-                found.append(_at(project, ("aliases", index), "error", f"alias '{alias}' is this project's own slug",
-                                 "remove it; aliases are former slugs"))
+                found.append(_at(project, ("aliases", index), "error", f"expected a former name of this file, found its current name '{alias}'",
+                                 "remove it: aliases are the names the file had before it was renamed"))
             elif alias in known_slugs:
-                found.append(_at(project, ("aliases", index), "error", f"alias '{alias}' is the slug of another project",
-                                 f"remove it, or rename content/projects/{alias}.md"))
+                found.append(_at(project, ("aliases", index), "error",
+                                 f"expected a former name of this file, found '{alias}', the name of another project file",
+                                 f"remove it: content/projects/{alias}.md still uses that address"))
+            elif alias_owner.get(alias) == project.slug:
+                found.append(_at(project, ("aliases", index), "error", f"expected each alias once, found '{alias}' again",
+                                 "remove the repeat"))
             elif alias in alias_owner:
-                found.append(_at(project, ("aliases", index), "error", f"alias '{alias}' is already an alias of '{alias_owner[alias]}'",
-                                 "an old address can redirect to only one project"))
+                found.append(_at(project, ("aliases", index), "error",
+                                 f"expected an alias no other project uses, found '{alias}', already an alias of '{alias_owner[alias]}'",
+                                 "an old address can redirect to only one project: remove it from one of the two"))
             else:
                 alias_owner[alias] = project.slug
         key = " ".join(project.meta.title.lower().split())
         if key in titles:
-            found.append(_at(project, ("title",), "error", f"title is the same as in {titles[key].path}",
+            found.append(_at(project, ("title",), "error",
+                             f"expected a title no other project uses, found the title of {titles[key].path}",
                              "make the title say what is different about this project"))
         else:
             titles[key] = project

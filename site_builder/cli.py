@@ -75,15 +75,21 @@ def _catalogue_root(root: Path) -> Path:
 
 
 def _project_paths(root: Path, paths: Sequence[Path]) -> list[str]:
-    """Command-line paths as catalogue-relative project paths."""
+    """Command-line paths as catalogue-relative project paths.
+
+    A relative path is taken from the current folder, or failing that from ``--root``.
+    """
     folder = (root / PROJECTS_DIR).resolve()
     out = []
     for path in paths:
-        full = path.resolve()
+        full = path if path.exists() or path.is_absolute() else root / path
+        if full.is_dir():
+            raise UsageError(f"{path}: is a folder; name project files, or run 'catalogue check' with no paths to check everything")
         if not full.is_file():
             raise UsageError(f"{path}: no such file")
+        full = full.resolve()
         if full.parent != folder:
-            raise UsageError(f"{path}: not a project file; name files in {PROJECTS_DIR}/, "
+            raise UsageError(f"{path}: not a project file; name files in {folder}/, "
                              "or run 'catalogue check' with no paths to check everything")
         out.append(f"{PROJECTS_DIR}/{full.name}")
     return out

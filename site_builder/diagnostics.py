@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 OutputFormat = Literal["text", "github", "json"]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped, so each diagnostic stays on one line."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -23,18 +32,21 @@ class Diagnostic:
     message: str
     hint: str = ""
 
-    def text(self) -> str:
-        """``path:line:col: severity: field: message; hint`` on one line."""
-        where = f"{self.path}:{self.line}:{self.col}"
+    def body(self) -> str:
+        """``field: message; hint``, always on one line."""
         what = f"{self.field}: {self.message}" if self.field else self.message
         tail = f"; {self.hint}" if self.hint else ""
-        return f"{where}: {self.severity}: {what}{tail}"
+        return _one_line(f"{what}{tail}")
+
+    def text(self) -> str:
+        """``path:line:col: severity: field: message; hint`` on one line."""
+        return f"{_one_line(self.path)}:{self.line}:{self.col}: {self.severity}: {self.body()}"
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the file in a pull request."""
-        body = self.text().split(": ", 2)[2]  # the message without location and severity
-        body = body.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{self.severity} file={self.path},line={self.line},col={self.col}::{body}"
+        body = self.body().replace("%", "%25")
+        path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+        return f"::{self.severity} file={path},line={self.line},col={self.col}::{body}"
 
     def promoted(self) -> Diagnostic:
         """This diagnostic as an error (``--strict``)."""

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -54,12 +55,78 @@ Scope = Literal["local", "regional", "national"]
 EvaluationKind = Literal["none", "internal", "independent"]
 
 
+def slugify(text: str) -> str:
+    """``'Kent Police'`` as ``'kent-police'``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def closest(found: object, options: Iterable[str]) -> str | None:
+    """The option closest to ``found`` (ignoring case, spaces and underscores), or ``None``."""
+    if not isinstance(found, str) or not found.strip():
+        return None
+    choices = [option for option in options if option != found]  # suggesting what was written helps no one
+    for candidate in (found.strip(), found.strip().lower(), slugify(found)):
+        if candidate in choices:
+            return candidate
+    for candidate in (found.lower(), slugify(found)):
+        matches = difflib.get_close_matches(candidate, choices, n=3, cutoff=0.6)
+        if matches:  # on a tie, prefer the option that starts the same way: 'south-eest' -> 'south-east'
+            def score(option: str, candidate: str = candidate) -> tuple[float, int]:
+                same = next((i for i, (a, b) in enumerate(zip(candidate, option, strict=False)) if a != b), min(len(candidate), len(option)))
+                return round(difflib.SequenceMatcher(None, candidate, option).ratio(), 6), same
+            return max(matches, key=score)
+    return None
+
+
 def did_you_mean(found: object, options: Iterable[str]) -> str:
     """A hint naming the closest option, or an empty string."""
-    if not isinstance(found, str):
+    match = closest(found, options)
+    return f"did you mean '{match}'?" if match else ""
+
+
+# Words in an organisation id that name its kind; the rest of a mistyped id usually names the place.
+_KIND_WORDS = {
+    "police": "police", "constabulary": "police", "fire": "fire", "rescue": "fire", "frs": "fire", "brigade": "fire",
+    "ambulance": "ambulance", "pcc": "pcc", "council": "local-authority",
+}
+
+
+def _kind_of(org_id: str, org: object) -> str | None:
+    """An organisation's kind, or while the registry itself loads (when only ids are known) a guess from its id."""
+    kind = getattr(org, "kind", None)
+    if isinstance(kind, str):
+        return kind
+    return next((_KIND_WORDS[w] for w in org_id.split("-") if w in _KIND_WORDS), None)
+
+
+def suggest_organisation(found: object, organisations: dict[str, Any]) -> str:
+    """A did-you-mean hint for an organisation id: a near spelling, or the same place and kind.
+
+    ``hampshire-police`` is closer in spelling to ``northamptonshire-police`` than to the right
+    ``hampshire-constabulary``, so a guess that keeps the place and the kind comes first.
+    """
+    if not isinstance(found, str) or not found.strip():
         return ""
-    match = difflib.get_close_matches(found.lower(), list(options), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else ""
+    wanted = slugify(found)
+    if wanted in organisations:
+        return f"did you mean '{wanted}'?"
+    words = wanted.split("-")
+    kinds = {_KIND_WORDS[w] for w in words if w in _KIND_WORDS}
+    place = [w for w in words if w not in _KIND_WORDS and w not in ("and", "service", "services", "nhs", "trust")]
+    same_kind = [org_id for org_id, org in organisations.items() if _kind_of(org_id, org) in kinds]
+    same_place = [org_id for org_id in same_kind if place and org_id.split("-")[: len(place)] == place]
+    current = [org_id for org_id in same_place if getattr(organisations[org_id], "replaced_by", None) is None]
+    if not same_place and place:  # 'kent-ambulance': the ambulance service covering the region Kent's organisations are in
+        regions = {region for org_id, org in organisations.items() if org_id.split("-")[: len(place)] == place
+                   for region in getattr(org, "regions", ())}
+        same_place = [org_id for org_id in same_kind if regions & set(getattr(organisations[org_id], "regions", ()))]
+        current = [org_id for org_id in same_place if getattr(organisations[org_id], "replaced_by", None) is None]
+    if current or same_place:
+        best = max(current or same_place, key=lambda org_id: difflib.SequenceMatcher(None, wanted, org_id).ratio())
+        return f"did you mean '{best}'?"
+    if same_kind:  # a guess of another kind would mislead
+        return did_you_mean(found, same_kind)
+    return did_you_mean(found, organisations)
 
 
 def describe(value: object) -> str:
@@ -80,15 +147,34 @@ def _fail(kind: str, message: str, found: object, hint: str = "") -> PydanticCus
 
 # --- scalar types -------------------------------------------------------------------------------
 
+_MONEY = re.compile(r"(?i)£?\s*([0-9][0-9,]*)(\.[0-9]+)?\s*(k|thousand|m|million|bn|billion)?(\s*(gbp|pounds))?")
+_MULTIPLIERS = {"k": 1000, "thousand": 1000, "m": 10**6, "million": 10**6, "bn": 10**9, "billion": 10**9}
+
+
+def _money_hint(text: str) -> str:
+    """How to write ``text`` as whole pounds."""
+    if re.fullmatch(r"0[0-9]+", text):
+        return f"write it without the leading zero: {int(text)}"
+    if re.fullmatch(r"-\s*£?[0-9][0-9,.]*", text):
+        return "amounts cannot be negative; write 0 or more"
+    match = _MONEY.fullmatch(text)
+    if match and (len(match.group(1).replace(",", "")) <= 15):
+        whole, fraction, multiplier = match.group(1).replace(",", ""), match.group(2) or "", match.group(3)
+        amount = Decimal(whole + fraction) * _MULTIPLIERS.get((multiplier or "").lower(), 1)
+        pounds = int(amount.to_integral_value(rounding=ROUND_HALF_UP))
+        if amount != pounds:
+            return f"round to whole pounds and write digits only: {pounds}"
+        return f"write digits only: {pounds}"
+    return "write digits only, with no commas, spaces or '£', for example 250000"
+
+
 def _whole_number(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,15}", value.strip()):
-        return int(value)
-    hint = "write digits only, with no commas, spaces or '£', for example 250000"
-    if isinstance(value, str) and re.fullmatch(r"£?[0-9][0-9,. ]*", value.strip()):
-        hint = f"write it as {re.sub(r'[^0-9]', '', value.split('.')[0])}"
-    raise _fail("whole_number", "expected a whole number of pounds, found {found}", value, hint)
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"0|[1-9][0-9]{0,14}", text):
+        return int(text)
+    raise _fail("whole_number", "expected a whole number of pounds, found {found}", value, _money_hint(text))
 
 
 def _boolean(value: object) -> object:
@@ -103,12 +189,18 @@ def _boolean(value: object) -> object:
 
 
 def _year(value: object) -> object:
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}", value.strip()):
-        return int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}", value.strip()):
+        year = int(value)
+        if 1900 <= year <= 2100:
+            return year
+        raise _fail("year", "expected a year between 1900 and 2100, found {found}", value,
+                    "check the year the money was given")
+    short = isinstance(value, str) and re.fullmatch(r"[0-9]{2}", value.strip())
     raise _fail("year", "expected a year such as 2019, found {found}", value,
-                "write the four-digit year the money was given")
+                f"write the full year, for example 20{value.strip()}" if short and isinstance(value, str)
+                else "write the four-digit year the money was given")
 
 
 def _check_date_parts(text: str) -> None:
@@ -116,32 +208,72 @@ def _check_date_parts(text: str) -> None:
     dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
+_MONTHS = {name: number for number, name in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+
+def _as_iso(text: str) -> str | None:
+    """``text`` written as YYYY-MM-DD (or YYYY-MM) when it is a date in another common form."""
+    parts: tuple[int, ...] = ()
+    if m := re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})", text):  # 31/03/2019, as in the UK
+        parts = (int(m[3]), int(m[2]), int(m[1]))
+    elif m := re.fullmatch(r"([0-9]{4})[/.-]([0-9]{1,2})(?:[/.-]([0-9]{1,2}))?", text):  # 2019/3/1 or 2019-3
+        parts = tuple(int(p) for p in m.groups() if p)
+    elif m := re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{4})", text):  # 03/2019
+        parts = (int(m[2]), int(m[1]))
+    elif (m := re.fullmatch(r"(?i)(?:([0-9]{1,2})(?:st|nd|rd|th)?\s+)?([a-z]{3})[a-z]*\.?,?\s+([0-9]{4})", text)) and (
+            m[2].lower() in _MONTHS):  # 1 April 2019, April 2019
+        parts = (int(m[3]), _MONTHS[m[2].lower()], *([int(m[1])] if m[1] else []))
+    if not parts:
+        return None
+    try:
+        dt.date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return None
+    return "-".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:])])
+
+
+def _date_hint(text: str, example: str) -> str:
+    iso = _as_iso(text)
+    if iso:
+        return f"write {iso}"
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?", text):
+        return "there is no such date: check the month (01 to 12) and the day"
+    return f"for example {example}"
+
+
 def _partial_date(value: object) -> object:
-    if isinstance(value, str) and re.fullmatch(PARTIAL_DATE_PATTERN, value.strip()):
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(PARTIAL_DATE_PATTERN, text):
         try:
-            _check_date_parts(value.strip())
-            return value.strip()
+            _check_date_parts(text)
+            return text
         except ValueError:
             pass
     raise _fail("partial_date", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found {found}", value,
-                "for example 2019, 2019-04 or 2019-04-01")
+                _date_hint(text, "2019, 2019-04 or 2019-04-01"))
 
 
 def _full_date(value: object) -> object:
-    if isinstance(value, str) and re.fullmatch(DATE_PATTERN, value.strip()):
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(DATE_PATTERN, text):
         try:
-            return dt.date.fromisoformat(value.strip())
+            return dt.date.fromisoformat(text)
         except ValueError:
             pass
-    raise _fail("date", "expected a date as YYYY-MM-DD, found {found}", value,
-                "for example 2026-03-31")
+    hint = _date_hint(text, "2026-03-31")
+    if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", text):
+        hint = f"give the day too, for example {text}{'-01' if len(text) == 7 else '-03-31'}"
+    raise _fail("date", "expected a date as YYYY-MM-DD, found {found}", value, hint)
 
 
 def _https_url(value: str) -> str:
     if not re.fullmatch(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s<>\"']*)?", value):
-        hint = "links must start with https://"
+        hint = "write the full address, starting with https://"
         if value.lower().startswith("http://"):
             hint = f"use the secure address: {'https://' + value[7:]}"
+        elif re.fullmatch(r"(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?", value):
+            hint = f"write https://{value}"
         raise _fail("https_url", "expected an https:// web address, found {found}", value, hint)
     return value
 
@@ -169,15 +301,19 @@ def _slug(value: str) -> str:
     return value
 
 
-def _vocabulary_ref(kind: str, context_key: str) -> Any:
+def _vocabulary_ref(kind: str, context_key: str, where: str) -> Any:
     def check(value: str, info: ValidationInfo) -> str:
         registry = (info.context or {}).get("registry")
         if registry is None:
-            return value
+            return _slug(value) if context_key == "organisations" else value
         known: dict[str, Any] = getattr(registry, context_key)
+        if value not in known and value in (info.context or {}).get("unusable", {}).get(context_key, ()):
+            raise _fail(f"broken_{context_key}", f"{kind} {{found}} cannot be used until its entry in {where} is fixed", value,
+                        f"fix the problems reported for {where} first")
         if value not in known:
+            suggestion = suggest_organisation(value, known) if context_key == "organisations" else did_you_mean(value, known)
             raise _fail(f"unknown_{context_key}", f"unknown {kind} {{found}}", value,
-                        did_you_mean(value, known) or f"see the list of {kind}s in the contributor guide")
+                        suggestion or f"use an id from {where}")
         return value
 
     return AfterValidator(check)
@@ -191,11 +327,13 @@ FullDate = Annotated[dt.date, BeforeValidator(_full_date)]
 HttpsUrl = Annotated[str, Field(json_schema_extra={"pattern": "^https://", "format": "uri"}), AfterValidator(_https_url)]
 Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)]
 Slug = Annotated[str, Field(json_schema_extra={"pattern": SLUG_PATTERN}), AfterValidator(_slug)]
-OrganisationId = Annotated[Slug, _vocabulary_ref("organisation", "organisations")]
-ThemeId = Annotated[str, _vocabulary_ref("theme", "themes")]
-EnablerId = Annotated[str, _vocabulary_ref("enabler", "enablers")]
-BarrierId = Annotated[str, _vocabulary_ref("barrier", "barriers")]
-RegionId = Annotated[str, _vocabulary_ref("region", "regions")]
+# Not ``Slug``: an unknown id such as 'Kent Police' should get a did-you-mean from the registry.
+OrganisationId = Annotated[str, Field(json_schema_extra={"pattern": SLUG_PATTERN}),
+                           _vocabulary_ref("organisation", "organisations", "content/organisations.yaml")]
+ThemeId = Annotated[str, _vocabulary_ref("theme", "themes", "schema/themes.yaml")]
+EnablerId = Annotated[str, _vocabulary_ref("enabler", "enablers", "schema/enablers.yaml")]
+BarrierId = Annotated[str, _vocabulary_ref("barrier", "barriers", "schema/barriers.yaml")]
+RegionId = Annotated[str, _vocabulary_ref("region", "regions", "schema/regions.yaml")]
 
 
 class Strict(BaseModel):

@@ -25,6 +25,43 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 PathPart = str | int
 _QUOTED = ("'", '"', "|", ">")
 Path = tuple[PathPart, ...]
+MAX_DEPTH = 20  # a project's fields nest at most three deep; libyaml itself stops at 1,000
+MAX_PROBLEMS = 20  # per file: a "billion laughs" file has thousands of aliases, and listing each helps no one
+
+_SYNTAX_HINT = "check the indentation, and put quotes around text that contains ': ' or starts with a symbol"
+# libyaml's problem text -> (point at where the construct started?, message, hint)
+_SYNTAX_ERRORS: tuple[tuple[str, bool, str, str], ...] = (
+    ("a tag", False, "expected a value, found a '!' that starts a YAML tag",
+     "put the value in quotes if it starts with '!', for example note: \"!important\""),
+    ("a directive", False, "expected a field, found a line starting with '%' (a YAML directive)",
+     "put the value in quotes if it starts with '%', or remove the line"),
+    ("mapping keys are not allowed", False, "unexpected '? ' inside a value", "put the whole value in quotes"),
+    ("did not find expected node content", False, "expected a value, found a symbol that cannot start one",
+     "put the value in quotes if it starts with a symbol such as ',', '[' or '-'"),
+    ("mapping values are not allowed", False, "unexpected ': ' inside a value",
+     "put the whole value in quotes, for example title: \"Fire control: a review\", or check the indentation"),
+    ("could not find expected ':'", True, "expected 'name: value', found a line without ': '",
+     "add ': ' after the field name, or indent a continued line of text further than its field name"),
+    ("did not find expected key", False, "this line is not lined up with the fields around it",
+     "indent fields at the same level by the same number of spaces, and put quotes around a whole value that contains quotes"),
+    ("did not find expected '-' indicator", False, "this line is not lined up with the list items around it",
+     "start each list item with '- ' at the same indentation"),
+    ("block sequence entries are not allowed", False, "a list item cannot start on the same line as its field name",
+     "put each '- item' on its own line under the field name"),
+    ("cannot start any token", False, "expected a value, found {char}, which cannot start one",
+     "put the value in quotes, for example note: \"@kentpolice\""),
+    ("found unexpected end of stream", True, "a quotation mark is not closed",
+     "add the closing quotation mark at the end of the value"),
+    ("did not find expected ',' or ']'", True, "a list written in [ ] is not closed",
+     "add the closing ']', or put each item on its own line starting with '- '"),
+    ("did not find expected ',' or '}'", True, "a set of fields written in { } is not closed",
+     "add the closing '}', or write each field on its own line"),
+    ("found unknown escape character", False, "unknown escape sequence after a backslash in double quotes",
+     "use single quotes around the value, or write a backslash as \\\\"),
+    ("did not find expected <document start>", False, "unexpected text after a line '...'",
+     "remove the line '...': the fields end at the closing '---'"),
+    ("tab character", False, "a tab is used for indentation", "indent with spaces, not tabs"),
+)
 
 
 class Position(NamedTuple):
@@ -79,6 +116,7 @@ def format_path(path: Path) -> str:
 class _Frame:
     container: dict[str, Any] | list[Any]
     path: Path
+    start: Any
     pending_key: str | None = None
     first_seen: dict[str, int] = field(default_factory=dict)
 
@@ -91,15 +129,30 @@ class StrictYamlReader:
         self.first_line = first_line
         self.problems: list[YamlProblem] = []
         self.source = SourceMap()
+        self.unlisted = 0
+        self.first_unlisted = Position(first_line, 1)
 
     def _pos(self, mark: Any) -> Position:
         return Position(mark.line + self.first_line, mark.column + 1)
 
     def _problem(self, mark: Any, path: Path, message: str, hint: str) -> None:
-        self.problems.append(YamlProblem(self._pos(mark), format_path(path), message, hint))
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(YamlProblem(self._pos(mark), format_path(path), message, hint))
+        else:
+            self.unlisted += 1
+            if self.unlisted == 1:
+                self.first_unlisted = self._pos(mark)
 
     def read(self) -> Any:
         """Parse the text. Returns the data (``None`` for an empty document)."""
+        data = self._read()
+        if self.unlisted:
+            self.problems.append(YamlProblem(
+                self.first_unlisted, "", f"{self.unlisted} more problems from here on are not listed",
+                "fix those listed, then check again"))
+        return data
+
+    def _read(self) -> Any:
         stack: list[_Frame] = []
         root: Any = None
         documents = 0
@@ -110,19 +163,17 @@ class StrictYamlReader:
                 if kind is yaml.DocumentStartEvent:
                     documents += 1
                     if documents == 2:
-                        self._problem(event.start_mark, (), "more than one YAML document",
-                                      "remove the extra '---' or '...' line")
+                        self._problem(event.start_mark, (), "expected one block of fields, found a second one",
+                                      "remove the line '...' or '---' in the middle of the fields")
                     continue
-                if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+                if documents > 1 or kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
                     continue
                 if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
                     done = stack.pop()
                     if stack:
-                        self._attach(stack[-1], done.container, event.start_mark, done.path)
+                        self._attach(stack[-1], done.container, done.start, done.path)
                     else:
                         root = done.container
-                    continue
-                if documents > 1:
                     continue
                 path = self._next_path(stack)
                 if kind is yaml.AliasEvent:
@@ -143,21 +194,42 @@ class StrictYamlReader:
                         root = value
                         self.source.values[()] = self._pos(event.start_mark)
                     continue
+                if len(stack) >= MAX_DEPTH:
+                    self._problem(event.start_mark, path[:1], f"expected fields nested at most {MAX_DEPTH} levels deep, found more",
+                                  "check the indentation; project fields are at most a few levels deep")
+                    return None
                 container: dict[str, Any] | list[Any] = (
                     {} if kind is yaml.MappingStartEvent else []
                 )
-                self.source.values[path] = self._pos(event.start_mark)
-                stack.append(_Frame(container, path))
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
+                    path = (*path, "<key>")  # a list or mapping used as a key: keep the parent's position
+                self.source.values.setdefault(path, self._pos(event.start_mark))
+                stack.append(_Frame(container, path, event.start_mark))
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            problem = (exc.problem or exc.context or "the text is not valid YAML").strip()
-            self.problems.append(YamlProblem(
-                self._pos(mark) if mark else Position(self.first_line, 1), "",
-                f"YAML syntax error: {problem}",
-                "check the indentation, and put quotes around text that contains ': ' or starts with a symbol",
-            ))
+            self.problems.append(self._syntax_problem(exc))
             return None
         return root
+
+    def _syntax_problem(self, exc: yaml.MarkedYAMLError) -> YamlProblem:
+        """A libyaml error in words a contributor can act on."""
+        problem = (exc.problem or exc.context or "").strip()
+        both = f"{exc.problem} / {exc.context}"
+        mark = exc.problem_mark or exc.context_mark
+        message, hint = "", _SYNTAX_HINT
+        for pattern, use_context, friendly, friendly_hint in _SYNTAX_ERRORS:
+            if pattern in both:
+                if use_context and exc.context_mark is not None:
+                    mark = exc.context_mark
+                message, hint = friendly, friendly_hint
+                break
+        if mark is not None and "{char}" in message:
+            index = mark.index if mark.index < len(self.text) else -1
+            char = self.text[index] if self.text else ""
+            message = message.replace("{char}", f"'{char}'")
+            if char == "\t":
+                message, hint = "expected spaces, found a tab", "indent with spaces, not tabs"
+        position = self._pos(mark) if mark else Position(self.first_line, 1)
+        return YamlProblem(position, "", f"syntax error: {message or problem or 'the fields could not be read'}", hint)
 
     def _next_path(self, stack: list[_Frame]) -> Path:
         if not stack:
@@ -176,7 +248,8 @@ class StrictYamlReader:
         if event.tag is not None and not (
             type(event) is yaml.ScalarEvent and event.tag == "!" and event.style in _QUOTED
         ):
-            self._problem(event.start_mark, path, f"tag '{event.tag}' is not allowed",
+            written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            self._problem(event.start_mark, path, f"tag '{written}' is not allowed",
                           "remove the tag (the part starting with '!'); plain values are enough")
 
     def _attach(self, frame: _Frame, value: Any, mark: Any, path: Path) -> None:
@@ -187,8 +260,9 @@ class StrictYamlReader:
             return
         if frame.pending_key is None:  # this node is a key
             if not isinstance(value, str):
-                self._problem(mark, frame.path, "a key must be a plain name",
-                              "write keys as simple words such as 'title:'")
+                found = "a list" if isinstance(value, list) else "a set of fields" if isinstance(value, dict) else "an alias"
+                self._problem(mark, frame.path, f"expected a field name, found {found}",
+                              "write field names as plain words, such as 'title:'")
                 value = f"<invalid key at line {self._pos(mark).line}>"
             if value == "<<":
                 self._problem(mark, frame.path, "merge key '<<' is not allowed",
@@ -259,6 +333,9 @@ def _build(node: Any, path: Path, source: SourceMap, problems: list[YamlProblem]
         if node.tag != _STR_TAG:
             problems.append(YamlProblem(source.values[path], format_path(path), "unexpected tag", ""))
         return None if node.value == "" and node.style not in _QUOTED else node.value
+    if len(path) >= MAX_DEPTH:  # the event reader reports it (and this stays well clear of Python's recursion limit)
+        problems.append(YamlProblem(source.values[path], format_path(path), "nested too deeply", ""))
+        return None
     if kind is yaml.SequenceNode:
         return [_build(item, (*path, index), source, problems, first_line) for index, item in enumerate(node.value)]
     out: dict[str, Any] = {}
