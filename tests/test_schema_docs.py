@@ -75,3 +75,14 @@ def test_issue_form_offers_every_field(registry: Registry) -> None:
 
 def test_generated_files_are_deterministic(registry: Registry) -> None:
     assert generated_files(REPO, registry) == generated_files(REPO, registry)
+
+
+def test_the_guide_shows_a_real_diagnostic(tmp_path: Path) -> None:
+    """The example error in the contributor guide is exactly what the tool prints."""
+    from tests.helpers import VALID_PROJECT, make_catalogue
+
+    root = make_catalogue(tmp_path, {"kent-joint-control-room": VALID_PROJECT.replace("operational", "operatonal")})
+    code, out = run_cli("check", "--root", str(root))
+    assert code == 1
+    first_line = out.splitlines()[0]
+    assert first_line in (REPO / GUIDE_FILE).read_text(encoding="utf-8").splitlines()
