@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -125,7 +126,7 @@ def load_registry(root: Path) -> tuple[Registry, list[Diagnostic]]:
             pos = source.key((org_id,))
             diagnostics.append(Diagnostic(ORGANISATIONS_FILE, pos.line, pos.col, "error", org_id,
                                           "organisation id must be lower-case words joined by hyphens",
-                                          did_you_mean(org_id, names) or "for example 'kent-police'"))
+                                          f"write '{re.sub(r'[^a-z0-9]+', '-', org_id.lower()).strip('-') or 'kent-police'}'"))
             continue
         org, problems = _validate(Organisation, item, ORGANISATIONS_FILE, source, (org_id,), context)
         diagnostics += problems

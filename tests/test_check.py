@@ -554,3 +554,13 @@ def test_a_discontinued_project_without_an_end_date_is_a_warning(tmp_path: Path)
     root = make_catalogue(tmp_path, {"p": project(("status: operational", "status: discontinued"))})
     assert check(root) == (0, "content/projects/p.md:4:9: warning: status: expected an 'ended' date as the status is 'discontinued', "
                               "found none; add a line 'ended: YYYY-MM' saying when it finished\n1 file checked: 0 errors, 1 warning\n")
+
+
+def test_a_badly_formed_organisation_id_gets_a_rewrite(tmp_path: Path) -> None:
+    root = make_catalogue(tmp_path)
+    registry = root / "content/organisations.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "Bad_Id:\n  name: Bad Org\n  kind: other\n  regions: [south-east]\n",
+                        encoding="utf-8")
+    code, out = run_cli("check", "--root", str(root))
+    assert code == 1
+    assert "content/organisations.yaml:" in out and "write 'bad-id'" in out
