@@ -18,6 +18,7 @@ SOURCES = {
     "lunr.js": "node_modules/lunr/lunr.min.js",
     "site.js": "assets/js/site.js",
     "search.js": "assets/js/search.js",
+    "filters.js": "assets/js/filters.js",
     "favicon.svg": "assets/images/favicon.svg",
 }
 

@@ -15,6 +15,7 @@ from site_builder.assets import MissingAssets, load_assets
 from site_builder.catalogue import PROJECTS_DIR, Catalogue, load_catalogue
 from site_builder.config import load_site_config
 from site_builder.diagnostics import Diagnostic, Report
+from site_builder.docstore import DOCSTORE_PATH, build_docstore
 from site_builder.history import build_time, file_dates
 from site_builder.output import write_site
 from site_builder.pages import plan_pages
@@ -83,12 +84,18 @@ def build_site(root: Path, options: BuildOptions, log: TextIO = sys.stderr) -> B
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
         site = SiteData(catalogue, config, as_of, projects)
         pages = plan_pages(site)
+        extra_files = {DOCSTORE_PATH: build_docstore(site)}
     with _stage(result, "render"):
         env = make_environment({**template_globals(config, as_of), "assets": assets.urls})
         files = render_pages(env, pages, options.jobs)
         files.update(assets.files)
+        files.update(extra_files)
     with _stage(result, "data"):
-        pass  # data exports, feeds and the sitemap join here (data_export.py, feeds.py)
+        from site_builder.data_export import data_files
+        from site_builder.feeds import feed_files
+
+        files.update(data_files(site))
+        files.update(feed_files(site, files))
     with _stage(result, "index"):
         pass  # the search index joins here (search_index.py)
     with _stage(result, "write"):

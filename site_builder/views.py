@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,8 @@ from markupsafe import Markup
 from site_builder.catalogue import Catalogue, Project
 from site_builder.checks import STALE_AFTER_MONTHS, months_between
 from site_builder.history import FileDates
-from site_builder.models import KIND_LABELS, STATUS_LABELS, SiteConfig
+from site_builder.models import KIND_LABELS, ORG_KINDS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, SiteConfig
+from site_builder.registry import Registry
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -113,7 +115,7 @@ class ViewBuilder:
         self.history = history
         self.as_of = as_of
         registry = catalogue.registry
-        self.orgs = {oid: Ref(oid, org.name, f"organisations/{oid}/") for oid, org in registry.organisations.items()}
+        self.orgs = org_refs(registry)
         self.regions = {rid: Ref(rid, r.label, f"regions/{rid}/") for rid, r in registry.regions.items()}
         self.themes = {tid: Ref(tid, t.label, f"themes/{tid}/") for tid, t in registry.themes.items()}
         self.enablers = {tid: Ref(tid, t.label, "") for tid, t in registry.enablers.items()}
@@ -170,5 +172,171 @@ class ViewBuilder:
         )
 
 
+# --- listings: organisations, facets and pagination --------------------------------------------
+
+@dataclass(frozen=True)
+class Partner:
+    """An organisation another one works with, and on how many projects."""
+
+    org: Ref
+    projects: int
+
+
+@dataclass(frozen=True)
+class OrganisationView:
+    id: str
+    url: str
+    label: str
+    kind: Ref
+    regions: tuple[Ref, ...]
+    code: str
+    website: str
+    replaced_by: Ref | None
+    replaces: tuple[Ref, ...]
+    lead_projects: tuple[ProjectView, ...]
+    partner_projects: tuple[ProjectView, ...]
+    works_with: tuple[Partner, ...]  # most shared projects first, then by name
+
+    @property
+    def project_count(self) -> int:
+        return len(self.lead_projects) + len(self.partner_projects)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value of a facet (a theme, a region, a service or a status) and its projects."""
+
+    id: str
+    label: str
+    description: str
+    url: str
+    projects: tuple[ProjectView, ...]
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    """A way to browse projects. ``param`` is its query parameter, ``key`` its field in documents.json."""
+
+    name: str  # the folder: "themes", "regions", "services", "status"
+    title: str
+    singular: str
+    param: str
+    key: str
+    facets: tuple[Facet, ...]
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A pagination item; ``number`` 0 is an ellipsis."""
+
+    number: int
+    url: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    pages: int
+    total: int  # items across all pages
+    first: int  # 1-based position of this page's first item
+    last: int
+    links: tuple[PageLink, ...]
+    previous: str
+    next: str
+
+
+def org_refs(registry: Registry) -> dict[str, Ref]:
+    return {oid: Ref(oid, org.name, f"organisations/{oid}/") for oid, org in registry.organisations.items()}
+
+
+def _projects_by(projects: Iterable[ProjectView], field: str) -> dict[str, list[ProjectView]]:
+    found: dict[str, list[ProjectView]] = {}
+    for project in projects:
+        refs: tuple[Ref, ...] = (project.status,) if field == "status" else getattr(project, field)
+        for ref in refs:
+            found.setdefault(ref.id, []).append(project)
+    return found
+
+
+def facet_groups(registry: Registry, projects: tuple[ProjectView, ...]) -> dict[str, FacetGroup]:
+    """Status, services, themes and regions, each value with its projects (in the given order)."""
+    by_status = _projects_by(projects, "status")
+    by_service = _projects_by(projects, "services")
+    by_theme = _projects_by(projects, "themes")
+    by_region = _projects_by(projects, "regions")
+    status = tuple(Facet(s, STATUS_LABELS[s], STATUS_DESCRIPTIONS[s], f"status/{s}/", tuple(by_status.get(s, ())))
+                   for s in STATUSES)
+    services = tuple(Facet(k, KIND_LABELS[k], f"Projects with at least one {KIND_LABELS[k].lower()} organisation "
+                                              "as the lead or a partner.", f"services/{k}/", tuple(by_service.get(k, ())))
+                     for k in ORG_KINDS)
+    themes = tuple(Facet(t.id, t.label, t.description, f"themes/{t.id}/", tuple(by_theme.get(t.id, ())))
+                   for t in registry.themes.values())
+    regions = tuple(Facet(r.id, r.label, f"Projects involving an organisation that covers {r.label}.",
+                          f"regions/{r.id}/", tuple(by_region.get(r.id, ()))) for r in registry.regions.values())
+    return {
+        "status": FacetGroup("status", "Status", "Status", "status", "st", status),
+        "services": FacetGroup("services", "Services", "Service", "service", "sv", services),
+        "themes": FacetGroup("themes", "Themes", "Theme", "theme", "th", themes),
+        "regions": FacetGroup("regions", "Regions", "Region", "region", "rg", regions),
+    }
+
+
+def organisation_views(registry: Registry, projects: tuple[ProjectView, ...]) -> tuple[OrganisationView, ...]:
+    """Every organisation in the registry, sorted by name then id, with its projects and partners."""
+    refs = org_refs(registry)
+    lead: dict[str, list[ProjectView]] = {}
+    partner: dict[str, list[ProjectView]] = {}
+    shared: dict[str, Counter[str]] = {}
+    for project in projects:
+        lead.setdefault(project.lead.id, []).append(project)
+        involved = [project.lead.id, *(p.id for p in project.partners)]
+        for ref in project.partners:
+            partner.setdefault(ref.id, []).append(project)
+        for org_id in involved:
+            shared.setdefault(org_id, Counter()).update(o for o in set(involved) if o != org_id)
+    replaces: dict[str, list[Ref]] = {}
+    for oid, org in registry.organisations.items():
+        if org.replaced_by:
+            replaces.setdefault(org.replaced_by, []).append(refs[oid])
+    views = []
+    for oid, org in registry.organisations.items():
+        counts = shared.get(oid, Counter())
+        works_with = sorted((Partner(refs[o], n) for o, n in counts.items()), key=lambda p: (-p.projects, p.org.label, p.org.id))
+        views.append(OrganisationView(
+            id=oid, url=refs[oid].url, label=org.name, kind=service_ref(org.kind),
+            regions=tuple(Ref(r, registry.regions[r].label, f"regions/{r}/") for r in org.regions),
+            code=org.code or "", website=org.website or "",
+            replaced_by=refs[org.replaced_by] if org.replaced_by else None,
+            replaces=tuple(sorted(replaces.get(oid, ()), key=lambda r: (r.label, r.id))),
+            lead_projects=tuple(lead.get(oid, ())), partner_projects=tuple(partner.get(oid, ())),
+            works_with=tuple(works_with),
+        ))
+    return tuple(sorted(views, key=lambda v: (v.label.casefold(), v.id)))
+
+
+def page_url(base: str, number: int) -> str:
+    """``projects/`` for page 1, ``projects/page/2/`` after it."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def pagination(base: str, number: int, per_page: int, total: int) -> Pagination:
+    """Page ``number`` of a listing at ``base``: the first, last and neighbouring pages, with ellipses."""
+    pages = max(1, -(-total // per_page))
+    shown = sorted({1, pages, number - 1, number, number + 1} & set(range(1, pages + 1)))
+    links: list[PageLink] = []
+    for n in shown:
+        if links and n - links[-1].number > 1:
+            links.append(PageLink(0, ""))
+        links.append(PageLink(n, page_url(base, n), n == number))
+    return Pagination(
+        number=number, pages=pages, total=total,
+        first=min(total, (number - 1) * per_page + 1), last=min(total, number * per_page),
+        links=tuple(links) if pages > 1 else (),
+        previous=page_url(base, number - 1) if number > 1 else "",
+        next=page_url(base, number + 1) if number < pages else "",
+    )
+
+
 def template_globals(config: SiteConfig, as_of: dt.datetime) -> dict[str, Any]:
-    return {"site": config, "build_time": as_of, "stale_months": STALE_AFTER_MONTHS}
+    return {"site": config, "build_time": as_of, "stale_months": STALE_AFTER_MONTHS, "long_date": long_date}
