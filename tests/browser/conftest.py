@@ -1,14 +1,19 @@
 """Browser-test fixtures: Playwright driving Debian's Chromium against the built site on loopback.
 
 Locally the tests skip when no Chromium is found; under ``CI=true`` a missing browser is a failure.
-Every page blocks and records requests to other hosts, and collects page errors.
+Every page blocks and records requests to other hosts, and collects page errors. Built sites are served
+under their ``base_url`` path prefix, as GitHub Pages serves a project site, with ``404.html`` answering
+every missing path.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 import http.server
 import os
+import re
 import shutil
 import socketserver
 import threading
@@ -16,10 +21,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from site_builder.build import BuildOptions, build_site
+from site_builder.catalogue import Catalogue, Project, load_catalogue
+from site_builder.config import load_site_config
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -29,6 +37,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+DESKTOP = {"width": 1280, "height": 900}
+ACTION_TIMEOUT_MS = 5000  # a static page on loopback is ready long before this; a missing element fails fast
 
 
 def chromium_path() -> str | None:
@@ -62,8 +72,26 @@ def browser() -> Iterator[Any]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    not_found: Path | None = None  # the page sent, with status 404, for any missing path
+
+    def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        """No directory listings: like GitHub Pages, a folder without ``index.html`` is not found."""
+        self.send_error(404)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404 or self.not_found is None or not self.not_found.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = self.not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -72,12 +100,16 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 @pytest.fixture(scope="session")
-def serve() -> Iterator[Callable[[Path], str]]:
-    """``serve(folder)`` starts a static server on 127.0.0.1 and returns its base URL (ends in '/')."""
+def serve() -> Iterator[Callable[..., str]]:
+    """``serve(folder, not_found=None)`` starts a static server on 127.0.0.1 and returns its base URL (ends in '/').
+
+    ``not_found`` is a page answered, with status 404, for every missing path (GitHub Pages' ``404.html``).
+    """
     servers: list[_Server] = []
 
-    def start(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
+    def start(folder: Path, not_found: Path | None = None) -> str:
+        handler_class = type("_Handler", (_QuietHandler,), {"not_found": not_found})
+        handler = functools.partial(handler_class, directory=str(folder))
         server = _Server(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -91,36 +123,84 @@ def serve() -> Iterator[Callable[[Path], str]]:
 
 @dataclass
 class PageRecorder:
-    """What went wrong on a page: uncaught errors, console errors and blocked off-site requests."""
+    """What went wrong on a page: uncaught errors, console errors, blocked off-site requests and failed loads."""
 
     errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     offsite_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)  # same-site subresources answered with 4xx/5xx
+    dialogs: list[str] = field(default_factory=list)  # alert/confirm/prompt, dismissed
+
+    def problems(self) -> list[str]:
+        """Every recorded problem, one line each; empty when the page behaved."""
+        return ([f"uncaught error: {e}" for e in self.errors]
+                + [f"console error: {e}" for e in self.console_errors]
+                + [f"request to another host: {u}" for u in self.offsite_requests]
+                + [f"failed request: {u}" for u in self.failed_requests]
+                + [f"dialog: {d}" for d in self.dialogs])
+
+
+def _on_console(recorder: PageRecorder, page: Any, message: Any) -> None:
+    if message.type != "error":
+        return
+    if message.text.startswith("Failed to load resource") and message.location.get("url") == page.url:
+        return  # the page's own status (a 404 page); tests check the response, failed_requests the rest
+    recorder.console_errors.append(message.text)
+
+
+def _on_response(recorder: PageRecorder, response: Any) -> None:
+    request = response.request
+    if response.status >= 400 and not (request.is_navigation_request() and request.frame.parent_frame is None):
+        recorder.failed_requests.append(f"{response.status} {response.url}")
+
+
+def _on_dialog(recorder: PageRecorder, dialog: Any) -> None:
+    recorder.dialogs.append(f"{dialog.type}: {dialog.message}")
+    dialog.dismiss()
+
+
+def _block_offsite(recorder: PageRecorder, route: Any) -> None:
+    url = route.request.url
+    if url.startswith(("http://127.0.0.1:", "about:", "data:")):
+        route.continue_()
+    else:
+        recorder.offsite_requests.append(url)
+        route.abort()
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def make_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """``make_page(**context_options)``: a fresh page in its own context, with ``page.recorder``.
+
+    Options go to ``browser.new_context`` (for example ``java_script_enabled=False`` or ``viewport=...``).
+    """
+    contexts: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        # bypass_csp: axe is injected inline, and the hostile-content tests must prove the sanitiser
+        # (not the Content-Security-Policy) keeps contributor text inert.
+        context = browser.new_context(**{"viewport": DESKTOP, "bypass_csp": True, **options})
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        contexts.append(context)
+        new_page = context.new_page()
+        recorder = PageRecorder()
+        new_page.recorder = recorder
+        new_page.on("pageerror", lambda exc: recorder.errors.append(str(exc)))
+        new_page.on("console", functools.partial(_on_console, recorder, new_page))
+        new_page.on("response", functools.partial(_on_response, recorder))
+        new_page.on("dialog", functools.partial(_on_dialog, recorder))
+        new_page.route("**/*", functools.partial(_block_offsite, recorder))
+        return new_page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(make_page: Callable[..., Any]) -> Any:
     """A fresh page. ``page.recorder`` holds its errors and any request to another host (blocked)."""
-    # bypass_csp: axe is injected inline, and the hostile-content tests must prove the sanitiser
-    # (not the Content-Security-Policy) keeps contributor text inert.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    new_page = context.new_page()
-    recorder = PageRecorder()
-    new_page.recorder = recorder
-    new_page.on("pageerror", lambda exc: recorder.errors.append(str(exc)))
-    new_page.on("console", lambda msg: recorder.console_errors.append(msg.text) if msg.type == "error" else None)
-
-    def route(route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1:", "about:", "data:")):
-            route.continue_()
-        else:
-            recorder.offsite_requests.append(url)
-            route.abort()
-
-    new_page.route("**/*", route)
-    yield new_page
-    context.close()
+    return make_page()
 
 
 def run_axe(page: Any, context: str | None = None) -> list[dict[str, Any]]:
@@ -151,6 +231,26 @@ def build_into(root: Path, out: Path, base_url: str | None = None) -> Path:
     return out
 
 
+def base_path(root: Path, base_url: str | None = None) -> str:
+    """The path prefix of the site's address, without slashes at either end ('' at the host's root)."""
+    config, problems = load_site_config(root, base_url)
+    if config is None:
+        pytest.fail(f"site.yaml: {problems}")
+    return urlsplit(config.base_url).path.strip("/")
+
+
+def serve_site(serve: Callable[..., str], site: Path, prefix: str) -> str:
+    """Serve the built ``site`` at ``/<prefix>/`` (as GitHub Pages serves a project site); its URL."""
+    if not prefix:
+        return serve(site, not_found=site / "404.html")
+    holder = site.parent / f"{site.name}-served"
+    mount = holder / prefix
+    if not mount.exists():
+        mount.parent.mkdir(parents=True, exist_ok=True)
+        mount.symlink_to(site.resolve(), target_is_directory=True)
+    return serve(holder, not_found=site / "404.html") + prefix + "/"
+
+
 @pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped catalogue, built once per session."""
@@ -158,6 +258,82 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped_url(shipped_site: Path, serve: Callable[[Path], str]) -> str:
-    """Base URL of the shipped catalogue's built site."""
-    return serve(shipped_site)
+def shipped_url(shipped_site: Path, serve: Callable[..., str]) -> str:
+    """Base URL of the shipped catalogue's built site, served under its ``base_url`` path prefix (ends in '/')."""
+    return serve_site(serve, shipped_site, base_path(REPO))
+
+
+# --- what the shipped site holds ----------------------------------------------------------------
+
+@functools.cache
+def shipped_catalogue() -> Catalogue | None:
+    """The shipped catalogue as loaded from ``content/`` (``None`` if it cannot be read at all)."""
+    try:
+        catalogue, _report = load_catalogue(REPO, today=dt.date.today())
+    except Exception:  # collection must not crash; the build fixture reports the real problem
+        return None
+    return catalogue
+
+
+def most_complete_project(catalogue: Catalogue) -> Project:
+    """The project with the most front-matter fields filled in (then the longest body, then the slug)."""
+    def filled(project: Project) -> tuple[int, int, str]:
+        fields = project.meta.model_dump(exclude_none=True)
+        return sum(1 for value in fields.values() if value not in ("", [], {})), len(project.body), project.slug
+
+    return max(catalogue.projects, key=filled)
+
+
+@functools.cache
+def shipped_pages() -> dict[str, str]:
+    """Every page type of the shipped site: a name -> its path below the site's root."""
+    pages = {"home": "", "projects": "projects/", "organisations": "organisations/", "themes": "themes/",
+             "regions": "regions/", "services": "services/", "status": "status/", "data": "data/",
+             "about": "about/", "contribute": "contribute/", "accessibility": "accessibility/", "404": "404.html",
+             "missing page (404)": "no-such-page/at/any/depth/"}
+    catalogue = shipped_catalogue()
+    if catalogue is None or not catalogue.projects:
+        return pages
+    project = most_complete_project(catalogue)
+    pages["project"] = f"projects/{project.slug}/"
+    pages["organisation"] = f"organisations/{project.meta.lead}/"
+    pages["theme"] = f"themes/{project.meta.themes[0]}/"
+    pages["region"] = f"regions/{project.regions[0]}/" if project.regions else "regions/"
+    pages["service"] = f"services/{project.services[0]}/"
+    pages["status page"] = f"status/{project.meta.status}/"
+    return pages  # alias pages redirect at once: test_accessibility audits them on their own
+
+
+# --- reading pages --------------------------------------------------------------------------------
+
+_VISIBLE_PROJECT_SLUGS = """() => {
+  const slugs = new Set();
+  for (const a of document.querySelectorAll("main a[href]")) {
+    const match = new URL(a.href).pathname.match(/\\/projects\\/([a-z0-9]+(?:-[a-z0-9]+)*)\\/$/);
+    if (match && match[1] !== "page" && a.checkVisibility({visibilityProperty: true, opacityProperty: true})) {
+      slugs.add(match[1]);
+    }
+  }
+  return [...slugs].sort();
+}"""
+
+
+def visible_project_slugs(page: Any) -> set[str]:
+    """Slugs of the projects the page's main content shows a visible link to."""
+    return set(page.evaluate(_VISIBLE_PROJECT_SLUGS))
+
+
+def filter_box(page: Any, group: str, label: str) -> Any:
+    """The checkbox labelled ``label`` (e.g. 'Operational') in the filter group whose legend mentions ``group``."""
+    fieldset = page.get_by_role("group", name=re.compile(re.escape(group), re.IGNORECASE))
+    return fieldset.get_by_role("checkbox", name=re.compile(rf"^\s*{re.escape(label)}\s*(\(\d+\))?\s*$"))
+
+
+def wait_for_project_slugs(page: Any, expected: set[str]) -> set[str]:
+    """The visible project slugs once they equal ``expected`` or the action timeout passes (lists may load data first)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    script = f"expected => JSON.stringify(({_VISIBLE_PROJECT_SLUGS})()) === JSON.stringify(expected)"
+    with contextlib.suppress(PlaywrightTimeoutError):  # the caller's assertion reports what the page shows
+        page.wait_for_function(script, arg=sorted(expected), timeout=ACTION_TIMEOUT_MS)
+    return visible_project_slugs(page)
