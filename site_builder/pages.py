@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from site_builder.field_docs import field_rows
+from site_builder.data_export import DERIVED_FIELDS
 from site_builder.render import Page
 from site_builder.site import SiteData
 from site_builder.views import FacetGroup, ProjectView, page_url, pagination
@@ -72,7 +73,8 @@ def facet_pages(group: FacetGroup) -> list[Page]:
 def site_pages(site: SiteData) -> list[Page]:
     rows = field_rows(site.catalogue.registry)
     first = site.projects[0] if site.projects else None
-    pages = [Page("data/index.html", "data.html", {"fields": rows, "example": first, "project_count": len(site.projects)})]
+    pages = [Page("data/index.html", "data.html", {"fields": rows, "derived": DERIVED_FIELDS, "example": first,
+                                                   "project_count": len(site.projects)})]
     pages += [Page(f"{name}/index.html", f"{name}.html", {"fields": rows}) for name in STATIC_PAGES]
     pages.append(Page("search/index.html", "search.html", {}))
     pages.append(Page("404.html", "404.html", {}, root=site.root_path))
