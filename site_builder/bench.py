@@ -17,10 +17,11 @@ import time
 from pathlib import Path
 
 from site_builder.registry import load_registry
+from site_builder.search_bench import report as search_report
 from site_builder.synthetic import REPO, generate_catalogue
 
 
-def _child(stage: str, root: Path) -> dict[str, float]:
+def _child(stage: str, root: Path, out: Path | None = None) -> dict[str, float]:
     """Run one stage in this process and return its timings (called in the subprocess)."""
     from site_builder.build import BuildOptions, build_site
     from site_builder.catalogue import load_catalogue
@@ -31,7 +32,7 @@ def _child(stage: str, root: Path) -> dict[str, float]:
         if report.errors:
             raise SystemExit(report.render())
         return {"total": time.perf_counter() - start}
-    result = build_site(root, BuildOptions(out=root / "_site"), log=sys.stderr)  # cold: the parent emptied .cache
+    result = build_site(root, BuildOptions(out=out or root / "_site"), log=sys.stderr)  # cold: the parent emptied .cache
     if not result.ok:
         raise SystemExit(result.report.render())
     timings = dict(result.timings)
@@ -39,10 +40,11 @@ def _child(stage: str, root: Path) -> dict[str, float]:
     return timings
 
 
-def measure(stage: str, root: Path) -> tuple[dict[str, float], float]:
-    """Timings and peak memory (MiB) of one stage in a fresh process."""
+def measure(stage: str, root: Path, out: Path | None = None) -> tuple[dict[str, float], float]:
+    """Timings and peak memory (MiB) of one stage in a fresh process (building into ``out`` if given)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
-    proc = subprocess.Popen([sys.executable, "-m", "site_builder.bench", "--child", stage, str(root)],
+    child = [sys.executable, "-m", "site_builder.bench", "--child", stage, str(root), *([str(out)] if out else [])]
+    proc = subprocess.Popen(child,
                             stdout=subprocess.PIPE, env=env)
     assert proc.stdout is not None
     output = proc.stdout.read()
@@ -62,10 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated project counts (default 1000,10000)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the generated catalogues under this folder")
-    parser.add_argument("--child", nargs=2, metavar=("STAGE", "ROOT"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-shipped", dest="search_shipped", action="store_false",
+                        help="skip building the shipped catalogue for the search report")
+    parser.add_argument("--child", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(_child(args.child[0], Path(args.child[1]))))
+        out = Path(args.child[2]) if len(args.child) > 2 else None
+        print(json.dumps(_child(args.child[0], Path(args.child[1]), out)))
         return 0
     registry, problems = load_registry(REPO)
     if problems:
@@ -73,20 +78,29 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     base = args.keep or Path(tempfile.mkdtemp(prefix="catalogue-bench-"))
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    if args.search_shipped:
+        print("\n== the shipped catalogue")
+        shipped = base / "shipped"
+        timings, _ = measure("build-cold", REPO, shipped)
+        print(f"build-cold  {timings['total']:6.2f} s")
+        print("\n".join(search_report(shipped, timings.get("index"))))
     for size in (int(s) for s in args.sizes.split(",")):
         root = base / f"n{size}"
         shutil.rmtree(root, ignore_errors=True)
         start = time.perf_counter()
         generate_catalogue(root, size, registry)
         print(f"\n== {size:,} projects (generated in {time.perf_counter() - start:.1f} s)")
+        cold: dict[str, float] = {}
         for stage in ("check", "build-cold", "build-warm"):
             if stage == "build-cold":
                 shutil.rmtree(root / ".cache", ignore_errors=True)
             timings, peak = measure(stage, root)
+            cold = timings if stage == "build-cold" else cold
             parts = ", ".join(f"{k} {v:.2f}" for k, v in timings.items() if k != "total")
             print(f"{stage:<11} {timings['total']:6.2f} s  peak {peak:6.0f} MiB" + (f"  ({parts})" if parts else ""))
         files, mib = _site_size(root)
         print(f"output: {files:,} files, {mib:.1f} MiB")
+        print("\n".join(search_report(root / "_site", cold.get("index"))))
     if args.keep is None:
         shutil.rmtree(base, ignore_errors=True)
     return 0

@@ -97,7 +97,9 @@ def build_site(root: Path, options: BuildOptions, log: TextIO = sys.stderr) -> B
         files.update(data_files(site))
         files.update(feed_files(site, files))
     with _stage(result, "index"):
-        pass  # the search index joins here (search_index.py)
+        from site_builder.search_index import search_files
+
+        files.update(search_files(site.projects, options.jobs))
     with _stage(result, "write"):
         write_site(files, options.out)
     result.catalogue = catalogue

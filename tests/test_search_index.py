@@ -1,0 +1,330 @@
+"""The search index: what it holds, that lunr.py and lunr.js 2.3.9 read it alike, and its shards."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lunr.builder import Builder
+from lunr.exceptions import QueryParseError
+
+from site_builder import search_index
+from site_builder.build import BuildOptions, build_site
+from site_builder.search_index import FIELDS, BodyTrim, TermBuilder, analyse, load_index, trimmed
+from site_builder.search_shards import field_rows, group_terms, shard_index, shard_indexes, shard_key
+from site_builder.search_text import stem, terms, words
+from tests.helpers import make_catalogue
+from tests.node.runner import ranked_refs, run_search_cli
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def project(title: str, summary: str, body: str, lead: str = "kent-fire-and-rescue-service",
+            partners: tuple[str, ...] = ("kent-police",), theme: str = "control-rooms") -> str:
+    return "\n".join([
+        "---", f"title: {json.dumps(title)}", f"summary: {json.dumps(summary)}", "status: operational",
+        f"lead: {lead}", "partners:", *[f"  - {p}" for p in partners], "themes:", f"  - {theme}",
+        "started: 2012-04", "last_reviewed: 2026-01-15", "---", body, "",
+    ])
+
+
+CATALOGUE: dict[str, str | bytes] = {
+    "kent-joint-control-room": project(
+        "Kent joint control room", "Kent Fire and Rescue Service moved its control room into Kent Police headquarters.",
+        "The fire control room sits beside the police control room. Call handlers share one floor."),
+    "merseyside-co-responding": project(
+        "Merseyside co-responding", "Firefighters answer cardiac arrest calls for the ambulance service.",
+        "Crews trained in defibrillation reach patients first. O'Brien's team led the pilot.",
+        lead="merseyside-police", partners=("south-east-coast-ambulance-service",), theme="shared-estates"),
+    "kent-shared-headquarters": project(
+        "Shared headquarters in Maidstone", "Police and fire share one building.",
+        "The estates team sold two old stations. Drones are stored in the new garage.", theme="shared-estates"),
+}
+
+
+def build(root: Path, out: Path) -> Path:
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
+    result = build_site(root, BuildOptions(out=out, use_cache=False))
+    assert result.ok, result.report.render()
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_catalogue(tmp_path_factory.mktemp("catalogue"), CATALOGUE)
+    return build(root, root / "_site")
+
+
+def search(index_data: Any, query: str) -> list[str]:
+    return [r["ref"] for r in load_index(index_data).search(query)]
+
+
+# --- text -----------------------------------------------------------------------------------------
+
+def test_words_split_joined_words_into_parts_and_keep_them_joined_too() -> None:
+    assert sorted(words("Co-responding: Kent's O'Brien, ﬁre 2017-18")) == sorted([
+        "co", "responding", "coresponding", "kent", "o", "brien", "obrien", "fire", "2017", "18", "201718"])
+
+
+def test_words_drop_stop_words_and_overlong_tokens_then_stem() -> None:
+    assert terms("The ambulances and the " + "x" * 41 + " stations") == ["ambul", "station"]
+    assert stem("headquarters") == "headquart"
+
+
+# --- what the index holds -------------------------------------------------------------------------
+
+def test_the_index_is_compact_sorted_json_that_lunr_py_loads(site: Path) -> None:
+    raw = (site / "search" / "index.json").read_bytes()
+    data = json.loads(raw)
+    assert raw == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    assert data["version"] == "2.3.9" and data["pipeline"] == ["stemmer"]
+    assert data["fields"] == list(FIELDS)
+    terms_in_order = [t for t, _ in data["invertedIndex"]]
+    assert terms_in_order == sorted(terms_in_order)
+    assert {ref.split("/", 1)[1] for ref, _ in data["fieldVectors"]} == set(CATALOGUE)
+    assert search(data, "maidstone") == ["kent-shared-headquarters"]
+
+
+def test_every_field_is_searchable(site: Path) -> None:
+    data = (site / "search" / "index.json").read_bytes()
+    assert search(data, "title:maidstone") == ["kent-shared-headquarters"]
+    assert search(data, "summary:defibrillation") == []
+    assert search(data, "body:defibrillation") == ["merseyside-co-responding"]
+    assert search(data, "orgs:constabulary") == [] and search(data, "orgs:coast") == ["merseyside-co-responding"]
+    assert set(search(data, "labels:estates")) == {"merseyside-co-responding", "kent-shared-headquarters"}
+    assert set(search(data, "labels:ambulance")) == {"merseyside-co-responding"}
+    assert search(data, "body:obrien") == ["merseyside-co-responding"]
+
+
+def test_the_manifest_points_at_the_index_with_its_hash(site: Path) -> None:
+    manifest = json.loads((site / "search" / "manifest.json").read_bytes())
+    assert manifest["projects"] == 3
+    name, _, version = manifest["index"].partition("?v=")
+    assert name == "index.json" and len(version) == 12
+    assert not (site / "search" / "shards").exists()
+
+
+def test_a_title_match_outranks_a_body_match(site: Path) -> None:
+    data = (site / "search" / "index.json").read_bytes()
+    assert search(data, "headquarters")[0] == "kent-shared-headquarters"  # title, not kent-joint's summary
+
+
+def test_term_builder_weights_match_lunr_py_builder_on_the_same_terms() -> None:
+    docs = {
+        "a": analyse({"title": "Joint control room", "summary": "Police and fire", "orgs": "Kent Police",
+                      "labels": "Control rooms", "factors": "", "body": "The control room control staff"}),
+        "b": analyse({"title": "Fleet", "summary": "Shared fleet workshop", "orgs": "Kent Fire",
+                      "labels": "Fleet", "factors": "Funding", "body": "Vehicles and fleet and control"}),
+    }
+    ours = TermBuilder()
+    for ref, fields in docs.items():
+        ours.add_terms(ref, fields)
+    data = ours.serialise(ours.number_terms(), ours.field_vectors_as_lists())
+
+    stock = Builder()
+    stock.ref("id")
+    for name, boost in FIELDS.items():
+        stock.field(name, boost)
+    for ref, fields in docs.items():  # lists go through lunr.py's tokenizer untouched; no pipeline
+        stock.add({"id": ref, **{name: [t for t, n in ft.counts.items() for _ in range(n)] for name, ft in fields.items()}})
+    expected = stock.build().serialize()
+
+    def weights(serialised: dict[str, Any]) -> dict[tuple[str, str], float]:
+        term_of = {posting["_index"]: term for term, posting in serialised["invertedIndex"]}
+        out = {}
+        for field_ref, elements in serialised["fieldVectors"]:
+            for i in range(0, len(elements), 2):
+                out[(field_ref, term_of[elements[i]])] = elements[i + 1]
+        return out
+
+    assert {t: {f: sorted(p[f]) for f in FIELDS} for t, p in data["invertedIndex"]} == \
+           {t: {f: sorted(p[f]) for f in FIELDS} for t, p in expected["invertedIndex"]}
+    ours_w, stock_w = weights(data), weights(expected)
+    assert ours_w.keys() == stock_w.keys()
+    for key, value in stock_w.items():
+        assert ours_w[key] == pytest.approx(value, rel=5e-3, abs=1e-3), key
+
+
+def test_the_most_used_terms_get_the_smallest_numbers() -> None:
+    builder = TermBuilder()
+    for ref, body in (("a", "fire fire rare"), ("b", "fire police"), ("c", "fire police")):
+        builder.add_terms(ref, analyse({name: body if name == "body" else "" for name in FIELDS}))
+    assert builder.number_terms()[:3] == ["fire", "polic", "rare"]
+
+
+def test_trimming_keeps_a_bodys_most_distinctive_terms_and_its_full_length() -> None:
+    body = analyse({"body": "drone drone police police police fire ambulance zebra"})["body"]
+    idf = {"drone": 3.0, "polic": 0.05, "fire": 0.2, "ambul": 0.3}
+    kept = trimmed(body, BodyTrim(2, idf, 0.4))
+    assert kept.counts == {"drone": 2, "zebra": 1}  # zebra: not in the sample, so rare
+    assert kept.length == body.length == 8
+
+
+def test_a_large_catalogue_keeps_fewer_body_terms_per_project() -> None:
+    assert search_index.body_terms_per_project(30) > 1000  # the shipped catalogue: whole bodies
+    assert search_index.body_terms_per_project(1000) == 60
+    assert search_index.body_terms_per_project(10_000) == search_index.MIN_BODY_TERMS
+
+
+def test_two_builds_write_identical_search_files(tmp_path: Path, site: Path) -> None:
+    again = build(make_catalogue(tmp_path / "again", CATALOGUE), tmp_path / "out")
+    for name in ("index.json", "manifest.json"):
+        assert (again / "search" / name).read_bytes() == (site / "search" / name).read_bytes()
+
+
+# --- shards ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    patch = pytest.MonkeyPatch()
+    patch.setattr(search_index, "SHARD_ABOVE", 2)
+    try:
+        root = make_catalogue(tmp_path_factory.mktemp("sharded"), CATALOGUE)
+        yield build(root, root / "_site")
+    finally:
+        patch.undo()
+
+
+def test_shard_keys_are_two_safe_characters() -> None:
+    assert [shard_key(t) for t in ("control", "x", "é1", "2017", "_a")] == ["co", "x", "_1", "20", "_a"]
+
+
+def test_a_large_catalogue_is_split_into_shards_that_each_hold_their_terms(sharded_site: Path) -> None:
+    search_dir = sharded_site / "search"
+    manifest = json.loads((search_dir / "manifest.json").read_bytes())
+    assert manifest["keyLength"] == 2 and "index" not in manifest
+    seen: set[str] = set()
+    for key, rel in manifest["shards"].items():
+        data = json.loads((search_dir / rel).read_bytes())
+        shard_terms = [t for t, _ in data["invertedIndex"]]
+        assert shard_terms and all(shard_key(t) == key for t in shard_terms)
+        numbers = {p["_index"] for _, p in data["invertedIndex"]}
+        assert all(e in numbers for _, el in data["fieldVectors"] for e in el[::2])
+        seen.update(shard_terms)
+        load_index(data)  # lunr.py reads every shard
+    assert "control" in {t[:7] for t in seen} and "maidston" in seen
+
+
+def test_a_word_scores_the_same_in_its_shard_as_in_the_whole_index() -> None:
+    builder = TermBuilder()
+    for ref, body in (("a", "fire control control"), ("b", "fire police"), ("c", "police zebra")):
+        builder.add_terms(ref, analyse({name: body if name == "body" else "" for name in FIELDS}))
+    shards = shard_indexes(builder)
+    whole = builder.serialise(list(builder.inverted_index), builder.field_vectors_as_lists())
+    assert sorted(shards) == ["co", "fi", "po", "ze"]
+    for key, shard in shards.items():
+        for term, _ in shard["invertedIndex"]:
+            assert shard_key(term) == key
+            a = load_index(whole).search(f"body:{term}")
+            b = load_index(shard).search(f"body:{term}")
+            assert [(r["ref"], r["score"]) for r in a] == [(r["ref"], r["score"]) for r in b]
+
+
+# --- lunr.js 2.3.9 reads what lunr.py wrote -------------------------------------------------------
+
+COMPAT_QUERIES = ["control room", "kent", "ambul*", "cardiac", "title:maidstone", "cardaic~1", "+fire -police",
+                  "headquarters", "co-responding", "drones", "police fire ambulance", "body:obrien"]
+
+
+@pytest.mark.node
+def test_lunr_js_loads_the_index_and_agrees_with_lunr_py(site: Path) -> None:
+    index_file = site / "search" / "index.json"
+    js = run_search_cli("lunr", index_file, {"queries": COMPAT_QUERIES})
+    index = load_index(index_file.read_bytes())
+    for query in COMPAT_QUERIES:
+        py = [(r["ref"], round(r["score"], 6)) for r in index.search(query)]
+        ours = [(r["ref"], round(r["score"], 6)) for r in js[query]]
+        assert sorted(ours, key=lambda x: (-x[1], x[0])) == sorted(py, key=lambda x: (-x[1], x[0])), query
+    assert any(js[q] for q in COMPAT_QUERIES)
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("query", ["title:", "fire~", "+-^", "a:b:c", '"unclosed', "*", "~1"])
+def test_lunrs_own_parser_rejects_syntax_queries_that_search_js_accepts(site: Path, query: str) -> None:
+    index_file = site / "search" / "index.json"
+    js = run_search_cli("lunr", index_file, {"queries": [query]})[query]
+    try:
+        py: Any = load_index(index_file.read_bytes()).search(query)
+    except QueryParseError:
+        py = {"error": "QueryParseError"}
+    if isinstance(py, dict):  # lunr raises on this one: both implementations agree
+        assert js == {"error": "QueryParseError"}
+    ranked = ranked_refs(site, [query])[query]  # search.js never hands text to lunr's parser
+    assert isinstance(ranked, list)
+
+
+@pytest.mark.node
+def test_lunr_js_stems_every_word_of_the_shipped_content_as_lunr_py_does() -> None:
+    sample = sorted({w for path in sorted((REPO / "content" / "projects").glob("*.md"))
+                     for w in words(path.read_text(encoding="utf-8"))})
+    sample += ["ambulances", "co-responding", "headquarters", "generalization", "staffordshire", "hopefulness"]
+    out = run_search_cli("text", "-", {"texts": sample})
+    assert out["version"] == "2.3.9"  # the version in package-lock.json
+    assert {w: out["stems"][w] for w in sample} == {w: stem(w) for w in sample}
+
+
+@pytest.mark.node
+def test_search_js_splits_a_query_as_the_index_splits_text() -> None:
+    texts = ["Co-responding in Kent's control rooms", "ﬁre, AMBULANCE & police!", "title: fire~ +-^ a:b:c",
+             "O'Brien 2017-18 naïve café"]
+    out = run_search_cli("text", "-", {"texts": texts})["words"]
+    for text in texts:
+        indexed = set(words(text))
+        assert out[text] and set(out[text]) <= indexed, text
+    assert out["Co-responding in Kent's control rooms"] == ["coresponding", "kent", "control", "rooms"]
+
+
+@pytest.mark.node
+def test_shards_rank_every_query_as_the_single_index_does(site: Path, sharded_site: Path) -> None:
+    queries = ["control room", "kent police", "ambul", "cardaic arrest", "co-resp", "drone", "o'brien maidstone", "zebra"]
+    assert ranked_refs(sharded_site, queries) == ranked_refs(site, queries)
+
+
+
+# --- search.js ranking ----------------------------------------------------------------------------
+
+@pytest.mark.node
+def test_search_js_finds_prefixes_and_misspellings_and_ranks_exact_matches_first(site: Path) -> None:
+    ranked = run_search_cli("rank", site, {"queries": ["ambul", "co-resp", "maidstome", "maidstone contrl", "zzzz"]})
+    assert [h["ref"] for h in ranked["ambul"]] == ["merseyside-co-responding"]
+    assert [h["ref"] for h in ranked["co-resp"]] == ["merseyside-co-responding"]
+    assert [(h["ref"], h["exactWords"]) for h in ranked["maidstome"]] == [("kent-shared-headquarters", 0)]
+    # both match one word; "maidstone" exactly beats "contrl" (control) approximately
+    assert [(h["ref"], h["words"], h["exactWords"]) for h in ranked["maidstone contrl"]][:2] == [
+        ("kent-shared-headquarters", 1, 1), ("kent-joint-control-room", 1, 0)]
+    assert ranked["zzzz"] == []
+
+
+@pytest.mark.node
+def test_search_js_ranks_projects_matching_every_word_first(site: Path) -> None:
+    hits = run_search_cli("rank", site, {"queries": ["police drones"]})["police drones"]
+    assert hits[0]["ref"] == "kent-shared-headquarters" and hits[0]["words"] == 2
+    assert all(h["words"] == 1 for h in hits[1:])
+
+
+def test_an_empty_catalogue_gets_an_empty_index_that_loads() -> None:
+    files = search_index.search_files([])
+    assert load_index(files[search_index.INDEX_PATH]).search("fire") == []
+    assert json.loads(files[search_index.MANIFEST_PATH])["projects"] == 0
+
+
+def test_shards_built_from_postings_equal_shards_cut_from_the_whole_index() -> None:
+    def builder() -> TermBuilder:
+        made = TermBuilder()
+        for ref, body, title in (("a", "fire control control", "Control room"), ("b", "fire police", "Fleet"),
+                                 ("c", "police zebra coast", "Coast watch")):
+            made.add_terms(ref, analyse({n: body if n == "body" else title if n == "title" else "" for n in FIELDS}))
+        return made
+
+    cut = shard_indexes(builder())
+    built = builder()
+    terms = group_terms(built)
+    rows = field_rows(built)
+    for key, shard in cut.items():
+        ours = shard_index(built, terms[key], rows)
+        assert ours["invertedIndex"] == shard["invertedIndex"]
+        assert dict(map(tuple, ours["fieldVectors"])) == dict(map(tuple, shard["fieldVectors"]))
