@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from site_builder.field_docs import field_rows
 from site_builder.data_export import DERIVED_FIELDS
+from site_builder.field_docs import field_rows
 from site_builder.render import Page
 from site_builder.site import SiteData
 from site_builder.views import FacetGroup, ProjectView, page_url, pagination

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from site_builder.diagnostics import Diagnostic
 from site_builder.explain import explain_validation_error
-from site_builder.models import SLUG_RE, Organisation, Region, Term, did_you_mean
+from site_builder.models import SLUG_RE, Organisation, Region, Term
 from site_builder.source_file import decode_text
 from site_builder.strict_yaml import SourceMap, read_strict_yaml
 

@@ -18,7 +18,7 @@ WATCHED = ("content", "schema", "templates", "assets", "site.yaml")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the standard library's signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
