@@ -21,6 +21,6 @@ def test_a_failed_rebuild_keeps_serving_the_last_good_site(tmp_path: Path) -> No
         VALID_PROJECT.replace("status: operational", "status: live"), encoding="utf-8")
     log = io.StringIO()
     assert not rebuild(root, options, log)
-    assert "status: expected one of" in log.getvalue()
+    assert "kent-joint-control-room.md:4:9: error: status: expected proposed, in-development" in log.getvalue()
     assert log.getvalue().endswith("build failed: still serving the last good build\n")
     assert page.read_bytes() == before
