@@ -14,12 +14,15 @@ from typing import TextIO
 from site_builder.assets import MissingAssets, load_assets
 from site_builder.catalogue import PROJECTS_DIR, Catalogue, load_catalogue
 from site_builder.config import load_site_config
+from site_builder.data_export import data_files
 from site_builder.diagnostics import Diagnostic, Report
 from site_builder.docstore import DOCSTORE_PATH, build_docstore
+from site_builder.feeds import feed_files
 from site_builder.history import build_time, file_dates
-from site_builder.output import write_site
+from site_builder.output import StagedSite
 from site_builder.pages import plan_pages
 from site_builder.render import make_environment, render_bodies, render_pages
+from site_builder.search_index import search_files
 from site_builder.site import SiteData
 from site_builder.views import ViewBuilder, template_globals
 
@@ -85,24 +88,18 @@ def build_site(root: Path, options: BuildOptions, log: TextIO = sys.stderr) -> B
         site = SiteData(catalogue, config, as_of, projects)
         pages = plan_pages(site)
         extra_files = {DOCSTORE_PATH: build_docstore(site)}
-    with _stage(result, "render"):
-        env = make_environment({**template_globals(config, as_of), "assets": assets.urls})
-        files = render_pages(env, pages, options.jobs)
-        files.update(assets.files)
-        files.update(extra_files)
-    with _stage(result, "data"):
-        from site_builder.data_export import data_files
-        from site_builder.feeds import feed_files
-
-        files.update(data_files(site))
-        files.update(feed_files(site, files))
-    with _stage(result, "index"):
-        from site_builder.search_index import search_files
-
-        files.update(search_files(site.projects, options.jobs))
-    with _stage(result, "write"):
-        write_site(files, options.out)
+    with StagedSite(options.out) as staged:  # removed again unless published
+        with _stage(result, "render"):
+            env = make_environment({**template_globals(config, as_of), "assets": assets.urls})
+            heads = render_pages(env, pages, staged.path, options.jobs)
+        with _stage(result, "data"):
+            files = {**assets.files, **extra_files, **data_files(site), **feed_files(site, heads)}
+        with _stage(result, "index"):
+            files.update(search_files(site.projects, options.jobs))
+        with _stage(result, "write"):
+            staged.write_all(files)
+            staged.publish()
     result.catalogue = catalogue
     result.pages = len(pages)
-    result.files = len(files)
+    result.files = len(files) + len(heads)
     return result

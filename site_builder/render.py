@@ -101,21 +101,33 @@ def make_environment(globals_: Mapping[str, Any]) -> jinja2.Environment:
     return env
 
 
+def write_page(folder: Path, page: Page, html: bytes) -> bytes:
+    """Write a rendered page under ``folder``; returns its ``<head>`` (all the sitemap needs)."""
+    target = folder / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(html)
+    return html.split(b"<body", 1)[0]
+
+
 def _render_page(index: int) -> bytes:
     env: jinja2.Environment = _state["env"]
     page: Page = _state["pages"][index]
     html = env.get_template(page.template).render(page=page, root=page.relative_root, **page.context)
-    return html.encode("utf-8")
+    return write_page(_state["folder"], page, html.encode("utf-8"))
 
 
-def render_pages(env: jinja2.Environment, pages: Sequence[Page], jobs: int = 0) -> dict[str, bytes]:
-    """Render every page; templates are compiled once, before the workers fork."""
+def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int = 0) -> dict[str, bytes]:
+    """Render every page into ``folder`` (the build's staging folder) on all cores.
+
+    Workers write their own pages, so the HTML never travels back to this process; the result maps
+    each page's path to its ``<head>``. Templates are compiled once, before the workers fork.
+    """
     for name in sorted({p.template for p in pages}):
         env.get_template(name)
-    _state["env"], _state["pages"] = env, pages
+    _state["env"], _state["pages"], _state["folder"] = env, pages, folder
     try:
-        rendered = parallel_map(_render_page, range(len(pages)), jobs)
+        heads = parallel_map(_render_page, range(len(pages)), jobs)
     finally:
-        _state.pop("env", None)
-        _state.pop("pages", None)
-    return {page.path: html for page, html in zip(pages, rendered, strict=True)}
+        for key in ("env", "pages", "folder"):
+            _state.pop(key, None)
+    return {page.path: head for page, head in zip(pages, heads, strict=True)}
