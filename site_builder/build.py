@@ -18,6 +18,7 @@ from site_builder.data_export import data_files
 from site_builder.diagnostics import Diagnostic, Report
 from site_builder.docstore import DOCSTORE_PATH, build_docstore
 from site_builder.feeds import feed_files
+from site_builder.gc_pause import gc_paused
 from site_builder.history import build_time, file_dates
 from site_builder.output import StagedSite
 from site_builder.pages import plan_pages
@@ -59,6 +60,11 @@ def _stage(result: BuildResult, name: str) -> Iterator[None]:
 
 def build_site(root: Path, options: BuildOptions, log: TextIO = sys.stderr) -> BuildResult:
     """Build the site from the catalogue at ``root`` into ``options.out``; see :class:`BuildResult`."""
+    with gc_paused():
+        return _build(root, options)
+
+
+def _build(root: Path, options: BuildOptions) -> BuildResult:
     result = BuildResult(Report())
     with _stage(result, "load"):
         config, problems = load_site_config(root, options.base_url)

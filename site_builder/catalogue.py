@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pydantic import ValidationError
 
 from site_builder.diagnostics import Diagnostic, Report
 from site_builder.explain import explain_validation_error
+from site_builder.gc_pause import gc_paused
 from site_builder.models import SLUG_RE, ProjectFrontMatter, describe
 from site_builder.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry, load_registry, read_yaml_file
 from site_builder.source_file import decode_text, size_limit, split_front_matter
@@ -177,15 +177,8 @@ def _body_problem(body: str) -> tuple[str, str] | None:
 
 def load_catalogue(root: Path, only: list[str] | None = None, today: dt.date | None = None) -> tuple[Catalogue, Report]:
     """Load and validate everything (or just the ``only`` project files) without writing anything."""
-    # Loading makes millions of small objects and no reference cycles: the cyclic garbage collector
-    # would only rescan them again and again (a third of the time for 10,000 projects).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # a third of the loading time for 10,000 projects, otherwise
         return _load_catalogue(root, only, today)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -> tuple[Catalogue, Report]:

@@ -127,8 +127,12 @@ def project_records(site: SiteData) -> list[dict[str, Any]]:
 
 
 def json_bytes(data: Any) -> bytes:
-    """Deterministic JSON (sorted keys, 2-space indent, UTF-8) that never contains ``<``, ``>`` or ``&``."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)
+    """Deterministic compact JSON (sorted keys, UTF-8) that never contains ``<``, ``>`` or ``&``.
+
+    Compact, because only then does the standard library use its C encoder: indented output took
+    seconds for 10,000 projects. Any JSON viewer or ``python -m json.tool`` pretty-prints it.
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return (text.translate(_JSON_ESCAPE_TABLE) + "\n").encode("utf-8")
 
 

@@ -17,13 +17,11 @@ Text is split and stemmed once per project (search_text.py, on all cores), then 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from lunr import __TARGET_JS_VERSION__
@@ -32,6 +30,7 @@ from lunr.idf import idf as lunr_idf
 from lunr.index import Index
 
 from site_builder import search_shards
+from site_builder.gc_pause import gc_paused
 from site_builder.parallel import parallel_map
 from site_builder.search_stemmer import stemmer
 from site_builder.search_text import html_text, term_counts
@@ -248,22 +247,9 @@ def dumps(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the index is millions of small acyclic objects, and
-    collections that scan them all again and again would take longer than the build itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def search_files(projects: Sequence[ProjectView], jobs: int = 0) -> dict[str, bytes]:
     """The search index files: ``search/manifest.json`` and ``search/index.json`` (or its shards)."""
-    with no_gc():
+    with gc_paused():
         return _search_files(projects, jobs)
 
 

@@ -225,7 +225,7 @@ def test_json_never_contains_markup_but_round_trips_exactly(site: SiteData) -> N
 def test_json_bytes_is_deterministic_utf8_with_sorted_keys() -> None:
     data = {"b": "café \u2028 line", "a": [1, None, True]}
     raw = json_bytes(data)
-    assert raw == b'{\n  "a": [\n    1,\n    null,\n    true\n  ],\n  "b": "caf\xc3\xa9 \\u2028 line"\n}\n'
+    assert raw == b'{"a":[1,null,true],"b":"caf\xc3\xa9 \\u2028 line"}\n'
     assert json.loads(raw) == data
 
 
