@@ -119,7 +119,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     assert result.catalogue is not None
     if result.report.diagnostics:
         out.write(result.report.render("text", args.strict))
-    out.write(f"built {result.pages} pages for {len(result.catalogue.projects)} projects into {options.out}\n")
+    count = len(result.catalogue.projects)
+    out.write(f"built {result.pages} pages for {count} project{'' if count == 1 else 's'} into {options.out}\n")
     return EXIT_OK
 
 

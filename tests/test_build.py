@@ -106,3 +106,10 @@ def test_the_markdown_cache_is_reused_and_invalidated_by_a_changed_body(tmp_path
         assert changed.ok and changed.bodies_rendered == 1
         assert "next to the <strong>ambulance</strong> desk" in page.read_text(encoding="utf-8")
         assert build_site(root, BuildOptions(out=tmp_path / "site", jobs=1, use_cache=False)).bodies_rendered == 2
+
+
+def test_the_build_command_says_what_it_built(tmp_path: Path) -> None:
+    root = make_catalogue(tmp_path / "catalogue")
+    code, out = run_cli("build", "--root", str(root), "--out", str(tmp_path / "out"))
+    assert code == 0
+    assert out.endswith(f"pages for 1 project into {tmp_path / 'out'}\n")
