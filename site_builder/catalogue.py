@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -38,6 +39,9 @@ class Project:
     source: SourceMap
     services: tuple[str, ...]
     regions: tuple[str, ...]
+    # Fields that failed validation, so that placeholders stand in for them: such a project is never
+    # published, but the rules that do not involve these fields are still checked (every error in one run).
+    unchecked: frozenset[str] = frozenset()
 
     @property
     def organisations(self) -> list[str]:
@@ -152,16 +156,40 @@ def load_project(root: Path, rel: str, registry: Registry,
         return None, [*diagnostics, Diagnostic(rel, pos.line, pos.col, "error", "",
                                                f"expected fields written as 'name: value', found {found}",
                                                "start from the project template in the contributor guide")]
+    context = {"registry": registry, "unusable": unusable or {}}
+    unchecked: frozenset[str] = frozenset()
     try:
-        meta = ProjectFrontMatter.model_validate(data, context={"registry": registry, "unusable": unusable or {}})
+        meta = ProjectFrontMatter.model_validate(data, context=context)
     except ValidationError as exc:
-        return None, diagnostics + explain_validation_error(exc, ProjectFrontMatter, rel, source)
-    if diagnostics:
-        return None, diagnostics
+        diagnostics += explain_validation_error(exc, ProjectFrontMatter, rel, source)
+        unchecked = frozenset(str(error["loc"][0]) for error in exc.errors() if error["loc"])
+        salvaged = _with_placeholders(data, unchecked, registry, context)
+        if salvaged is None:
+            return None, diagnostics
+        meta = salvaged
     orgs = [meta.lead, *meta.partners]
     project = Project(rel.rsplit("/", 1)[-1][:-3], rel, meta, split.body, split.body_line, source,
-                      tuple(registry.services_of(orgs)), tuple(registry.regions_of(orgs)))
-    return project, []
+                      tuple(registry.services_of(orgs)), tuple(registry.regions_of(orgs)),
+                      unchecked | ({"body"} if body_problem else frozenset()))
+    return project, diagnostics
+
+
+def _with_placeholders(data: dict[str, Any], failed: frozenset[str], registry: Registry,
+                       context: dict[str, Any]) -> ProjectFrontMatter | None:
+    """The front matter with each failed field dropped, or replaced by a valid stand-in if required."""
+    if not (registry.organisations and registry.themes):
+        return None
+    some_org = next(iter(registry.organisations))
+    stand_ins = {"title": "Placeholder title", "summary": "Placeholder summary for the remaining checks.",
+                 "status": "proposed", "lead": some_org, "partners": [some_org], "themes": [next(iter(registry.themes))],
+                 "last_reviewed": "2000-01-01"}
+    kept = {key: value for key, value in data.items() if key not in failed and key in ProjectFrontMatter.model_fields}
+    for key in failed & stand_ins.keys():
+        kept[key] = stand_ins[key]
+    try:
+        return ProjectFrontMatter.model_validate(kept, context=context)
+    except ValidationError:
+        return None
 
 
 def _body_problem(body: str) -> tuple[str, str] | None:
@@ -205,7 +233,8 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -
         report.extend(problems)
         if project is not None:
             report.extend(check_project(project, registry, today or dt.date.today()))
-            projects.append(project)
+            if not (project.unchecked or problems):
+                projects.append(project)
     known_slugs = {f.rsplit("/", 1)[-1][:-3] for f in all_files}
     report.extend(check_catalogue(projects, known_slugs))
     projects.sort(key=lambda p: p.slug)

@@ -45,31 +45,51 @@ def _repeats(project: Project, field: str, values: list[str], what: str) -> Iter
             first[value] = index
 
 
+class _Known:
+    """``known("lead", "partners")``: did all these fields pass validation (not placeholders)?"""
+
+    def __init__(self, unchecked: frozenset[str]) -> None:
+        self.unchecked = unchecked
+
+    def __call__(self, *fields: str) -> bool:
+        return not self.unchecked.intersection(fields)
+
+
 def check_project(project: Project, registry: Registry, today: dt.date) -> list[Diagnostic]:
-    """Rules across the fields of one valid project. ``today`` is the date reviews are measured against."""
+    """Rules across the fields of one project. ``today`` is the date reviews are measured against.
+
+    For a project with fields that failed validation (``project.unchecked``), only the rules that
+    involve none of those fields are applied, so one run still reports every problem it can.
+    """
     meta = project.meta
-    found = list(_repeats(project, "partners", meta.partners, "organisation"))
+    known = _Known(project.unchecked)
+    found: list[Diagnostic] = []
+    if known("partners"):
+        found += _repeats(project, "partners", meta.partners, "organisation")
     for field in ("themes", "enablers", "barriers"):
-        found += _repeats(project, field, list(getattr(meta, field) or []), field[:-1])
-    for index, partner in enumerate(meta.partners):
+        if known(field):
+            found += _repeats(project, field, list(getattr(meta, field) or []), field[:-1])
+    for index, partner in enumerate(meta.partners if known("lead", "partners") else ()):
         if partner == meta.lead:
             found.append(_at(project, ("partners", index), "error",
                              f"expected partners other than the lead, found the lead '{partner}' again",
                              "remove it from partners: the lead is already involved"))
     involved = list(dict.fromkeys(project.organisations))
-    if not {registry.organisations[o].kind for o in involved} & BLUE_LIGHT:
+    if known("lead", "partners") and not {registry.organisations[o].kind for o in involved} & BLUE_LIGHT:
         named = [f"{o} ({registry.organisations[o].kind})" for o in involved]
         listed = ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else named[0]
         found.append(_at(project, ("lead",), "error",
                          f"expected at least one police, fire or ambulance organisation, found only {listed}",
                          "add the police force, fire and rescue service or ambulance trust involved to partners"))
-    if meta.started and meta.ended and _ended_before(meta.started, meta.ended):
+    if known("started", "ended") and meta.started and meta.ended and _ended_before(meta.started, meta.ended):
         found.append(_at(project, ("ended",), "error", f"expected a date no earlier than started ({meta.started}), found '{meta.ended}'",
                          "check both dates"))
-    if meta.status in FINISHED and not meta.ended:
+    if known("status", "ended") and meta.status in FINISHED and not meta.ended:
         found.append(_at(project, ("status",), "warning", f"expected an 'ended' date as the status is '{meta.status}', found none",
                          "add a line 'ended: YYYY-MM' saying when it finished"))
-    if meta.last_reviewed > today:
+    if not known("last_reviewed"):
+        pass
+    elif meta.last_reviewed > today:
         found.append(_at(project, ("last_reviewed",), "error",
                          f"expected a date no later than today ({today}), found '{meta.last_reviewed}'",
                          "give the date you last checked the entry"))
@@ -77,7 +97,8 @@ def check_project(project: Project, registry: Registry, today: dt.date) -> list[
         found.append(_at(project, ("last_reviewed",), "warning",
                          f"expected a review in the last {STALE_AFTER_MONTHS} months, found {meta.last_reviewed}",
                          "check the entry is still right, then set last_reviewed to today's date"))
-    if meta.contact and meta.contact.organisation and meta.contact.organisation not in project.organisations:
+    if (known("contact", "lead", "partners") and meta.contact and meta.contact.organisation
+            and meta.contact.organisation not in project.organisations):
         found.append(_at(project, ("contact", "organisation"), "error",
                          f"expected the lead or one of the partners, found '{meta.contact.organisation}'",
                          f"use one of {', '.join(dict.fromkeys(project.organisations))}"))

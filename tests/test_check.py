@@ -564,3 +564,25 @@ def test_a_badly_formed_organisation_id_gets_a_rewrite(tmp_path: Path) -> None:
     code, out = run_cli("check", "--root", str(root))
     assert code == 1
     assert "content/organisations.yaml:" in out and "write 'bad-id'" in out
+
+
+def test_rules_across_fields_still_run_when_another_field_is_invalid(tmp_path: Path) -> None:
+    """Every problem in one run: a bad status does not hide a stale review or a date out of order."""
+    text = (VALID_PROJECT.replace("status: operational", "status: operatonal")
+            .replace("started: 2012-04", "started: 2012-04\nended: 2011")
+            .replace("last_reviewed: 2026-01-15", "last_reviewed: 2020-01-15"))
+    root = make_catalogue(tmp_path, {"kent-joint-control-room": text})
+    code, out = run_cli("check", "--root", str(root))
+    assert code == 1
+    lines = out.splitlines()
+    assert [line.split(": ")[2] for line in lines[:-1]] == ["status", "ended", "last_reviewed"], out
+    assert lines[-1] == "1 file checked: 2 errors, 1 warning"
+
+
+def test_rules_that_involve_an_invalid_field_are_skipped(tmp_path: Path) -> None:
+    """An unknown lead is reported once, not again as 'no blue-light organisation'."""
+    root = make_catalogue(tmp_path, {"kent-joint-control-room": VALID_PROJECT.replace(
+        "lead: kent-fire-and-rescue-service", "lead: kent-fire")})
+    code, out = run_cli("check", "--root", str(root))
+    assert code == 1
+    assert out.count("error:") == 1 and "lead: " in out
