@@ -21,8 +21,9 @@ from site_builder.search_bench import report as search_report
 from site_builder.synthetic import REPO, generate_catalogue
 
 
-def _child(stage: str, root: Path, out: Path | None = None) -> dict[str, float]:
-    """Run one stage in this process and return its timings (called in the subprocess)."""
+def _child(stage: str, root: Path, out: Path | None = None) -> dict[str, dict[str, float]]:
+    """Run one stage in this process (called in the subprocess): its timings, and the memory
+    high-water mark (MiB) after each build stage, of the main process and of its largest worker."""
     from site_builder.build import BuildOptions, build_site
     from site_builder.catalogue import load_catalogue
 
@@ -31,17 +32,18 @@ def _child(stage: str, root: Path, out: Path | None = None) -> dict[str, float]:
         _, report = load_catalogue(root)
         if report.errors:
             raise SystemExit(report.render())
-        return {"total": time.perf_counter() - start}
+        return {"timings": {"total": time.perf_counter() - start}, "memory": {}}
     result = build_site(root, BuildOptions(out=out or root / "_site"), log=sys.stderr)  # cold: the parent emptied .cache
     if not result.ok:
         raise SystemExit(result.report.render())
     timings = dict(result.timings)
     timings["total"] = time.perf_counter() - start
-    return timings
+    memory = {f"{stage} {who}": mib for stage, pair in result.memory.items() for who, mib in zip(("main", "worker"), pair, strict=True)}
+    return {"timings": timings, "memory": memory}
 
 
-def measure(stage: str, root: Path, out: Path | None = None) -> tuple[dict[str, float], float]:
-    """Timings and peak memory (MiB) of one stage in a fresh process (building into ``out`` if given)."""
+def measure(stage: str, root: Path, out: Path | None = None) -> tuple[dict[str, float], float, dict[str, float]]:
+    """Timings, peak memory (MiB) and per-stage memory of one stage in a fresh process (into ``out`` if given)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
     child = [sys.executable, "-m", "site_builder.bench", "--child", stage, str(root), *([str(out)] if out else [])]
     proc = subprocess.Popen(child,
@@ -52,7 +54,8 @@ def measure(stage: str, root: Path, out: Path | None = None) -> tuple[dict[str, 
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{stage} failed on {root}")
-    return json.loads(output), usage.ru_maxrss / 1024
+    found = json.loads(output)
+    return found["timings"], usage.ru_maxrss / 1024, found["memory"]
 
 
 def _site_size(root: Path) -> tuple[int, float]:
@@ -81,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.search_shipped:
         print("\n== the shipped catalogue")
         shipped = base / "shipped"
-        timings, _ = measure("build-cold", REPO, shipped)
+        timings, _, _ = measure("build-cold", REPO, shipped)
         print(f"build-cold  {timings['total']:6.2f} s")
         print("\n".join(search_report(shipped, timings.get("index"))))
     for size in (int(s) for s in args.sizes.split(",")):
@@ -94,10 +97,14 @@ def main(argv: list[str] | None = None) -> int:
         for stage in ("check", "build-cold", "build-warm"):
             if stage == "build-cold":
                 shutil.rmtree(root / ".cache", ignore_errors=True)
-            timings, peak = measure(stage, root)
+            timings, peak, memory = measure(stage, root)
             cold = timings if stage == "build-cold" else cold
             parts = ", ".join(f"{k} {v:.2f}" for k, v in timings.items() if k != "total")
             print(f"{stage:<11} {timings['total']:6.2f} s  peak {peak:6.0f} MiB" + (f"  ({parts})" if parts else ""))
+            if memory:
+                stages = [k.removesuffix(" main") for k in memory if k.endswith(" main")]
+                marks = ", ".join(f"{k} {memory[k + ' main']:.0f}/{memory[k + ' worker']:.0f}" for k in stages)
+                print(f"{'':<11} memory high-water after each stage, MiB (main/largest worker): {marks}")
         files, mib = _site_size(root)
         print(f"output: {files:,} files, {mib:.1f} MiB")
         print("\n".join(search_report(root / "_site", cold.get("index"))))

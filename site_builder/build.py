@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import resource
 import sys
 import time
 from collections.abc import Iterator
@@ -44,6 +45,8 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    # High-water resident memory (MiB) after each stage: this process, and the largest worker so far.
+    memory: dict[str, tuple[float, float]] = field(default_factory=dict)
     bodies_rendered: int = 0
 
     @property
@@ -56,6 +59,8 @@ def _stage(result: BuildResult, name: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
     result.timings[name] = time.perf_counter() - start
+    own, workers = (resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    result.memory[name] = (own, workers)
 
 
 def build_site(root: Path, options: BuildOptions, log: TextIO = sys.stderr) -> BuildResult:

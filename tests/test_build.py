@@ -113,3 +113,15 @@ def test_the_build_command_says_what_it_built(tmp_path: Path) -> None:
     code, out = run_cli("build", "--root", str(root), "--out", str(tmp_path / "out"))
     assert code == 0
     assert out.endswith(f"pages for 1 project into {tmp_path / 'out'}\n")
+
+
+def test_each_stage_reports_its_time_and_memory_high_water_mark(tmp_path: Path) -> None:
+    from site_builder.build import BuildOptions, build_site
+
+    root = make_catalogue(tmp_path / "catalogue")
+    result = build_site(root, BuildOptions(out=tmp_path / "out", use_cache=False))
+    assert result.ok
+    assert list(result.timings) == ["load", "markdown", "views", "render", "data", "index", "write"]
+    assert list(result.memory) == list(result.timings)
+    mains = [main for main, _ in result.memory.values()]
+    assert mains == sorted(mains) and mains[0] > 0  # a high-water mark never goes down
