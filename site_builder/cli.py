@@ -103,12 +103,26 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.ok(args.strict) else EXIT_CONTENT
 
 
+def _check_base_url(value: str) -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from site_builder.models import HttpsUrl
+
+    try:
+        TypeAdapter(HttpsUrl).validate_python(value)
+    except ValidationError as exc:
+        hint = (exc.errors()[0].get("ctx") or {}).get("hint", "")
+        raise UsageError(f"--base-url: expected an https:// web address, found {value!r}" + (f"; {hint}" if hint else "")) from exc
+
+
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     from site_builder.build import BuildOptions, build_site
 
     root = _catalogue_root(args.root)
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (all cores) or more")
+    if args.base_url is not None:
+        _check_base_url(args.base_url)
     options = BuildOptions(out=args.out or root / "_site", base_url=args.base_url, jobs=args.jobs,
                            use_cache=not args.no_cache, strict=args.strict)
     result = build_site(root, options, log=sys.stderr)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from site_builder.build import BuildOptions, build_site
 from site_builder.registry import load_registry
 from site_builder.synthetic import generate_catalogue
@@ -125,3 +127,12 @@ def test_each_stage_reports_its_time_and_memory_high_water_mark(tmp_path: Path) 
     assert list(result.memory) == list(result.timings)
     mains = [main for main, _ in result.memory.values()]
     assert mains == sorted(mains) and mains[0] > 0  # a high-water mark never goes down
+
+
+def test_a_bad_base_url_on_the_command_line_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_catalogue(tmp_path / "catalogue")
+    code, _ = run_cli("build", "--root", str(root), "--out", str(tmp_path / "out"), "--base-url", "http://example.org/")
+    assert code == 2
+    assert capsys.readouterr().err == ("catalogue: error: --base-url: expected an https:// web address, found "
+                                       "'http://example.org/'; use the secure address: https://example.org/\n")
+    assert not (tmp_path / "out").exists()
