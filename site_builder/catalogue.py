@@ -203,6 +203,41 @@ def _body_problem(body: str) -> tuple[str, str] | None:
     return None
 
 
+@dataclass(frozen=True)
+class OtherFiles:
+    """Titles (by :func:`title_key`, to path) and aliases (to slug) of project files not being checked."""
+
+    titles: dict[str, str]
+    aliases: dict[str, str]
+
+
+def title_key(title: str) -> str:
+    """Titles that differ only in case or spacing count as the same."""
+    return " ".join(title.lower().split())
+
+
+def other_files(root: Path, rels: list[str]) -> OtherFiles:
+    """The titles and aliases of files that are not being checked, read leniently (their own
+    problems are not reported here: a full ``catalogue check`` does that)."""
+    titles: dict[str, str] = {}
+    aliases: dict[str, str] = {}
+    for rel in rels:
+        try:
+            text, _ = decode_text((root / rel).read_bytes(), rel)
+        except OSError:
+            continue
+        split = split_front_matter(text, rel)[0] if text is not None else None
+        data = read_strict_yaml(split.front_matter, split.front_matter_line)[0] if split else None
+        if not isinstance(data, dict):
+            continue
+        if isinstance(data.get("title"), str):
+            titles.setdefault(title_key(data["title"]), rel)
+        for alias in data.get("aliases") or [] if isinstance(data.get("aliases"), list) else []:
+            if isinstance(alias, str):
+                aliases.setdefault(alias, rel.rsplit("/", 1)[-1][:-3])
+    return OtherFiles(titles, aliases)
+
+
 def load_catalogue(root: Path, only: list[str] | None = None, today: dt.date | None = None) -> tuple[Catalogue, Report]:
     """Load and validate everything (or just the ``only`` project files) without writing anything."""
     with gc_paused():  # a third of the loading time for 10,000 projects, otherwise
@@ -228,14 +263,17 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -
         files = [rel for rel in wanted if rel not in badly_named]
         report.files_checked = len(wanted)
     projects = []
+    loaded = []  # valid projects and partly valid ones: both take part in the checks across files
     for rel in files:
         project, problems = load_project(root, rel, registry, unusable)
         report.extend(problems)
         if project is not None:
             report.extend(check_project(project, registry, today or dt.date.today()))
+            loaded.append(project)
             if not (project.unchecked or problems):
                 projects.append(project)
     known_slugs = {f.rsplit("/", 1)[-1][:-3] for f in all_files}
-    report.extend(check_catalogue(projects, known_slugs))
+    others = None if only is None else other_files(root, [f for f in all_files if f not in set(files)])
+    report.extend(check_catalogue(loaded, known_slugs, others))
     projects.sort(key=lambda p: p.slug)
     return Catalogue(root, registry, projects), report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from site_builder.catalogue import Project
+from site_builder.catalogue import OtherFiles, Project, title_key
 from site_builder.diagnostics import Diagnostic, Severity
 from site_builder.models import BLUE_LIGHT
 from site_builder.registry import Registry
@@ -105,13 +105,19 @@ def check_project(project: Project, registry: Registry, today: dt.date) -> list[
     return found
 
 
-def check_catalogue(projects: list[Project], known_slugs: set[str]) -> list[Diagnostic]:
-    """Rules across files: aliases must not collide, and titles must be distinct."""
+def check_catalogue(projects: list[Project], known_slugs: set[str],
+                    others: OtherFiles | None = None) -> list[Diagnostic]:
+    """Rules across files: aliases must not collide, and titles must be distinct.
+
+    ``others`` holds the titles and aliases of files that were not checked (``check PATH``), so the
+    named files are still compared with the whole catalogue.
+    """
     found: list[Diagnostic] = []
-    alias_owner: dict[str, str] = {}
-    titles: dict[str, Project] = {}
+    alias_owner: dict[str, str] = dict(others.aliases) if others else {}
+    titles: dict[str, str] = dict(others.titles) if others else {}
     for project in sorted(projects, key=lambda p: p.slug):
-        for index, alias in enumerate(project.meta.aliases or []):
+        known = _Known(project.unchecked)
+        for index, alias in enumerate(project.meta.aliases or [] if known("aliases") else []):
             if alias == project.slug:
                 found.append(_at(project, ("aliases", index), "error", f"expected a former name of this file, found its current name '{alias}'",
                                  "remove it: aliases are the names the file had before it was renamed"))
@@ -128,11 +134,13 @@ def check_catalogue(projects: list[Project], known_slugs: set[str]) -> list[Diag
                                  "an old address can redirect to only one project: remove it from one of the two"))
             else:
                 alias_owner[alias] = project.slug
-        key = " ".join(project.meta.title.lower().split())
+        key = title_key(project.meta.title)
+        if not known("title"):
+            continue
         if key in titles:
             found.append(_at(project, ("title",), "error",
-                             f"expected a title no other project uses, found the title of {titles[key].path}",
+                             f"expected a title no other project uses, found the title of {titles[key]}",
                              "make the title say what is different about this project"))
         else:
-            titles[key] = project
+            titles[key] = project.path
     return found

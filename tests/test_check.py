@@ -244,7 +244,7 @@ def test_exit_codes_for_content(tmp_path: Path) -> None:
 
 STALE_AND_BROKEN: dict[str, str | bytes] = {
     "stale": project(("last_reviewed: 2026-01-15", "last_reviewed: 2024-01-01"), ("title: Kent joint control room", "title: Stale")),
-    "broken": project(("status: operational", "status: live")),
+    "broken": project(("status: operational", "status: live"), ("title: Kent joint control room", "title: Broken")),
 }
 
 
@@ -586,3 +586,15 @@ def test_rules_that_involve_an_invalid_field_are_skipped(tmp_path: Path) -> None
     code, out = run_cli("check", "--root", str(root))
     assert code == 1
     assert out.count("error:") == 1 and "lead: " in out
+
+
+def test_check_path_compares_titles_with_the_files_not_named(tmp_path: Path) -> None:
+    """A named file is compared with every other file's title, even one that is itself invalid."""
+    other = project(("status: operational", "status: live"))  # invalid status, same title
+    root = make_catalogue(tmp_path, {"kent-joint-control-room": VALID_PROJECT, "other-file": other})
+    expected = ("content/projects/other-file.md:2:8: error: title: expected a title no other project uses, found the title "
+                "of content/projects/kent-joint-control-room.md; make the title say what is different about this project")
+    code, out = check(root, "content/projects/other-file.md")
+    assert code == 1 and expected in out.splitlines()
+    code, out = check(root)  # the full check reports it too, beside the bad status
+    assert code == 1 and expected in out.splitlines() and "status: expected" in out
