@@ -33,7 +33,7 @@ def _child(stage: str, root: Path, out: Path | None = None) -> dict[str, dict[st
         if report.errors:
             raise SystemExit(report.render())
         return {"timings": {"total": time.perf_counter() - start}, "memory": {}}
-    result = build_site(root, BuildOptions(out=out or root / "_site"), log=sys.stderr)  # cold: the parent emptied .cache
+    result = build_site(root, BuildOptions(out=out or root / "_site"))  # cold: the parent emptied .cache
     if not result.ok:
         raise SystemExit(result.report.render())
     timings = dict(result.timings)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import resource
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
 from site_builder.assets import MissingAssets, load_assets
 from site_builder.catalogue import PROJECTS_DIR, Catalogue, load_catalogue
@@ -63,7 +61,7 @@ def _stage(result: BuildResult, name: str) -> Iterator[None]:
     result.memory[name] = (own, workers)
 
 
-def build_site(root: Path, options: BuildOptions, log: TextIO = sys.stderr) -> BuildResult:
+def build_site(root: Path, options: BuildOptions) -> BuildResult:
     """Build the site from the catalogue at ``root`` into ``options.out``; see :class:`BuildResult`."""
     with gc_paused():
         return _build(root, options)

@@ -125,7 +125,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
         _check_base_url(args.base_url)
     options = BuildOptions(out=args.out or root / "_site", base_url=args.base_url, jobs=args.jobs,
                            use_cache=not args.no_cache, strict=args.strict)
-    result = build_site(root, options, log=sys.stderr)
+    result = build_site(root, options)
     if not result.ok:
         out.write(result.report.render("text", args.strict))
         out.write("build failed: the previous site was left as it was\n")

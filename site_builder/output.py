@@ -56,10 +56,3 @@ class StagedSite:
             raise
         self.published = True
         shutil.rmtree(self._previous, ignore_errors=True)
-
-
-def write_site(files: Mapping[str, bytes], out: Path) -> None:
-    """Write ``files`` as the whole of ``out``, atomically."""
-    with StagedSite(out) as staged:
-        staged.write_all(files)
-        staged.publish()

@@ -24,7 +24,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
     """Build once and say how it went. Returns whether the build succeeded."""
-    result = build_site(root, options, log=out)
+    result = build_site(root, options)
     if result.report.diagnostics:
         out.write(result.report.render("text", options.strict))
     if result.ok:
