@@ -6,18 +6,15 @@ is Debian's Chromium driven by Playwright (a dev dependency): without them only 
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import shutil
-import socketserver
 import statistics
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
+
+from site_builder.static_server import start_server
 
 QUERIES = ["control room", "ambulance", "cardiac arrest", "missing people", "shared headquarters", "ambul", "co-resp",
            "staffordshre", "kent police", "drone", "fleet workshop", "governance commissioner", "falls", "mayor",
@@ -43,19 +40,11 @@ def search_sizes(site: Path) -> list[tuple[str, int, int]]:
     return rows
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @contextmanager
 def _served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = start_server(folder)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield server.url
     finally:
         server.shutdown()
         server.server_close()

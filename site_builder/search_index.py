@@ -177,8 +177,6 @@ class TermBuilder(Builder):  # type: ignore[misc]  # lunr.py is untyped
         order = sorted(uses, key=lambda t: (group(t) if group else "", -uses[t], t))
         for number, term in enumerate(order):
             self.inverted_index[term]["_index"] = number
-        self.term_index = len(order)
-        self.term_uses = uses
         return order
 
     def field_scales(self) -> dict[str, tuple[float, float]]:

@@ -6,20 +6,13 @@ the server keeps serving the last good build while the errors are shown in the t
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from site_builder.build import BuildOptions, build_site
+from site_builder.static_server import start_server
 
 WATCHED = ("content", "schema", "templates", "assets", "site.yaml")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
@@ -41,10 +34,8 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) 
 
     rebuild(root, options, out)
     options.out.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_QuietHandler, directory=str(options.out.resolve()))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    out.write(f"serving {options.out} at http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)\n")
+    server = start_server(options.out.resolve(), host, port)
+    out.write(f"serving {options.out} at {server.url} (Ctrl-C to stop)\n")
     out.flush()
     watched = [str(root / name) for name in WATCHED if (root / name).exists()]
     try:

@@ -30,14 +30,6 @@ class Ref:
 
 
 @dataclass(frozen=True)
-class Fact:
-    """One row of a project's summary list."""
-
-    key: str
-    values: tuple[Ref, ...]
-
-
-@dataclass(frozen=True)
 class ProjectView:
     slug: str
     url: str

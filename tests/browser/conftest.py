@@ -11,12 +11,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import http.server
 import os
 import re
 import shutil
-import socketserver
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +25,7 @@ import pytest
 from site_builder.build import BuildOptions, build_site
 from site_builder.catalogue import Catalogue, Project, load_catalogue
 from site_builder.config import load_site_config
+from site_builder.static_server import StaticServer, start_server
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -71,49 +69,18 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    not_found: Path | None = None  # the page sent, with status 404, for any missing path
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def list_directory(self, path: str | os.PathLike[str]) -> None:
-        """No directory listings: like GitHub Pages, a folder without ``index.html`` is not found."""
-        self.send_error(404)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        if code != 404 or self.not_found is None or not self.not_found.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = self.not_found.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 @pytest.fixture(scope="session")
 def serve() -> Iterator[Callable[..., str]]:
     """``serve(folder, not_found=None)`` starts a static server on 127.0.0.1 and returns its base URL (ends in '/').
 
     ``not_found`` is a page answered, with status 404, for every missing path (GitHub Pages' ``404.html``).
     """
-    servers: list[_Server] = []
+    servers: list[StaticServer] = []
 
     def start(folder: Path, not_found: Path | None = None) -> str:
-        handler_class = type("_Handler", (_QuietHandler,), {"not_found": not_found})
-        handler = functools.partial(handler_class, directory=str(folder))
-        server = _Server(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server = start_server(folder, not_found=not_found)
         servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
+        return server.url
 
     yield start
     for server in servers:
