@@ -55,7 +55,7 @@ unit: install assets
 test: lint typecheck unit
 
 bench: install assets
-	$(BIN)/python -m site_builder.bench
+	$(BIN)/python -m site_builder.devtools.bench
 
 serve: install assets
 	$(BIN)/catalogue serve

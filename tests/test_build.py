@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import BuildOptions, build_site
-from site_builder.registry import load_registry
-from site_builder.synthetic import generate_catalogue
+from site_builder.build.pipeline import BuildOptions, build_site
+from site_builder.catalogue.registry import load_registry
+from site_builder.devtools.synthetic import generate_catalogue
 from tests.golden_update import build_fixture, fixture_environment, read_tree
 from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
 from tests.test_links import PageParser, crawl, report
@@ -118,7 +118,7 @@ def test_the_build_command_says_what_it_built(tmp_path: Path) -> None:
 
 
 def test_each_stage_reports_its_time_and_memory_high_water_mark(tmp_path: Path) -> None:
-    from site_builder.build import BuildOptions, build_site
+    from site_builder.build.pipeline import BuildOptions, build_site
 
     root = make_catalogue(tmp_path / "catalogue")
     result = build_site(root, BuildOptions(out=tmp_path / "out", use_cache=False))

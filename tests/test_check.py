@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from site_builder import cli
-from site_builder.catalogue import load_catalogue
-from site_builder.diagnostics import Diagnostic
+from site_builder.catalogue.load import load_catalogue
+from site_builder.diagnostics.report import Diagnostic
 from tests.helpers import ORGANISATIONS, VALID_PROJECT, make_catalogue, run_cli
 
 TODAY = dt.date(2026, 6, 1)

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from site_builder.catalogue import load_catalogue
-from site_builder.config import load_site_config
-from site_builder.data_export import (
+from site_builder.catalogue.config import load_site_config
+from site_builder.catalogue.load import load_catalogue
+from site_builder.model.project import Contact, Evaluation, ProjectFrontMatter
+from site_builder.outputs.data import (
     CSV_COLUMNS,
     DERIVED_FIELDS,
     csv_row,
@@ -25,10 +26,9 @@ from site_builder.data_export import (
     project_records,
     projects_csv,
 )
-from site_builder.models import Contact, Evaluation, ProjectFrontMatter
-from site_builder.render import render_bodies
-from site_builder.site import SiteData
-from site_builder.views import ViewBuilder
+from site_builder.outputs.render import render_bodies
+from site_builder.views.project import ViewBuilder
+from site_builder.views.site import SiteData
 from tests.helpers import VALID_PROJECT, make_catalogue
 
 AS_OF = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)

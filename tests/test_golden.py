@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.catalogue import PROJECTS_DIR
-from site_builder.history import file_dates
+from site_builder.catalogue.history import file_dates
+from site_builder.catalogue.load import PROJECTS_DIR
 from tests.golden_update import (
     ASSET_FILE,
     REPO,

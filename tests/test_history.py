@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.history import build_time, file_dates
+from site_builder.catalogue.history import build_time, file_dates
 
 
 def _git(repo: Path, *args: str, when: int | None = None) -> None:

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from site_builder.build import BuildOptions, build_site
+from site_builder.build.pipeline import BuildOptions, build_site
 from tests.golden_update import REPO, build_fixture, read_tree
 
 FIXTURE_BASE = "https://example.org/catalogue/"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from site_builder.markdown_render import MarkdownRenderer, body_key, strip_xml_illegal
+from site_builder.outputs.markdown import MarkdownRenderer, body_key, strip_xml_illegal
 
 
 def render(text: str) -> str:

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from site_builder.explain import explain_validation_error
-from site_builder.models import (
+from site_builder.catalogue.explain import explain_validation_error
+from site_builder.catalogue.registry import Registry, load_registry
+from site_builder.model.project import (
     Organisation,
     ProjectFrontMatter,
     Region,
@@ -19,8 +20,7 @@ from site_builder.models import (
     did_you_mean,
     suggest_organisation,
 )
-from site_builder.registry import Registry, load_registry
-from site_builder.strict_yaml import SourceMap
+from site_builder.text.strict_yaml import SourceMap
 from tests.helpers import make_catalogue
 
 VALID: dict[str, Any] = {

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import BuildOptions, build_site
-from site_builder.docstore import DOCSTORE_PATH
-from site_builder.models import STATUS_LABELS
-from site_builder.pages import PER_PAGE
-from site_builder.views import pagination
+from site_builder.build.pipeline import BuildOptions, build_site
+from site_builder.model.project import STATUS_LABELS
+from site_builder.outputs.pages import PER_PAGE
+from site_builder.search.docstore import DOCSTORE_PATH
+from site_builder.views.project import pagination
 from tests.helpers import ORGANISATIONS, VALID_PROJECT, make_catalogue
 
 BASE_PATH = "/catalogue/"  # the path of tests.helpers.SITE's base_url

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.field_docs import GUIDE_FILE, field_rows, generated_files, issue_form, project_template
-from site_builder.models import ProjectFrontMatter
-from site_builder.registry import Registry, load_registry
+from site_builder.catalogue.registry import Registry, load_registry
+from site_builder.model.project import ProjectFrontMatter
+from site_builder.outputs.field_docs import GUIDE_FILE, field_rows, generated_files, issue_form, project_template
 from tests.helpers import run_cli
 
 REPO = Path(__file__).resolve().parent.parent

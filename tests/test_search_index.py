@@ -12,11 +12,11 @@ import pytest
 from lunr.builder import Builder
 from lunr.exceptions import QueryParseError
 
-from site_builder import search_index
-from site_builder.build import BuildOptions, build_site
-from site_builder.search_index import FIELDS, BodyTrim, TermBuilder, analyse, load_index, trimmed
-from site_builder.search_shards import field_rows, group_terms, shard_index, shard_indexes, shard_key
-from site_builder.search_text import stem, terms, words
+from site_builder.build.pipeline import BuildOptions, build_site
+from site_builder.search import index as search_index
+from site_builder.search.index import FIELDS, BodyTrim, TermBuilder, analyse, load_index, trimmed
+from site_builder.search.shards import field_rows, group_terms, shard_index, shard_indexes, shard_key
+from site_builder.search.text import stem, terms, words
 from tests.helpers import make_catalogue
 from tests.node.runner import ranked_refs, run_search_cli
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import BuildOptions, build_site
+from site_builder.build.pipeline import BuildOptions, build_site
 from tests.node.runner import ranked_refs
 
 REPO = Path(__file__).resolve().parents[1]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from site_builder.build import BuildOptions
-from site_builder.serve import rebuild
+from site_builder.build.pipeline import BuildOptions
+from site_builder.serve.loop import rebuild
 from tests.helpers import VALID_PROJECT, make_catalogue
 
 

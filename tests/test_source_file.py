@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.diagnostics import Diagnostic
-from site_builder.source_file import BIDI_CONTROLS, MAX_FILE_BYTES, SplitFile, decode_text, split_front_matter
+from site_builder.diagnostics.report import Diagnostic
+from site_builder.text.source_file import BIDI_CONTROLS, MAX_FILE_BYTES, SplitFile, decode_text, split_front_matter
 
 PATH = "content/projects/x.md"
 TEXT = "---\ntitle: Kent joint control room\nstatus: pilot\n---\nThe fire control room.\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.static_server import start_server
+from site_builder.serve.static_server import start_server
 
 
 def _get(url: str) -> tuple[int, bytes]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from site_builder.strict_yaml import (
+from site_builder.text.strict_yaml import (
     MAX_DEPTH,
     MAX_PROBLEMS,
     Position,

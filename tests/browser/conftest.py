@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_builder.build import BuildOptions, build_site
-from site_builder.catalogue import Catalogue, Project, load_catalogue
-from site_builder.config import load_site_config
-from site_builder.static_server import StaticServer, start_server
+from site_builder.build.pipeline import BuildOptions, build_site
+from site_builder.catalogue.config import load_site_config
+from site_builder.catalogue.load import Catalogue, Project, load_catalogue
+from site_builder.serve.static_server import StaticServer, start_server
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

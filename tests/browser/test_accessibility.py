@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from site_builder.pages import PER_PAGE
+from site_builder.outputs.pages import PER_PAGE
 from tests.browser.conftest import (
     base_path,
     build_into,

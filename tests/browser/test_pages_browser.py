@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from site_builder.catalogue import Catalogue, Project
-from site_builder.markdown_render import MarkdownRenderer
-from site_builder.models import KIND_LABELS, STATUS_LABELS
+from site_builder.catalogue.load import Catalogue, Project
+from site_builder.model.project import KIND_LABELS, STATUS_LABELS
+from site_builder.outputs.markdown import MarkdownRenderer
 from tests.browser.conftest import (
     filter_box,
     most_complete_project,

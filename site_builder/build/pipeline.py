@@ -1,0 +1,114 @@
+"""The build pipeline: load, validate, render, index, write. Nothing is written until all is valid."""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.build.staging import StagedSite
+from site_builder.catalogue.config import load_site_config
+from site_builder.catalogue.history import build_time, file_dates
+from site_builder.catalogue.load import PROJECTS_DIR, Catalogue, load_catalogue
+from site_builder.diagnostics.report import Diagnostic, Report
+from site_builder.outputs.assets import MissingAssets, load_assets
+from site_builder.outputs.data import data_files
+from site_builder.outputs.feeds import feed_files
+from site_builder.outputs.pages import plan_pages
+from site_builder.outputs.render import make_environment, render_bodies, render_pages
+from site_builder.runtime.gc_pause import gc_paused
+from site_builder.search.docstore import DOCSTORE_PATH, build_docstore
+from site_builder.search.index import search_files
+from site_builder.views.project import ViewBuilder, template_globals
+from site_builder.views.site import SiteData
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path
+    base_url: str | None = None
+    jobs: int = 0
+    use_cache: bool = True
+    strict: bool = False
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    catalogue: Catalogue | None = None
+    pages: int = 0
+    files: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    # High-water resident memory (MiB) after each stage: this process, and the largest worker so far.
+    memory: dict[str, tuple[float, float]] = field(default_factory=dict)
+    bodies_rendered: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.catalogue is not None
+
+
+@contextmanager
+def _stage(result: BuildResult, name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    result.timings[name] = time.perf_counter() - start
+    own, workers = (resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    result.memory[name] = (own, workers)
+
+
+def build_site(root: Path, options: BuildOptions) -> BuildResult:
+    """Build the site from the catalogue at ``root`` into ``options.out``; see :class:`BuildResult`."""
+    with gc_paused():
+        return _build(root, options)
+
+
+def _build(root: Path, options: BuildOptions) -> BuildResult:
+    result = BuildResult(Report())
+    with _stage(result, "load"):
+        config, problems = load_site_config(root, options.base_url)
+        result.report.extend(problems)
+        as_of = build_time(root)
+        catalogue, report = load_catalogue(root, today=dt.date.today())
+        result.report.extend(report.diagnostics)
+        result.report.files_checked = report.files_checked
+    if config is None or not result.report.ok(options.strict):
+        return result
+    try:
+        assets = load_assets()
+    except MissingAssets as exc:
+        result.report.add(Diagnostic("node_modules", 1, 1, "error", "", str(exc), "run 'make build' once to install them"))
+        return result
+    history = file_dates(root, PROJECTS_DIR)
+    if as_of is None:  # no git, no SOURCE_DATE_EPOCH: the newest content date, never the clock
+        reviewed = max((p.meta.last_reviewed for p in catalogue.projects), default=dt.date(2017, 1, 31))
+        as_of = dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC)
+
+    with _stage(result, "markdown"):
+        bodies, result.bodies_rendered = render_bodies([p.body for p in catalogue.projects],
+                                                       root if options.use_cache else None, options.jobs)
+    with _stage(result, "views"):
+        views = ViewBuilder(catalogue, config, history, as_of)
+        projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
+        site = SiteData(catalogue, config, as_of, projects)
+        pages = plan_pages(site)
+        extra_files = {DOCSTORE_PATH: build_docstore(site)}
+    with StagedSite(options.out) as staged:  # removed again unless published
+        with _stage(result, "render"):
+            env = make_environment({**template_globals(config, as_of), "assets": assets.urls})
+            heads = render_pages(env, pages, staged.path, options.jobs)
+        with _stage(result, "data"):
+            files = {**assets.files, **extra_files, **data_files(site), **feed_files(site, heads)}
+        with _stage(result, "index"):
+            files.update(search_files(site.projects, options.jobs))
+        with _stage(result, "write"):
+            staged.write_all(files)
+            staged.publish()
+    result.catalogue = catalogue
+    result.pages = len(pages)
+    result.files = len(files) + len(heads)
+    return result

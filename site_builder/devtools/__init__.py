@@ -1,0 +1,1 @@
+"""Benchmarks and synthetic catalogues; not imported by the layers above."""

@@ -1,0 +1,1 @@
+"""Diagnostics: located, actionable messages and the report that gathers them."""

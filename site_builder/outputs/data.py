@@ -1,0 +1,203 @@
+"""Open data: every project as JSON (one file for all, one per project) and as CSV for spreadsheets.
+
+The exports are data, not pages: text is exported as written (the description is its Markdown source),
+never rendered. Two defences make that safe to publish:
+
+- JSON escapes ``<``, ``>`` and ``&`` (and U+2028/U+2029) as ``\\uXXXX``, so no JSON file contains
+  markup even if a consumer pastes it into an HTML page or a ``<script>`` block; ``json.loads``
+  returns the exact text.
+- CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab
+  or carriage return) are prefixed with ``'``.
+
+Characters that XML 1.0 forbids (a vertical tab pasted from Word, say) are removed from every string.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from site_builder.catalogue.load import Project
+from site_builder.catalogue.rules import STALE_AFTER_MONTHS
+from site_builder.outputs.markdown import strip_xml_illegal
+from site_builder.views.project import ProjectView
+from site_builder.views.site import SiteData
+
+FORMAT_VERSION = 1
+LIST_SEPARATOR = "; "
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_ESCAPE_TABLE = str.maketrans(_JSON_ESCAPES)
+
+# CSV columns, in order. Every front-matter field is here (tests/test_data_export.py checks).
+CSV_COLUMNS = (
+    "slug", "title", "summary", "status", "status_label", "lead", "lead_name", "partners", "partner_names",
+    "services", "service_labels", "regions", "region_labels", "themes", "theme_labels", "started", "ended",
+    "scope", "formal_agreement", "funding", "costs_gbp", "savings_gbp_per_year", "benefits", "lessons",
+    "evaluation_kind", "evaluation_url", "evaluation_summary", "enablers", "enabler_labels", "barriers",
+    "barrier_labels", "contact_role", "contact_email", "contact_organisation", "contact_organisation_name",
+    "links", "last_reviewed", "stale", "added", "updated", "aliases", "url", "json_url", "edit_url",
+    "source_path", "body",
+)
+# Fields each record has beyond the front matter, with what they mean (for the /data/ page).
+DERIVED_FIELDS: tuple[tuple[str, str], ...] = (
+    ("slug", "The project's id: its file name without '.md'."),
+    ("url", "Address of the project's page."),
+    ("json_url", "Address of the project's own JSON file."),
+    ("edit_url", "Where to propose a change to the project file."),
+    ("source_path", "The project file in the repository."),
+    ("status_label", "The status as shown on the site."),
+    ("lead_name", "Name of the lead organisation."),
+    ("partner_names", "Names of the partner organisations, in the same order as partners."),
+    ("services", "Kinds of organisation involved (police, fire, ambulance, ...), from the organisation register."),
+    ("service_labels", "The kinds of organisation as shown on the site."),
+    ("regions", "Ids of the regions the organisations involved cover."),
+    ("region_labels", "Names of those regions."),
+    ("theme_labels", "Themes as shown on the site, in the same order as themes."),
+    ("enabler_labels", "Enablers as shown on the site, in the same order as enablers."),
+    ("barrier_labels", "Barriers as shown on the site, in the same order as barriers."),
+    ("contact.organisation_name", "Name of the contact's organisation (contact_organisation_name in the CSV)."),
+    ("stale", f"true when the entry was last reviewed {STALE_AFTER_MONTHS} months or more before the data was generated."),
+    ("added", "When the project file was first published (date and time, UTC)."),
+    ("updated", "When the project file last changed (date and time, UTC)."),
+    ("body", "The description, as the Markdown written in the project file."),
+)
+_NESTED = {"evaluation": ("kind", "url", "summary"), "contact": ("role", "email", "organisation", "organisation_name")}
+
+
+def iso_datetime(value: dt.datetime) -> str:
+    """A timezone-aware datetime as RFC 3339 in UTC: ``2026-03-01T12:00:00Z``."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _clean(value: Any) -> Any:
+    """``value`` with XML-illegal characters removed from every string in it."""
+    if isinstance(value, str):
+        return strip_xml_illegal(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def _labels(refs: Iterable[Any]) -> list[str]:
+    return [ref.label for ref in refs]
+
+
+def project_record(project: Project, view: ProjectView, base_url: str) -> dict[str, Any]:
+    """One project as plain data: every front-matter field, the derived fields and registry labels."""
+    record: dict[str, Any] = project.meta.model_dump(mode="json")
+    for name in ("partners", "themes", "funding", "benefits", "lessons", "enablers", "barriers", "links", "aliases"):
+        record[name] = record.get(name) or []  # lists are always lists, never null
+    if record.get("contact"):
+        record["contact"]["organisation_name"] = view.contact.get("organisation", "")
+    record.update({
+        "slug": view.slug,
+        "url": base_url + view.url,
+        "json_url": base_url + view.json_url,
+        "edit_url": view.edit_url,
+        "source_path": view.source_path,
+        "status_label": view.status.label,
+        "lead_name": view.lead.label,
+        "partner_names": _labels(view.partners),
+        "services": [ref.id for ref in view.services],
+        "service_labels": _labels(view.services),
+        "regions": [ref.id for ref in view.regions],
+        "region_labels": _labels(view.regions),
+        "theme_labels": _labels(view.themes),
+        "enabler_labels": _labels(view.enablers),
+        "barrier_labels": _labels(view.barriers),
+        "stale": view.stale,
+        "added": iso_datetime(view.added),
+        "updated": iso_datetime(view.updated),
+        "body": project.body,
+    })
+    return dict(_clean(record))
+
+
+def project_records(site: SiteData) -> list[dict[str, Any]]:
+    """Every project's record, sorted by slug."""
+    pairs = sorted(zip(site.catalogue.projects, site.projects, strict=True), key=lambda pair: pair[1].slug)
+    return [project_record(project, view, site.config.base_url) for project, view in pairs]
+
+
+def json_bytes(data: Any) -> bytes:
+    """Deterministic compact JSON (sorted keys, UTF-8) that never contains ``<``, ``>`` or ``&``.
+
+    Compact, because only then does the standard library use its C encoder: indented output took
+    seconds for 10,000 projects. Any JSON viewer or ``python -m json.tool`` pretty-prints it.
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return (text.translate(_JSON_ESCAPE_TABLE) + "\n").encode("utf-8")
+
+
+def projects_document(site: SiteData, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole catalogue: a small header and the projects."""
+    return {
+        "version": FORMAT_VERSION,
+        "title": strip_xml_illegal(site.config.title),
+        "url": site.config.base_url,
+        "generated": iso_datetime(site.as_of),
+        "count": len(records),
+        "projects": records,
+    }
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+def neutralise_formula(cell: str) -> str:
+    """Stop a spreadsheet from running a cell as a formula (OWASP "CSV injection")."""
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(_cell(v) for v in value)
+    return str(value)
+
+
+def _funding_text(item: Mapping[str, Any]) -> str:
+    year = f" ({item['year']})" if item.get("year") is not None else ""
+    return f"{item['source']}: £{item['amount_gbp']:,}{year}"
+
+
+def csv_row(record: Mapping[str, Any]) -> list[str]:
+    """One record flattened into the cells of :data:`CSV_COLUMNS`."""
+    flat: dict[str, Any] = dict(record)
+    flat["funding"] = [_funding_text(item) for item in record["funding"]]
+    flat["links"] = [f"{link['title']} <{link['url']}>" for link in record["links"]]
+    for name, keys in _NESTED.items():
+        nested = record.get(name) or {}
+        for key in keys:
+            flat[f"{name}_{key}"] = nested.get(key)
+    return [neutralise_formula(_cell(flat.get(column))) for column in CSV_COLUMNS]
+
+
+def projects_csv(records: Iterable[Mapping[str, Any]]) -> bytes:
+    """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), CRLF line endings, a header row."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)  # the default dialect: minimal quoting, \r\n line endings
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_row(record) for record in records)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def data_files(site: SiteData) -> dict[str, bytes]:
+    """``data/projects.json``, ``data/projects.csv`` and ``data/projects/<slug>.json``."""
+    records = project_records(site)
+    files = {
+        "data/projects.json": json_bytes(projects_document(site, records)),
+        "data/projects.csv": projects_csv(records),
+    }
+    for record in records:
+        files[f"data/projects/{record['slug']}.json"] = json_bytes(record)
+    return files

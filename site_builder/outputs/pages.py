@@ -1,0 +1,93 @@
+"""Which pages the site has, and what each one shows.
+
+| path | template |
+|---|---|
+| ``index.html`` | home: what the catalogue is, counts, ways to browse, recent changes |
+| ``projects/``, ``projects/page/<n>/`` | every project, 50 a page, with filters (JavaScript) |
+| ``projects/<slug>/`` | one project; ``projects/<alias>/`` redirects to it |
+| ``organisations/``, ``organisations/<id>/`` | organisations by kind; one organisation's projects |
+| ``<facet>/``, ``<facet>/<id>/``, ``<facet>/<id>/page/<n>/`` | status, services, themes, regions |
+| ``data/``, ``about/``, ``contribute/``, ``accessibility/``, ``search/`` | the site's own pages |
+| ``404.html`` | not found, with links from the site root so it works at any depth |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from site_builder.outputs.data import DERIVED_FIELDS
+from site_builder.outputs.field_docs import field_rows
+from site_builder.outputs.render import Page
+from site_builder.views.project import FacetGroup, ProjectView, page_url, pagination
+from site_builder.views.site import SiteData
+
+PER_PAGE = 50
+RECENT = 5
+STATIC_PAGES = ("about", "contribute", "accessibility")
+
+
+def listing_pages(base: str, template: str, projects: Sequence[ProjectView], context: Mapping[str, Any]) -> list[Page]:
+    """``base`` and its ``page/<n>/`` pages, ``PER_PAGE`` projects each (one empty page if none)."""
+    pages = []
+    count = max(1, -(-len(projects) // PER_PAGE))
+    for number in range(1, count + 1):
+        pager = pagination(base, number, PER_PAGE, len(projects))
+        chunk = projects[(number - 1) * PER_PAGE: number * PER_PAGE]
+        pages.append(Page(f"{page_url(base, number)}index.html", template, {**context, "projects": chunk, "pagination": pager}))
+    return pages
+
+
+def home_page(site: SiteData) -> Page:
+    return Page("index.html", "index.html", {
+        "project_count": len(site.projects),
+        "organisations_involved": site.organisations_involved,
+        "facets": site.facets,
+        "recently_added": site.recently_added(RECENT),
+        "recently_updated": site.recently_updated(RECENT),
+    })
+
+
+def project_pages(site: SiteData) -> list[Page]:
+    pages = [Page(f"{p.url}index.html", "project.html", {"project": p}) for p in site.projects]
+    pages += [Page(f"projects/{alias}/index.html", "redirect.html", {"project": p})
+              for p in site.projects for alias in p.aliases]
+    return pages
+
+
+def organisation_pages(site: SiteData) -> list[Page]:
+    groups = [(kind, [o for o in site.organisations if o.kind.id == kind.id])
+              for kind in site.facets["services"].facets]
+    pages = [Page("organisations/index.html", "organisations.html", {"groups": [g for g in groups if g[1]]})]
+    pages += [Page(f"{o.url}index.html", "organisation.html", {"organisation": o}) for o in site.organisations]
+    return pages
+
+
+def facet_pages(group: FacetGroup) -> list[Page]:
+    pages = [Page(f"{group.name}/index.html", "facet_index.html", {"group": group})]
+    for facet in group.facets:
+        pages += listing_pages(facet.url, "facet.html", facet.projects, {"group": group, "facet": facet})
+    return pages
+
+
+def site_pages(site: SiteData) -> list[Page]:
+    rows = field_rows(site.catalogue.registry)
+    first = site.projects[0] if site.projects else None
+    pages = [Page("data/index.html", "data.html", {"fields": rows, "derived": DERIVED_FIELDS, "example": first,
+                                                   "project_count": len(site.projects)})]
+    pages += [Page(f"{name}/index.html", f"{name}.html", {"fields": rows}) for name in STATIC_PAGES]
+    pages.append(Page("search/index.html", "search.html", {}))
+    pages.append(Page("404.html", "404.html", {}, root=site.root_path))
+    return pages
+
+
+def plan_pages(site: SiteData) -> list[Page]:
+    """Every HTML page, in a fixed order."""
+    pages = [home_page(site)]
+    pages += listing_pages("projects/", "projects.html", site.by_title, {"facets": site.facets})
+    pages += project_pages(site)
+    pages += organisation_pages(site)
+    for group in site.facets.values():
+        pages += facet_pages(group)
+    pages += site_pages(site)
+    return pages

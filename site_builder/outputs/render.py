@@ -1,0 +1,134 @@
+"""Rendering: Markdown bodies (cached by content hash) and Jinja pages, each on all cores."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from site_builder.outputs.markdown import MarkdownRenderer, body_key
+from site_builder.runtime.parallel import parallel_map
+from site_builder.runtime.paths import TEMPLATES_DIR
+
+TEMPLATES = TEMPLATES_DIR
+CACHE_FILE = ".cache/markdown.json"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page: its output path, template and context.
+
+    ``root`` is how the page reaches the site root: relative (``../../``) for ordinary pages, so the
+    site works under any path prefix, or absolute (``/catalogue/``) for pages served at any depth (404).
+    """
+
+    path: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    root: str | None = None
+
+    @property
+    def relative_root(self) -> str:
+        if self.root is not None:
+            return self.root
+        return "../" * self.path.count("/")
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+_state: dict[str, Any] = {}
+
+
+def _render_body(index: int) -> str:
+    renderer = _state.get("renderer")
+    if renderer is None:
+        renderer = _state["renderer"] = MarkdownRenderer()
+    text: str = _state["bodies"][index]
+    return renderer.render(text)
+
+
+def render_bodies(bodies: Sequence[str], cache_dir: Path | None, jobs: int = 0) -> tuple[list[str], int]:
+    """HTML for each body, reusing the cache. Returns the HTML and how many bodies were rendered."""
+    cache: dict[str, str] = {}
+    cache_path = cache_dir / CACHE_FILE if cache_dir else None
+    if cache_path and cache_path.is_file():
+        try:
+            loaded = json.loads(cache_path.read_text(encoding="utf-8"))
+            cache = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            cache = {}  # a damaged cache is only a slower build
+    keys = [body_key(text) for text in bodies]
+    todo = sorted({i for i, key in enumerate(keys) if key not in cache}, key=lambda i: keys[i])
+    seen: set[str] = set()
+    unique = [i for i in todo if not (keys[i] in seen or seen.add(keys[i]))]  # type: ignore[func-returns-value]
+    _state["bodies"] = bodies
+    try:
+        rendered = parallel_map(_render_body, unique, jobs)
+    finally:
+        _state.pop("bodies", None)
+    fresh = {keys[i]: html for i, html in zip(unique, rendered, strict=True)}
+    if cache_path is not None and fresh:
+        kept = {key: cache[key] for key in keys if key in cache} | fresh
+        try:
+            cache_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(kept, sort_keys=True), encoding="utf-8")
+            tmp.replace(cache_path)
+        except OSError:
+            pass  # a read-only checkout still builds, just without a cache
+    merged = cache | fresh
+    return [merged[key] for key in keys], len(unique)
+
+
+# --- Jinja pages ---------------------------------------------------------------------------------
+
+def make_environment(globals_: Mapping[str, Any]) -> jinja2.Environment:
+    """One environment for the build: autoescaping everywhere, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.globals.update(globals_)
+    env.filters["plural"] = lambda n, word, many="": f"{n} {word if n == 1 else (many or word + 's')}"
+    return env
+
+
+def write_page(folder: Path, page: Page, html: bytes) -> bytes:
+    """Write a rendered page under ``folder``; returns its ``<head>`` (all the sitemap needs)."""
+    target = folder / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(html)
+    return html.split(b"<body", 1)[0]
+
+
+def _render_page(index: int) -> bytes:
+    env: jinja2.Environment = _state["env"]
+    page: Page = _state["pages"][index]
+    html = env.get_template(page.template).render(page=page, root=page.relative_root, **page.context)
+    return write_page(_state["folder"], page, html.encode("utf-8"))
+
+
+def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int = 0) -> dict[str, bytes]:
+    """Render every page into ``folder`` (the build's staging folder) on all cores.
+
+    Workers write their own pages, so the HTML never travels back to this process; the result maps
+    each page's path to its ``<head>``. Templates are compiled once, before the workers fork.
+    """
+    for name in sorted({p.template for p in pages}):
+        env.get_template(name)
+    _state["env"], _state["pages"], _state["folder"] = env, pages, folder
+    try:
+        heads = parallel_map(_render_page, range(len(pages)), jobs)
+    finally:
+        for key in ("env", "pages", "folder"):
+            _state.pop(key, None)
+    return {page.path: head for page, head in zip(pages, heads, strict=True)}

@@ -1,0 +1,1 @@
+"""The preview server: a static server and the rebuild loop that keeps the last good build."""

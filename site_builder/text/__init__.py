@@ -1,0 +1,1 @@
+"""Text handling below the schema: bytes to text, front matter, strict YAML with a source map."""

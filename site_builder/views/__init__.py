@@ -1,0 +1,1 @@
+"""View models for templates, built from the validated catalogue."""

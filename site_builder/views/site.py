@@ -1,0 +1,60 @@
+"""SiteData: everything the page planner, data exports, feeds and search index work from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from site_builder.catalogue.load import Catalogue
+from site_builder.model.project import SiteConfig
+from site_builder.views.project import FacetGroup, OrganisationView, ProjectView, facet_groups, organisation_views
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """The validated catalogue, its view models and the build's settings.
+
+    The listings derived from ``projects`` (organisations, facets, recent changes) are computed once,
+    on first use, in one pass each.
+    """
+
+    catalogue: Catalogue
+    config: SiteConfig
+    as_of: dt.datetime  # the build time: SOURCE_DATE_EPOCH, the last commit, or the newest content date
+    projects: tuple[ProjectView, ...]  # sorted by slug, like catalogue.projects
+
+    @cached_property
+    def by_title(self) -> tuple[ProjectView, ...]:
+        """The projects in reading order: by title, then slug. Every listing uses this order."""
+        return tuple(sorted(self.projects, key=lambda p: (p.title.casefold(), p.slug)))
+
+    @cached_property
+    def organisations(self) -> tuple[OrganisationView, ...]:
+        """Every organisation in the registry, sorted by name, with its projects by title."""
+        return organisation_views(self.catalogue.registry, self.by_title)
+
+    @cached_property
+    def facets(self) -> dict[str, FacetGroup]:
+        """The ways to browse projects: "status", "services", "themes" and "regions", in that order."""
+        return facet_groups(self.catalogue.registry, self.by_title)
+
+    @cached_property
+    def organisations_involved(self) -> int:
+        """How many organisations lead or partner at least one project."""
+        return len({o for p in self.projects for o in (p.lead.id, *(q.id for q in p.partners))})
+
+    def recently_added(self, count: int) -> tuple[ProjectView, ...]:
+        """The newest projects: added date descending, then slug."""
+        return tuple(sorted(self.projects, key=lambda p: (-p.added.timestamp(), p.slug))[:count])
+
+    def recently_updated(self, count: int) -> tuple[ProjectView, ...]:
+        """The most recently changed projects: updated date descending, then slug."""
+        return tuple(sorted(self.projects, key=lambda p: (-p.updated.timestamp(), p.slug))[:count])
+
+    @property
+    def root_path(self) -> str:
+        """The path part of the base URL (``/catalogue/``), for pages served at any depth."""
+        path = urlsplit(self.config.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
