@@ -10,7 +10,7 @@ CSS := build/frontend/site.css
 
 help:
 	@echo "make build          install everything and build the site into _site/"
-	@echo "make test           ruff, mypy --strict and every test"
+	@echo "make test           ruff, lint-imports, mypy --strict and every test"
 	@echo "make check          validate the content (catalogue check --strict)"
 	@echo "make serve          build, then serve _site/ and rebuild on changes"
 	@echo "make bench          time each stage on synthetic catalogues (1,000 and 10,000 projects)"
@@ -45,6 +45,7 @@ schema: $(STAMP_PY)
 
 lint: $(STAMP_PY)
 	$(BIN)/ruff check site_builder tests
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP_PY)
 	$(BIN)/mypy --strict

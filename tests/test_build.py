@@ -118,8 +118,6 @@ def test_the_build_command_says_what_it_built(tmp_path: Path) -> None:
 
 
 def test_each_stage_reports_its_time_and_memory_high_water_mark(tmp_path: Path) -> None:
-    from site_builder.build.pipeline import BuildOptions, build_site
-
     root = make_catalogue(tmp_path / "catalogue")
     result = build_site(root, BuildOptions(out=tmp_path / "out", use_cache=False))
     assert result.ok

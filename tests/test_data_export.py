@@ -21,12 +21,12 @@ from site_builder.outputs.data import (
     DERIVED_FIELDS,
     csv_row,
     data_files,
-    json_bytes,
     neutralise_formula,
     project_records,
     projects_csv,
 )
 from site_builder.outputs.render import render_bodies
+from site_builder.runtime.jsonio import json_bytes
 from site_builder.views.project import ViewBuilder
 from site_builder.views.site import SiteData
 from tests.helpers import VALID_PROJECT, make_catalogue

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.catalogue.history import file_dates
-from site_builder.catalogue.load import PROJECTS_DIR
+from site_builder.catalogue.types import PROJECTS_DIR
 from tests.golden_update import (
     ASSET_FILE,
     REPO,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import textwrap
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ import pytest
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.model.project import STATUS_LABELS
 from site_builder.outputs.pages import PER_PAGE
+from site_builder.runtime.jsonio import json_bytes
 from site_builder.search.docstore import DOCSTORE_PATH
 from site_builder.views.project import pagination
 from tests.helpers import ORGANISATIONS, VALID_PROJECT, make_catalogue
@@ -454,7 +456,8 @@ def test_about_and_accessibility_pages_say_what_they_must(site: Site) -> None:
 def test_docstore_contract(site: Site) -> None:
     raw = (site.out / DOCSTORE_PATH).read_bytes()
     data = json.loads(raw)
-    assert raw == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert raw == json_bytes(data)  # the one JSON writer: compact, sorted, markup escaped
+    assert not re.search(rb"[<>&]", raw)
     assert set(data) == {"documents", "labels"}
     assert sorted(data["documents"]) == ["ambulance-station-share", "hampshire-merger", "kent-joint-control-room", "tricky-title"]
     doc = data["documents"]["ambulance-station-share"]

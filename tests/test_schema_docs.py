@@ -9,7 +9,7 @@ import pytest
 from site_builder.catalogue.registry import Registry, load_registry
 from site_builder.model.project import ProjectFrontMatter
 from site_builder.outputs.field_docs import GUIDE_FILE, field_rows, generated_files, issue_form, project_template
-from tests.helpers import run_cli
+from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -79,8 +79,6 @@ def test_generated_files_are_deterministic(registry: Registry) -> None:
 
 def test_the_guide_shows_a_real_diagnostic(tmp_path: Path) -> None:
     """The example error in the contributor guide is exactly what the tool prints."""
-    from tests.helpers import VALID_PROJECT, make_catalogue
-
     root = make_catalogue(tmp_path, {"kent-joint-control-room": VALID_PROJECT.replace("operational", "operatonal")})
     code, out = run_cli("check", "--root", str(root))
     assert code == 1

@@ -13,7 +13,8 @@ from pathlib import Path
 from site_builder.build.staging import StagedSite
 from site_builder.catalogue.config import load_site_config
 from site_builder.catalogue.history import build_time, file_dates
-from site_builder.catalogue.load import PROJECTS_DIR, Catalogue, load_catalogue
+from site_builder.catalogue.load import load_catalogue
+from site_builder.catalogue.types import PROJECTS_DIR, Catalogue
 from site_builder.diagnostics.report import Diagnostic, Report
 from site_builder.outputs.assets import MissingAssets, load_assets
 from site_builder.outputs.data import data_files

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,48 +12,19 @@ from pydantic import ValidationError
 
 from site_builder.catalogue.explain import explain_validation_error
 from site_builder.catalogue.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry, load_registry, read_yaml_file
+from site_builder.catalogue.rules import check_catalogue, check_project
+from site_builder.catalogue.types import PROJECTS_DIR, Catalogue, OtherFiles, Project, title_key
 from site_builder.diagnostics.report import Diagnostic, Report
 from site_builder.model.project import SLUG_RE, ProjectFrontMatter, describe
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.text.source_file import decode_text, size_limit, split_front_matter
-from site_builder.text.strict_yaml import SourceMap, read_strict_yaml
+from site_builder.text.strict_yaml import read_strict_yaml
 
-PROJECTS_DIR = "content/projects"
 MAX_SLUG_LENGTH = 80
 MAX_BODY_BYTES = 100 * 1024
 WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
 )
-
-
-@dataclass(frozen=True)
-class Project:
-    """A validated project: its front matter, its Markdown body and where each field came from."""
-
-    slug: str
-    path: str
-    meta: ProjectFrontMatter
-    body: str
-    body_line: int
-    source: SourceMap
-    services: tuple[str, ...]
-    regions: tuple[str, ...]
-    # Fields that failed validation, so that placeholders stand in for them: such a project is never
-    # published, but the rules that do not involve these fields are still checked (every error in one run).
-    unchecked: frozenset[str] = frozenset()
-
-    @property
-    def organisations(self) -> list[str]:
-        return [self.meta.lead, *self.meta.partners]
-
-
-@dataclass
-class Catalogue:
-    """Everything loaded from a catalogue folder, projects sorted by slug."""
-
-    root: Path
-    registry: Registry
-    projects: list[Project]
 
 
 def slug_problem(name: str) -> str | None:
@@ -203,19 +173,6 @@ def _body_problem(body: str) -> tuple[str, str] | None:
     return None
 
 
-@dataclass(frozen=True)
-class OtherFiles:
-    """Titles (by :func:`title_key`, to path) and aliases (to slug) of project files not being checked."""
-
-    titles: dict[str, str]
-    aliases: dict[str, str]
-
-
-def title_key(title: str) -> str:
-    """Titles that differ only in case or spacing count as the same."""
-    return " ".join(title.lower().split())
-
-
 def other_files(root: Path, rels: list[str]) -> OtherFiles:
     """The titles and aliases of files that are not being checked, read leniently (their own
     problems are not reported here: a full ``catalogue check`` does that)."""
@@ -245,8 +202,6 @@ def load_catalogue(root: Path, only: list[str] | None = None, today: dt.date | N
 
 
 def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -> tuple[Catalogue, Report]:
-    from site_builder.catalogue.rules import check_catalogue, check_project
-
     report = Report()
     registry, problems = load_registry(root)
     report.extend(problems)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from site_builder.catalogue.explain import explain_validation_error
 from site_builder.diagnostics.report import Diagnostic
-from site_builder.model.project import SLUG_RE, Organisation, Region, Term
+from site_builder.model.project import ORG_KINDS, SLUG_RE, Organisation, Region, Term
 from site_builder.text.source_file import decode_text
 from site_builder.text.strict_yaml import SourceMap, read_strict_yaml
 
@@ -38,8 +38,6 @@ class Registry:
 
     def services_of(self, org_ids: list[str]) -> list[str]:
         """The kinds of organisation involved, in schema order."""
-        from site_builder.model.project import ORG_KINDS
-
         kinds = {self.organisations[o].kind for o in org_ids if o in self.organisations}
         return [k for k in ORG_KINDS if k in kinds]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from site_builder.catalogue.load import OtherFiles, Project, title_key
 from site_builder.catalogue.registry import Registry
+from site_builder.catalogue.types import OtherFiles, Project, title_key
 from site_builder.diagnostics.report import Diagnostic, Severity
 from site_builder.model.project import BLUE_LIGHT
 from site_builder.text.strict_yaml import Path, format_path

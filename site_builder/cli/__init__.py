@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from site_builder import __version__
-from site_builder.catalogue.load import PROJECTS_DIR, load_catalogue
+from site_builder.catalogue.load import load_catalogue
+from site_builder.catalogue.types import PROJECTS_DIR
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from site_builder.build.pipeline import BuildOptions, build_site
+from site_builder.catalogue.load import load_catalogue
 from site_builder.catalogue.registry import load_registry
 from site_builder.devtools.search_bench import report as search_report
 from site_builder.devtools.synthetic import REPO, generate_catalogue
@@ -24,8 +26,6 @@ from site_builder.devtools.synthetic import REPO, generate_catalogue
 def _child(stage: str, root: Path, out: Path | None = None) -> dict[str, dict[str, float]]:
     """Run one stage in this process (called in the subprocess): its timings, and the memory
     high-water mark (MiB) after each build stage, of the main process and of its largest worker."""
-    from site_builder.build.pipeline import BuildOptions, build_site
-    from site_builder.catalogue.load import load_catalogue
 
     start = time.perf_counter()
     if stage == "check":

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from playwright.sync_api import sync_playwright
+
 from site_builder.serve.static_server import start_server
 
 QUERIES = ["control room", "ambulance", "cardiac arrest", "missing people", "shared headquarters", "ambul", "co-resp",
@@ -53,10 +55,6 @@ def _served(folder: Path) -> Iterator[str]:
 def browser_timings(site: Path, runs: int = 3) -> dict[str, float] | None:
     """Median ms from opening ``search/?q=…`` (cold cache) to the first results, and median ms per query."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
     if not Path(chromium).exists():
         return None
     first: list[float] = []

@@ -17,21 +17,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from site_builder.catalogue.load import Project
 from site_builder.catalogue.rules import STALE_AFTER_MONTHS
+from site_builder.catalogue.types import Project
 from site_builder.outputs.markdown import strip_xml_illegal
+from site_builder.runtime.jsonio import json_bytes
 from site_builder.views.project import ProjectView
 from site_builder.views.site import SiteData
 
 FORMAT_VERSION = 1
 LIST_SEPARATOR = "; "
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_JSON_ESCAPE_TABLE = str.maketrans(_JSON_ESCAPES)
 
 # CSV columns, in order. Every front-matter field is here (tests/test_data_export.py checks).
 CSV_COLUMNS = (
@@ -124,16 +122,6 @@ def project_records(site: SiteData) -> list[dict[str, Any]]:
     """Every project's record, sorted by slug."""
     pairs = sorted(zip(site.catalogue.projects, site.projects, strict=True), key=lambda pair: pair[1].slug)
     return [project_record(project, view, site.config.base_url) for project, view in pairs]
-
-
-def json_bytes(data: Any) -> bytes:
-    """Deterministic compact JSON (sorted keys, UTF-8) that never contains ``<``, ``>`` or ``&``.
-
-    Compact, because only then does the standard library use its C encoder: indented output took
-    seconds for 10,000 projects. Any JSON viewer or ``python -m json.tool`` pretty-prints it.
-    """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return (text.translate(_JSON_ESCAPE_TABLE) + "\n").encode("utf-8")
 
 
 def projects_document(site: SiteData, records: list[dict[str, Any]]) -> dict[str, Any]:

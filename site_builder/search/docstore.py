@@ -15,9 +15,9 @@ with ``labels``, and labels are grouped by field because ids are only unique wit
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from site_builder.runtime.jsonio import json_bytes
 from site_builder.views.site import SiteData
 
 DOCSTORE_PATH = "search/documents.json"
@@ -37,5 +37,4 @@ def docstore_data(site: SiteData) -> dict[str, Any]:
 
 def build_docstore(site: SiteData) -> bytes:
     """The bytes of ``search/documents.json``."""
-    text = json.dumps(docstore_data(site), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8")
+    return json_bytes(docstore_data(site))

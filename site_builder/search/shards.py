@@ -13,14 +13,13 @@ import hashlib
 import multiprocessing
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lunr.idf import idf as lunr_idf
 
+from site_builder.runtime.jsonio import json_bytes
 from site_builder.runtime.parallel import cpu_count
-
-if TYPE_CHECKING:
-    from site_builder.search.index import TermBuilder
+from site_builder.search.builder import TermBuilder
 
 SHARDS_DIR = "search/shards"
 KEY_LENGTH = 2
@@ -115,9 +114,7 @@ def fork_map(func: Callable[[str], bytes], items: Sequence[str], jobs: int = 0) 
 
 
 def _build_shard(key: str) -> bytes:
-    from site_builder.search.index import dumps
-
-    return dumps(shard_index(_state["builder"], _state["terms"][key], _state["rows"]))
+    return json_bytes(shard_index(_state["builder"], _state["terms"][key], _state["rows"]))
 
 
 def shard_files(builder: TermBuilder, jobs: int = 0) -> tuple[dict[str, bytes], dict[str, str]]:

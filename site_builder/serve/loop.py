@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+import watchfiles
+
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.serve.static_server import start_server
 
@@ -30,8 +32,6 @@ def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
 
 def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) -> int:
     """Serve until interrupted. Returns the exit code."""
-    import watchfiles
-
     rebuild(root, options, out)
     options.out.mkdir(parents=True, exist_ok=True)
     server = start_server(options.out.resolve(), host, port)

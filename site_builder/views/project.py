@@ -11,9 +11,9 @@ from typing import Any
 from markupsafe import Markup
 
 from site_builder.catalogue.history import FileDates
-from site_builder.catalogue.load import Catalogue, Project
 from site_builder.catalogue.registry import Registry
 from site_builder.catalogue.rules import STALE_AFTER_MONTHS, months_between
+from site_builder.catalogue.types import Catalogue, Project
 from site_builder.model.project import KIND_LABELS, ORG_KINDS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, SiteConfig
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

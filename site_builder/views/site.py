@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from site_builder.catalogue.load import Catalogue
+from site_builder.catalogue.types import Catalogue
 from site_builder.model.project import SiteConfig
 from site_builder.views.project import FacetGroup, OrganisationView, ProjectView, facet_groups, organisation_views
 

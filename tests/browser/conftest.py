@@ -21,10 +21,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import sync_playwright
 
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.catalogue.config import load_site_config
-from site_builder.catalogue.load import Catalogue, Project, load_catalogue
+from site_builder.catalogue.load import load_catalogue
+from site_builder.catalogue.types import Catalogue, Project
 from site_builder.serve.static_server import StaticServer, start_server
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,8 +64,6 @@ def _require_browser() -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     executable = _require_browser()
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield launched
@@ -298,8 +299,6 @@ def filter_box(page: Any, group: str, label: str) -> Any:
 
 def wait_for_project_slugs(page: Any, expected: set[str]) -> set[str]:
     """The visible project slugs once they equal ``expected`` or the action timeout passes (lists may load data first)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
     script = f"expected => JSON.stringify(({_VISIBLE_PROJECT_SLUGS})()) === JSON.stringify(expected)"
     with contextlib.suppress(PlaywrightTimeoutError):  # the caller's assertion reports what the page shows
         page.wait_for_function(script, arg=sorted(expected), timeout=ACTION_TIMEOUT_MS)

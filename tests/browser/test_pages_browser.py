@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from site_builder.catalogue.load import Catalogue, Project
+from site_builder.catalogue.types import Catalogue, Project
 from site_builder.model.project import KIND_LABELS, STATUS_LABELS
 from site_builder.outputs.markdown import MarkdownRenderer
 from tests.browser.conftest import (
