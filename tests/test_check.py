@@ -7,17 +7,17 @@ Every test runs the command in-process on a tiny catalogue (``tests.helpers.make
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import random
 import re
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from site_builder import cli
+from site_builder.build import load as site_loader
 from site_builder.catalogue.load import load_catalogue
 from site_builder.diagnostics.report import Diagnostic
 from tests.helpers import ORGANISATIONS, VALID_PROJECT, make_catalogue, run_cli
@@ -33,7 +33,10 @@ SUMMARY = re.compile(r"^[0-9]+ files? checked: [0-9]+ errors?, [0-9]+ warnings?$
 
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "load_catalogue", functools.partial(load_catalogue, today=TODAY))
+    def pinned(root: Path, only: list[str] | None = None, today: dt.date | None = None) -> Any:
+        return load_catalogue(root, only, TODAY)
+
+    monkeypatch.setattr(site_loader, "load_catalogue", pinned)
 
 
 def project(*replacements: tuple[str, str], add: str = "") -> str:

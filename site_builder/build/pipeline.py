@@ -10,17 +10,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_builder.build.load import LoadedSite, load_site
 from site_builder.build.staging import StagedSite
-from site_builder.catalogue.config import load_site_config
 from site_builder.catalogue.history import build_time, file_dates
-from site_builder.catalogue.load import load_catalogue
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue
-from site_builder.diagnostics.report import Diagnostic, Report
-from site_builder.outputs.assets import MissingAssets, load_assets
+from site_builder.diagnostics.report import Report
 from site_builder.outputs.data import data_files
 from site_builder.outputs.feeds import feed_files
+from site_builder.outputs.page import Page
 from site_builder.outputs.pages import plan_pages
-from site_builder.outputs.render import make_environment, render_bodies, render_pages
+from site_builder.outputs.render import render_bodies, render_pages
+from site_builder.outputs.template_errors import trial_render
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.search.docstore import DOCSTORE_PATH, build_docstore
 from site_builder.search.index import search_files
@@ -68,48 +68,57 @@ def build_site(root: Path, options: BuildOptions) -> BuildResult:
         return _build(root, options)
 
 
-def _build(root: Path, options: BuildOptions) -> BuildResult:
-    result = BuildResult(Report())
-    with _stage(result, "load"):
-        config, problems = load_site_config(root, options.base_url)
-        result.report.extend(problems)
-        as_of = build_time(root)
-        catalogue, report = load_catalogue(root, today=dt.date.today())
-        result.report.extend(report.diagnostics)
-        result.report.files_checked = report.files_checked
-    if config is None or not result.report.ok(options.strict):
-        return result
-    try:
-        assets = load_assets()
-    except MissingAssets as exc:
-        result.report.add(Diagnostic("node_modules", 1, 1, "error", "", str(exc), "run 'make build' once to install them"))
-        return result
+def _prepare(loaded: LoadedSite, use_cache: bool, jobs: int, result: BuildResult) -> tuple[SiteData, list[Page]]:
+    """Markdown, view models and the page plan: everything rendering needs, in memory."""
+    root, catalogue, config = loaded.root, loaded.catalogue, loaded.config
+    as_of = build_time(root)
     history = file_dates(root, PROJECTS_DIR)
     if as_of is None:  # no git, no SOURCE_DATE_EPOCH: the newest content date, never the clock
         reviewed = max((p.meta.last_reviewed for p in catalogue.projects), default=dt.date(2017, 1, 31))
         as_of = dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC)
-
     with _stage(result, "markdown"):
         bodies, result.bodies_rendered = render_bodies([p.body for p in catalogue.projects],
-                                                       root if options.use_cache else None, options.jobs)
+                                                       root if use_cache else None, jobs)
     with _stage(result, "views"):
         views = ViewBuilder(catalogue, config, history, as_of)
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
         site = SiteData(catalogue, config, as_of, projects)
         pages = plan_pages(site)
-        extra_files = {DOCSTORE_PATH: build_docstore(site)}
+    loaded.templates.globals.update({**template_globals(config, as_of), "assets": loaded.assets.urls})
+    return site, pages
+
+
+def check_site(root: Path, only: list[str] | None = None, strict: bool = False) -> Report:
+    """``catalogue check``: the build's load path, then a trial render of each kind of page; nothing is written."""
+    with gc_paused():
+        loaded, report = load_site(root, only=only)
+        if loaded is not None and report.ok(strict):
+            _, pages = _prepare(loaded, True, 0, BuildResult(report))
+            report.extend(trial_render(loaded.templates, pages))
+    return report
+
+
+def _build(root: Path, options: BuildOptions) -> BuildResult:
+    result = BuildResult(Report())
+    with _stage(result, "load"):
+        loaded, result.report = load_site(root, options.base_url)
+    if loaded is None or not result.report.ok(options.strict):
+        return result
+    site, pages = _prepare(loaded, options.use_cache, options.jobs, result)
     with StagedSite(options.out) as staged:  # removed again unless published
         with _stage(result, "render"):
-            env = make_environment({**template_globals(config, as_of), "assets": assets.urls})
-            heads = render_pages(env, pages, staged.path, options.jobs)
+            heads, problems = render_pages(loaded.templates, pages, staged.path, options.jobs)
+        if problems:
+            result.report.extend(problems)
+            return result
         with _stage(result, "data"):
-            files = {**assets.files, **extra_files, **data_files(site), **feed_files(site, heads)}
+            files = {**loaded.assets.files, DOCSTORE_PATH: build_docstore(site), **data_files(site), **feed_files(site, heads)}
         with _stage(result, "index"):
             files.update(search_files(site.projects, options.jobs))
         with _stage(result, "write"):
             staged.write_all(files)
             staged.publish()
-    result.catalogue = catalogue
+    result.catalogue = loaded.catalogue
     result.pages = len(pages)
     result.files = len(files) + len(heads)
     return result

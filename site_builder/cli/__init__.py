@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from site_builder import __version__
-from site_builder.catalogue.load import load_catalogue
+from site_builder.build.pipeline import check_site
 from site_builder.catalogue.types import PROJECTS_DIR
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -99,7 +99,7 @@ def _project_paths(root: Path, paths: Sequence[Path]) -> list[str]:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     root = _catalogue_root(args.root)
     only = _project_paths(root, args.paths) if args.paths else None
-    _, report = load_catalogue(root, only)
+    report = check_site(root, only, args.strict)
     out.write(report.render(args.format, args.strict))
     return EXIT_OK if report.ok(args.strict) else EXIT_CONTENT
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from site_builder.outputs.data import DERIVED_FIELDS
 from site_builder.outputs.field_docs import field_rows
-from site_builder.outputs.render import Page
+from site_builder.outputs.page import Page
 from site_builder.views.project import FacetGroup, ProjectView, page_url, pagination
 from site_builder.views.site import SiteData
 

@@ -4,38 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from site_builder.diagnostics.report import Diagnostic
 from site_builder.outputs.markdown import MarkdownRenderer, body_key
+from site_builder.outputs.page import Page
+from site_builder.outputs.template_errors import template_diagnostic
 from site_builder.runtime.parallel import parallel_map
 from site_builder.runtime.paths import TEMPLATES_DIR
 
 TEMPLATES = TEMPLATES_DIR
 CACHE_FILE = ".cache/markdown.json"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One HTML page: its output path, template and context.
-
-    ``root`` is how the page reaches the site root: relative (``../../``) for ordinary pages, so the
-    site works under any path prefix, or absolute (``/catalogue/``) for pages served at any depth (404).
-    """
-
-    path: str
-    template: str
-    context: Mapping[str, Any] = field(default_factory=dict)
-    root: str | None = None
-
-    @property
-    def relative_root(self) -> str:
-        if self.root is not None:
-            return self.root
-        return "../" * self.path.count("/")
 
 
 # --- Markdown ------------------------------------------------------------------------------------
@@ -110,25 +92,32 @@ def write_page(folder: Path, page: Page, html: bytes) -> bytes:
     return html.split(b"<body", 1)[0]
 
 
-def _render_page(index: int) -> bytes:
+def _render_page(index: int) -> bytes | Diagnostic:
     env: jinja2.Environment = _state["env"]
     page: Page = _state["pages"][index]
-    html = env.get_template(page.template).render(page=page, root=page.relative_root, **page.context)
+    try:
+        html = env.get_template(page.template).render(page=page, root=page.relative_root, **page.context)
+    except Exception as exc:  # a template's runtime error: reported at its line, never an internal error
+        return template_diagnostic(exc, page.template)
     return write_page(_state["folder"], page, html.encode("utf-8"))
 
 
-def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int = 0) -> dict[str, bytes]:
+def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
+                 jobs: int = 0) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """Render every page into ``folder`` (the build's staging folder) on all cores.
 
     Workers write their own pages, so the HTML never travels back to this process; the result maps
-    each page's path to its ``<head>``. Templates are compiled once, before the workers fork.
+    each page's path to its ``<head>``, plus one diagnostic per template that failed (the first page
+    it failed on). Templates are compiled once, before the workers fork.
     """
     for name in sorted({p.template for p in pages}):
         env.get_template(name)
     _state["env"], _state["pages"], _state["folder"] = env, pages, folder
     try:
-        heads = parallel_map(_render_page, range(len(pages)), jobs)
+        results = parallel_map(_render_page, range(len(pages)), jobs)
     finally:
         for key in ("env", "pages", "folder"):
             _state.pop(key, None)
-    return {page.path: head for page, head in zip(pages, heads, strict=True)}
+    heads = {page.path: head for page, head in zip(pages, results, strict=True) if isinstance(head, bytes)}
+    problems = list(dict.fromkeys(r for r in results if isinstance(r, Diagnostic)))
+    return heads, problems

@@ -6,6 +6,7 @@ the server keeps serving the last good build while the errors are shown in the t
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 from typing import TextIO
 
@@ -18,8 +19,18 @@ WATCHED = ("content", "schema", "templates", "assets", "site.yaml")
 
 
 def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
-    """Build once and say how it went. Returns whether the build succeeded."""
-    result = build_site(root, options)
+    """Build once and say how it went. Returns whether the build succeeded.
+
+    Never raises: a bug in the tool during a rebuild is printed, and the last good build stays served.
+    """
+    try:
+        result = build_site(root, options)
+    except Exception as exc:
+        out.write(f"internal error during the rebuild: {type(exc).__name__}: {exc}\n"
+                  f"{''.join(traceback.format_exception(exc)[-3:])}"
+                  "This is a bug in the catalogue tools; please report it. Still serving the last good build.\n")
+        out.flush()
+        return False
     if result.report.diagnostics:
         out.write(result.report.render("text", options.strict))
     if result.ok:
