@@ -16,11 +16,12 @@ from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.runtime.jsonio import json_bytes
 from site_builder.search import index as search_index
 from site_builder.search.builder import FIELDS, TermBuilder
-from site_builder.search.index import BodyTrim, analyse, load_index, trimmed
-from site_builder.search.shards import field_rows, group_terms, shard_index, shard_indexes, shard_key
+from site_builder.search.index import BodyTrim, analyse, trimmed
+from site_builder.search.shards import field_rows, group_terms, shard_index, shard_key
 from site_builder.search.text import stem, terms, words
 from tests.helpers import make_catalogue
 from tests.node.runner import ranked_refs, run_search_cli
+from tests.search_support import load_index, shard_indexes
 
 REPO = Path(__file__).resolve().parents[1]
 

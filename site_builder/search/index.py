@@ -18,13 +18,10 @@ Text is split and stemmed once per project (search_text.py, on all cores), then 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
-
-from lunr.index import Index
 
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.runtime.jsonio import json_bytes
@@ -132,11 +129,6 @@ def build_index(projects: Sequence[ProjectView], jobs: int = 0) -> dict[str, Any
     builder = index_builder(projects, jobs)
     terms = builder.number_terms()
     return builder.serialise(terms, builder.field_vectors_as_lists())
-
-
-def load_index(data: Mapping[str, Any] | str | bytes) -> Index:
-    """A lunr.py ``Index`` from a serialised index, to query in Python."""
-    return Index.load(json.loads(data) if isinstance(data, str | bytes) else dict(data))
 
 
 def search_files(projects: Sequence[ProjectView], jobs: int = 0) -> dict[str, bytes]:

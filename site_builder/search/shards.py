@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,37 +29,12 @@ def shard_key(term: str) -> str:
     return "".join(c if c.isascii() and c.isalnum() else "_" for c in term[:KEY_LENGTH])
 
 
-def split_vectors(vectors: dict[str, list[float]], starts: list[int], keys: list[str]) -> dict[str, dict[str, list[float]]]:
-    """Cut each field vector (sorted by term number; numbers grouped by key) into one part per key."""
-    parts: dict[str, dict[str, list[float]]] = {key: {} for key in keys}
-    for field_ref, elements in vectors.items():
-        i, length = 0, len(elements)
-        while i < length:
-            k = bisect_right(starts, elements[i]) - 1
-            end = starts[k + 1] if k + 1 < len(starts) else float("inf")
-            j = i + 2
-            while j < length and elements[j] < end:
-                j += 2
-            parts[keys[k]][field_ref] = elements[i:j]
-            i = j
-    return parts
-
-
 def group_terms(builder: TermBuilder) -> dict[str, list[str]]:
     """Number the builder's terms shard by shard; each shard key's terms, in number order."""
     terms: dict[str, list[str]] = {}
     for term in builder.number_terms(group=shard_key):
         terms.setdefault(shard_key(term), []).append(term)
     return terms
-
-
-def shard_indexes(builder: TermBuilder) -> dict[str, dict[str, Any]]:
-    """One serialised lunr index per shard key (whole field vectors, then cut: for tests and small sets)."""
-    terms = group_terms(builder)
-    keys = list(terms)
-    starts = [builder.inverted_index[terms[key][0]]["_index"] for key in keys]
-    vectors = split_vectors(builder.field_vectors_as_lists(), starts, keys)
-    return {key: builder.serialise(terms[key], vectors[key]) for key in keys}
 
 
 Rows = dict[str, dict[str, tuple[str, float, float, dict[str, int]]]]  # field -> ref -> (field ref, norm, scale, tfs)

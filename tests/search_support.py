@@ -1,0 +1,43 @@
+"""Test-only views of the search index: a lunr.py index to query, and shards cut a second, simpler way."""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Mapping
+from typing import Any
+
+from lunr.index import Index
+
+from site_builder.search.builder import TermBuilder
+from site_builder.search.shards import group_terms
+
+
+def load_index(data: Mapping[str, Any] | str | bytes) -> Index:
+    """A lunr.py ``Index`` from a serialised index, to query in Python."""
+    return Index.load(json.loads(data) if isinstance(data, str | bytes) else dict(data))
+
+
+def split_vectors(vectors: dict[str, list[float]], starts: list[int], keys: list[str]) -> dict[str, dict[str, list[float]]]:
+    """Cut each field vector (sorted by term number; numbers grouped by key) into one part per key."""
+    parts: dict[str, dict[str, list[float]]] = {key: {} for key in keys}
+    for field_ref, elements in vectors.items():
+        i, length = 0, len(elements)
+        while i < length:
+            k = bisect_right(starts, elements[i]) - 1
+            end = starts[k + 1] if k + 1 < len(starts) else float("inf")
+            j = i + 2
+            while j < length and elements[j] < end:
+                j += 2
+            parts[keys[k]][field_ref] = elements[i:j]
+            i = j
+    return parts
+
+
+def shard_indexes(builder: TermBuilder) -> dict[str, dict[str, Any]]:
+    """One serialised lunr index per shard key (whole field vectors, then cut: for tests and small sets)."""
+    terms = group_terms(builder)
+    keys = list(terms)
+    starts = [builder.inverted_index[terms[key][0]]["_index"] for key in keys]
+    vectors = split_vectors(builder.field_vectors_as_lists(), starts, keys)
+    return {key: builder.serialise(terms[key], vectors[key]) for key in keys}
