@@ -62,7 +62,11 @@ def _stage(result: BuildResult, name: str) -> Iterator[None]:
 
 
 def build_site(root: Path, options: BuildOptions) -> BuildResult:
-    """Build the site from the catalogue at ``root`` into ``options.out``; see :class:`BuildResult`."""
+    """Build the site from the catalogue at ``root`` into ``options.out``; see :class:`BuildResult`.
+
+    Content problems are reported in the result; a bad ``SOURCE_DATE_EPOCH`` raises
+    :class:`~site_builder.environment.EnvironmentProblem` before anything is read or written.
+    """
     with gc_paused():
         return _build(root, options)
 
@@ -70,9 +74,9 @@ def build_site(root: Path, options: BuildOptions) -> BuildResult:
 def _build(root: Path, options: BuildOptions) -> BuildResult:
     result = BuildResult(Report())
     with _stage(result, "load"):
+        as_of = build_time(root)  # first: a bad SOURCE_DATE_EPOCH stops the build before any work (EnvironmentProblem)
         config, problems = load_site_config(root, options.base_url)
         result.report.extend(problems)
-        as_of = build_time(root)
         catalogue, report = load_catalogue(root, today=dt.date.today())
         result.report.extend(report.diagnostics)
         result.report.files_checked = report.files_checked

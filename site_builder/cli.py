@@ -10,6 +10,7 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder.catalogue import PROJECTS_DIR, load_catalogue
+from site_builder.environment import EnvironmentProblem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -194,7 +195,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
         return COMMANDS[args.command](args, out)
-    except UsageError as exc:
+    except (UsageError, EnvironmentProblem) as exc:
         sys.stderr.write(f"catalogue: error: {exc}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
