@@ -149,20 +149,27 @@ def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
         for problem in problems:
             out.write(problem.text() + "\n")
         return EXIT_CONTENT
+    files, problems = generated_files(root, registry)  # problems: CONTRIBUTING.md cannot be read or has lost its markers
+    for problem in problems:
+        out.write(problem.text() + "\n")
     stale = []
-    for rel, text in generated_files(root, registry).items():
+    for rel, text in files.items():
         target = root / rel
-        if target.exists() and target.read_text(encoding="utf-8") == text:
+        if target.is_file() and target.read_text(encoding="utf-8", errors="replace") == text:
             continue
         stale.append(rel)
-        if not args.check:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-    verb = "stale" if args.check else "wrote"
+    if problems and not args.check:  # write all or nothing, as a build does
+        out.write("wrote nothing: fix the errors above, then run 'catalogue schema' again\n")
+        return EXIT_CONTENT
     for rel in stale:
-        out.write(f"{verb}: {rel}\n")
-    if args.check and stale:
-        out.write("run 'catalogue schema' (or 'make schema') and commit the result\n")
+        if not args.check:
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(files[rel], encoding="utf-8")
+        out.write(f"{'stale' if args.check else 'wrote'}: {rel}\n")
+    if args.check and (stale or problems):
+        fix = "fix the errors above, then run" if problems else "run"
+        out.write(f"{fix} 'catalogue schema' (or 'make schema') and commit the result\n")
         return EXIT_CONTENT
     if not stale:
         out.write("generated files are up to date\n")
