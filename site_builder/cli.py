@@ -105,15 +105,17 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check_base_url(value: str) -> None:
+    """Refuse a ``--base-url`` that ``site.yaml`` could not hold, as a usage error (not blamed on site.yaml)."""
     from pydantic import TypeAdapter, ValidationError
 
-    from site_builder.models import HttpsUrl
+    from site_builder.models import SiteUrl
 
     try:
-        TypeAdapter(HttpsUrl).validate_python(value)
+        TypeAdapter(SiteUrl).validate_python(value)
     except ValidationError as exc:
-        hint = (exc.errors()[0].get("ctx") or {}).get("hint", "")
-        raise UsageError(f"--base-url: expected an https:// web address, found {value!r}" + (f"; {hint}" if hint else "")) from exc
+        error = exc.errors()[0]
+        hint = (error.get("ctx") or {}).get("hint", "")
+        raise UsageError(f"--base-url: {error['msg']}" + (f"; {hint}" if hint else "")) from exc
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
