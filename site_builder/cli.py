@@ -1,4 +1,4 @@
-"""The ``catalogue`` command: a thin layer over the library. Exit codes: 0 ok, 1 content errors, 2 usage."""
+"""The ``catalogue`` command: a thin layer over the library. Exit codes: 0 ok, 1 content errors, 2 usage, 3 a bug."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder.catalogue import PROJECTS_DIR, load_catalogue
+from site_builder.crash import debug_wanted, report_internal_error
 from site_builder.environment import EnvironmentProblem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -23,12 +24,16 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path(), metavar="DIR",
                         help="the catalogue folder (default: the current directory)")
+    debug_help = "on an internal error (exit 3), also print the traceback; CATALOGUE_DEBUG=1 does the same"
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help)  # after the command too
     parser = argparse.ArgumentParser(
         prog="catalogue",
         description="Check and build the Emergency Services Collaboration Catalogue.",
-        epilog="Exit codes: 0 ok, 1 content errors (or warnings with --strict), 2 usage errors.",
+        epilog="Exit codes: 0 ok, 1 content errors (or warnings with --strict), 2 usage errors (a bad option, or a bad "
+               "SOURCE_DATE_EPOCH), 3 a bug in the tool: please report it with the command and what it prints with --debug.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help=debug_help)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", parents=[common], help="validate the content without writing anything",
@@ -198,6 +203,7 @@ COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "schema"
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line. Returns the exit code; never raises for bad input."""
     out = out or sys.stdout
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage message
@@ -211,11 +217,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         sys.stderr.write("catalogue: interrupted\n")
         return 130
     except Exception as exc:
-        sys.stderr.write(f"catalogue: internal error: {type(exc).__name__}: {exc}\n"
-                         "This is a bug in the catalogue tools, not in your content. "
-                         "Please report it with the command you ran (set CATALOGUE_DEBUG=1 for details).\n")
-        if __import__("os").environ.get("CATALOGUE_DEBUG"):
-            raise
+        report_internal_error(exc, argv, debug_wanted(args.debug), sys.stderr)
         return EXIT_INTERNAL
 
 
