@@ -81,11 +81,11 @@ def normalise_site_url(value: str) -> str:
     after = rest[2:]
     end = next((i for i, char in enumerate(after) if char in "/?#"), len(after))
     authority, path = after[:end], after[end:]
-    if "@" in after.partition("/")[0]:  # a password may hold '?' or '#': never print it
-        user, _, remainder = after.rpartition("@")
-        hidden = "***@" if ":" in user else f"{user}@"
+    userinfo, at, remainder = after.partition("/")[0].rpartition("@")  # a password may hold '?' or '#': never print it
+    if at:
+        hidden = "***@" if ":" in userinfo else f"{userinfo}@"
         raise _fail("with no user name or password", f"remove '{hidden}': a published site cannot need a password, "
-                    "and the address is copied into every page", f"{name}://{hidden}{remainder}")
+                    "and the address is copied into every page", f"{name}://{hidden}{after[len(userinfo) + 1:]}")
     if "?" in path or "#" in path:
         index = len(value) - len(path) + min(i for i in (path.find("?"), path.find("#")) if i >= 0)
         try:

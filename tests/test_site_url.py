@@ -59,6 +59,8 @@ def test_the_site_address_takes_http_or_https_any_host_port_and_path(value: str,
      "found 'https://***@x.example.com/'", f"remove '***@': {NO_PASSWORD}"),
     ("https://user:pa#ss@x.example.com/", "expected an http:// or https:// address with no user name or password, "
      "found 'https://***@x.example.com/'", f"remove '***@': {NO_PASSWORD}"),  # never printed, even with a '#'
+    ("https://user:s3cret@x.example.com/@team/", "expected an http:// or https:// address with no user name or password, "
+     "found 'https://***@x.example.com/@team/'", f"remove '***@': {NO_PASSWORD}"),  # '@' is allowed in a path
     ("https://deploy@x.example.com/", "expected an http:// or https:// address with no user name or password, "
      "found 'https://deploy@x.example.com/'", f"remove 'deploy@': {NO_PASSWORD}"),
     ("https://example.org/my catalogue/", "expected an http:// or https:// address with no spaces or control characters, "
