@@ -81,7 +81,7 @@ def normalise_site_url(value: str) -> str:
     after = rest[2:]
     end = next((i for i, char in enumerate(after) if char in "/?#"), len(after))
     authority, path = after[:end], after[end:]
-    userinfo, at, remainder = after.partition("/")[0].rpartition("@")  # a password may hold '?' or '#': never print it
+    userinfo, at, _ = after.partition("/")[0].rpartition("@")  # a password may hold '?' or '#': never print it
     if at:
         hidden = "***@" if ":" in userinfo else f"{userinfo}@"
         raise _fail("with no user name or password", f"remove '{hidden}': a published site cannot need a password, "
