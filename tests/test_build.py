@@ -129,8 +129,9 @@ def test_each_stage_reports_its_time_and_memory_high_water_mark(tmp_path: Path) 
 
 def test_a_bad_base_url_on_the_command_line_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_catalogue(tmp_path / "catalogue")
-    code, _ = run_cli("build", "--root", str(root), "--out", str(tmp_path / "out"), "--base-url", "http://example.org/")
-    assert code == 2
-    assert capsys.readouterr().err == ("catalogue: error: --base-url: expected an https:// web address, found "
-                                       "'http://example.org/'; use the secure address: https://example.org/\n")
+    code, out = run_cli("build", "--root", str(root), "--out", str(tmp_path / "out"), "--base-url", "https://x.example.com/a?b=1#frag")
+    assert (code, out) == (2, "")  # not blamed on site.yaml: no diagnostic, no "build failed"
+    assert capsys.readouterr().err == ("catalogue: error: --base-url: expected an http:// or https:// address with no query or "
+                                       "fragment ('?' or '#'), found 'https://x.example.com/a?b=1#frag'; remove '?b=1#frag': "
+                                       "write https://x.example.com/a/\n")
     assert not (tmp_path / "out").exists()

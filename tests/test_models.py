@@ -369,7 +369,7 @@ BAD_INPUTS: list[tuple[type[BaseModel], Any]] = [
     (Organisation, {"name": ["x"], "kind": None, "regions": "north-west", "extra": 1}),
     (Term, {"id": "Bad Id", "label": "x", "description": "short"}),
     (Region, {"id": "north-west", "label": "North West", "code": "E1200000"}),
-    (SiteConfig, {"title": "Catalogue", "description": "A description here.", "base_url": "http://x.org",
+    (SiteConfig, {"title": "Catalogue", "description": "A description here.", "base_url": "ftp://x.org",
                   "repository_url": "x", "edit_branch": "my branch", "language": "english", "theme": "dark"}),
 ]
 

@@ -8,7 +8,16 @@ import pytest
 
 from site_builder.catalogue.registry import Registry, load_registry
 from site_builder.model.project import ProjectFrontMatter
-from site_builder.outputs.field_docs import GUIDE_FILE, field_rows, generated_files, issue_form, project_template
+from site_builder.outputs.field_docs import (
+    GUIDE_FILE,
+    TABLE_END,
+    TABLE_START,
+    field_rows,
+    field_table,
+    generated_files,
+    issue_form,
+    project_template,
+)
 from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,3 +93,77 @@ def test_the_guide_shows_a_real_diagnostic(tmp_path: Path) -> None:
     assert code == 1
     first_line = out.splitlines()[0]
     assert first_line in (REPO / GUIDE_FILE).read_text(encoding="utf-8").splitlines()
+
+
+# --- CONTRIBUTING.md's field-table markers ----------------------------------------------------------
+
+START, END = TABLE_START, TABLE_END
+REFUSED_CHECK = "fix the errors above, then run 'catalogue schema' (or 'make schema') and commit the result"
+REFUSED_WRITE = "wrote nothing: fix the errors above, then run 'catalogue schema' again"
+
+
+def schema_root(tmp_path: Path, guide: str | bytes) -> Path:
+    """A catalogue whose generated files are current, with ``guide`` as its CONTRIBUTING.md."""
+    for rel in ("schema/regions.yaml", "schema/themes.yaml", "schema/enablers.yaml", "schema/barriers.yaml",
+                "content/organisations.yaml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes((REPO / rel).read_bytes())
+    assert run_cli("schema", "--root", str(tmp_path))[0] == 0
+    (tmp_path / GUIDE_FILE).write_bytes(guide.encode() if isinstance(guide, str) else guide)
+    return tmp_path
+
+
+BAD_GUIDES: list[tuple[str, str | bytes, str]] = [
+    ("no markers", "# Contributing\n\n| field |\n|---|\n",
+     f"CONTRIBUTING.md:1:1: error: expected the two marker lines around the field table, found neither; add the line {START} "
+     f"before the table and the line {END} after it, then run 'catalogue schema'"),
+    ("only the start", f"# Contributing\n\n{START}\n| field |\n",
+     f"CONTRIBUTING.md:3:1: error: expected a field-table end marker line, found none; add the line {END} after the field "
+     "table, then run 'catalogue schema'"),
+    ("only the end", f"# Contributing\n\n| field |\n{END}\n",
+     f"CONTRIBUTING.md:4:1: error: expected a field-table start marker line, found none; add the line {START} before the "
+     "field table, then run 'catalogue schema'"),
+    ("the wrong order", f"# Contributing\n\n{END}\n| field |\n{START}\n",
+     "CONTRIBUTING.md:3:1: error: expected the field-table end marker after the start marker on line 5, found it before; "
+     "swap the two marker lines, so that the start marker comes first"),
+    ("a second start", f"{START}\n| field |\n{END}\n\n{START}\n",
+     "CONTRIBUTING.md:5:1: error: expected one field-table start marker, found another (the first is on line 1); "
+     "remove one of them: 'catalogue schema' writes the table between one start and one end marker"),
+    ("an edited start", f"# Contributing\n  <!-- field-table:start -->\n| field |\n{END}\n",
+     "CONTRIBUTING.md:2:3: error: expected the field-table start marker exactly, found '<!-- field-table:start -->'; "
+     f"replace the line with {START}"),
+    ("Latin-1", f"# Contributing caf\xe9\n{START}\n{END}\n".encode("latin-1"),
+     "CONTRIBUTING.md:1:19: error: expected UTF-8 text, found the byte 0xE9, which is not UTF-8; save the file with the "
+     "encoding 'UTF-8' (not 'ANSI', 'Western' or 'Latin-1'), then check accented letters and curly quotes"),
+]
+
+
+@pytest.mark.parametrize(("guide", "message"), [(g, m) for _, g, m in BAD_GUIDES], ids=[name for name, _, _ in BAD_GUIDES])
+def test_schema_check_reports_a_guide_whose_markers_are_unusable(tmp_path: Path, guide: str | bytes, message: str) -> None:
+    root = schema_root(tmp_path, guide)
+    assert run_cli("schema", "--check", "--root", str(root)) == (1, f"{message}\n{REFUSED_CHECK}\n")
+
+
+@pytest.mark.parametrize(("guide", "message"), [(g, m) for _, g, m in BAD_GUIDES], ids=[name for name, _, _ in BAD_GUIDES])
+def test_schema_refuses_to_write_anything_when_the_guide_markers_are_unusable(tmp_path: Path, guide: str | bytes, message: str) -> None:
+    root = schema_root(tmp_path, guide)
+    (root / "schema/project.schema.json").write_text("{}\n", encoding="utf-8")
+    assert run_cli("schema", "--root", str(root)) == (1, f"{message}\n{REFUSED_WRITE}\n")
+    assert (root / GUIDE_FILE).read_bytes() == (guide.encode() if isinstance(guide, str) else guide)
+    assert (root / "schema/project.schema.json").read_text(encoding="utf-8") == "{}\n"
+
+
+def test_schema_check_lists_stale_files_beside_a_guide_problem(tmp_path: Path) -> None:
+    root = schema_root(tmp_path, "# Contributing\n")
+    (root / "schema/project.schema.json").write_text("{}\n", encoding="utf-8")
+    code, out = run_cli("schema", "--check", "--root", str(root))
+    assert code == 1
+    assert out.splitlines()[1:] == ["stale: schema/project.schema.json", REFUSED_CHECK]
+
+
+def test_schema_rewrites_only_the_table_between_the_markers(tmp_path: Path, registry: Registry) -> None:
+    before, after = "# Contributing\n\nSome words.\n\n", "\n\nMore words; a `field-table:end` mentioned in passing.\n"
+    root = schema_root(tmp_path, f"{before}{START}\n| old | table |\n{END}{after}")
+    assert run_cli("schema", "--root", str(root)) == (0, "wrote: CONTRIBUTING.md\n")
+    assert (root / GUIDE_FILE).read_text(encoding="utf-8") == f"{before}{START}\n{field_table(registry)}{END}{after}"
+    assert run_cli("schema", "--check", "--root", str(root)) == (0, "generated files are up to date\n")

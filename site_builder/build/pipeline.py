@@ -63,15 +63,19 @@ def _stage(result: BuildResult, name: str) -> Iterator[None]:
 
 
 def build_site(root: Path, options: BuildOptions) -> BuildResult:
-    """Build the site from the catalogue at ``root`` into ``options.out``; see :class:`BuildResult`."""
+    """Build the site from the catalogue at ``root`` into ``options.out``; see :class:`BuildResult`.
+
+    Content problems are reported in the result; a bad ``SOURCE_DATE_EPOCH`` raises
+    :class:`~site_builder.environment.EnvironmentProblem` before anything is read or written.
+    """
     with gc_paused():
         return _build(root, options)
 
 
-def _prepare(loaded: LoadedSite, use_cache: bool, jobs: int, result: BuildResult) -> tuple[SiteData, list[Page]]:
+def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, jobs: int,
+             result: BuildResult) -> tuple[SiteData, list[Page]]:
     """Markdown, view models and the page plan: everything rendering needs, in memory."""
     root, catalogue, config = loaded.root, loaded.catalogue, loaded.config
-    as_of = build_time(root)
     history = file_dates(root, PROJECTS_DIR)
     if as_of is None:  # no git, no SOURCE_DATE_EPOCH: the newest content date, never the clock
         reviewed = max((p.meta.last_reviewed for p in catalogue.projects), default=dt.date(2017, 1, 31))
@@ -93,7 +97,7 @@ def check_site(root: Path, only: list[str] | None = None, strict: bool = False) 
     with gc_paused():
         loaded, report = load_site(root, only=only)
         if loaded is not None and report.ok(strict):
-            _, pages = _prepare(loaded, True, 0, BuildResult(report))
+            _, pages = _prepare(loaded, None, True, 0, BuildResult(report))
             report.extend(trial_render(loaded.templates, pages))
     return report
 
@@ -101,10 +105,11 @@ def check_site(root: Path, only: list[str] | None = None, strict: bool = False) 
 def _build(root: Path, options: BuildOptions) -> BuildResult:
     result = BuildResult(Report())
     with _stage(result, "load"):
+        as_of = build_time(root)  # first: a bad SOURCE_DATE_EPOCH stops the build before any work (EnvironmentProblem)
         loaded, result.report = load_site(root, options.base_url)
     if loaded is None or not result.report.ok(options.strict):
         return result
-    site, pages = _prepare(loaded, options.use_cache, options.jobs, result)
+    site, pages = _prepare(loaded, as_of, options.use_cache, options.jobs, result)
     with StagedSite(options.out) as staged:  # removed again unless published
         with _stage(result, "render"):
             heads, problems = render_pages(loaded.templates, pages, staged.path, options.jobs)

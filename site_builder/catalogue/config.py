@@ -29,6 +29,4 @@ def load_site_config(root: Path, base_url: str | None = None) -> tuple[SiteConfi
         config = SiteConfig.model_validate(data)
     except ValidationError as exc:
         return None, explain_validation_error(exc, SiteConfig, CONFIG_FILE, source)
-    if not config.base_url.endswith("/"):
-        config = config.model_copy(update={"base_url": config.base_url + "/"})
-    return config, []
+    return config, []  # base_url ends in '/': SiteUrl adds it

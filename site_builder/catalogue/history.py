@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from site_builder.catalogue.environment import epoch_seconds, source_date_epoch
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,14 @@ def file_dates(root: Path, folder: str) -> dict[str, FileDates]:
 
 
 def build_time(root: Path) -> dt.datetime | None:
-    """``SOURCE_DATE_EPOCH`` if set, else the time of the last commit; ``None`` without either."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return _utc(int(epoch))
+    """``SOURCE_DATE_EPOCH`` if set, else the time of the last commit; ``None`` without either.
+
+    Raises :class:`~site_builder.environment.EnvironmentProblem` when ``SOURCE_DATE_EPOCH`` is set to
+    something other than ASCII digits for a time in the years 1970-9999.
+    """
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return _utc(epoch)
     head = _git(root, "log", "-1", "--format=%ct")
-    if head and head.strip().isdigit():
-        return _utc(int(head.strip()))
-    return None
+    seconds = epoch_seconds(head.strip()) if head else None
+    return None if seconds is None else _utc(seconds)

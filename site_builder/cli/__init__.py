@@ -1,4 +1,4 @@
-"""The ``catalogue`` command: a thin layer over the library. Exit codes: 0 ok, 1 content errors, 2 usage."""
+"""The ``catalogue`` command: a thin layer over the library. Exit codes: 0 ok, 1 content errors, 2 usage, 3 a bug."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder.build.pipeline import check_site
+from site_builder.catalogue.environment import EnvironmentProblem
 from site_builder.catalogue.types import PROJECTS_DIR
+from site_builder.cli.crash import debug_wanted, report_internal_error
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -23,12 +25,16 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path(), metavar="DIR",
                         help="the catalogue folder (default: the current directory)")
+    debug_help = "on an internal error (exit 3), also print the traceback; CATALOGUE_DEBUG=1 does the same"
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help)  # after the command too
     parser = argparse.ArgumentParser(
         prog="catalogue",
         description="Check and build the Emergency Services Collaboration Catalogue.",
-        epilog="Exit codes: 0 ok, 1 content errors (or warnings with --strict), 2 usage errors.",
+        epilog="Exit codes: 0 ok, 1 content errors (or warnings with --strict), 2 usage errors (a bad option, or a bad "
+               "SOURCE_DATE_EPOCH), 3 a bug in the tool: please report it with the command and what it prints with --debug.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help=debug_help)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", parents=[common], help="validate the content without writing anything",
@@ -105,15 +111,17 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check_base_url(value: str) -> None:
+    """Refuse a ``--base-url`` that ``site.yaml`` could not hold, as a usage error (not blamed on site.yaml)."""
     from pydantic import TypeAdapter, ValidationError
 
-    from site_builder.model.project import HttpsUrl
+    from site_builder.model.project import SiteUrl
 
     try:
-        TypeAdapter(HttpsUrl).validate_python(value)
+        TypeAdapter(SiteUrl).validate_python(value)
     except ValidationError as exc:
-        hint = (exc.errors()[0].get("ctx") or {}).get("hint", "")
-        raise UsageError(f"--base-url: expected an https:// web address, found {value!r}" + (f"; {hint}" if hint else "")) from exc
+        error = exc.errors()[0]
+        hint = (error.get("ctx") or {}).get("hint", "")
+        raise UsageError(f"--base-url: {error['msg']}" + (f"; {hint}" if hint else "")) from exc
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
@@ -149,20 +157,27 @@ def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
         for problem in problems:
             out.write(problem.text() + "\n")
         return EXIT_CONTENT
+    files, problems = generated_files(root, registry)  # problems: CONTRIBUTING.md cannot be read or has lost its markers
+    for problem in problems:
+        out.write(problem.text() + "\n")
     stale = []
-    for rel, text in generated_files(root, registry).items():
+    for rel, text in files.items():
         target = root / rel
-        if target.exists() and target.read_text(encoding="utf-8") == text:
+        if target.is_file() and target.read_text(encoding="utf-8", errors="replace") == text:
             continue
         stale.append(rel)
-        if not args.check:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-    verb = "stale" if args.check else "wrote"
+    if problems and not args.check:  # write all or nothing, as a build does
+        out.write("wrote nothing: fix the errors above, then run 'catalogue schema' again\n")
+        return EXIT_CONTENT
     for rel in stale:
-        out.write(f"{verb}: {rel}\n")
-    if args.check and stale:
-        out.write("run 'catalogue schema' (or 'make schema') and commit the result\n")
+        if not args.check:
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(files[rel], encoding="utf-8")
+        out.write(f"{'stale' if args.check else 'wrote'}: {rel}\n")
+    if args.check and (stale or problems):
+        fix = "fix the errors above, then run" if problems else "run"
+        out.write(f"{fix} 'catalogue schema' (or 'make schema') and commit the result\n")
         return EXIT_CONTENT
     if not stale:
         out.write("generated files are up to date\n")
@@ -189,24 +204,21 @@ COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "schema"
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line. Returns the exit code; never raises for bad input."""
     out = out or sys.stdout
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage message
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
         return COMMANDS[args.command](args, out)
-    except UsageError as exc:
+    except (UsageError, EnvironmentProblem) as exc:
         sys.stderr.write(f"catalogue: error: {exc}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("catalogue: interrupted\n")
         return 130
     except Exception as exc:
-        sys.stderr.write(f"catalogue: internal error: {type(exc).__name__}: {exc}\n"
-                         "This is a bug in the catalogue tools, not in your content. "
-                         "Please report it with the command you ran (set CATALOGUE_DEBUG=1 for details).\n")
-        if __import__("os").environ.get("CATALOGUE_DEBUG"):
-            raise
+        report_internal_error(exc, argv, debug_wanted(args.debug), sys.stderr)
         return EXIT_INTERNAL
 
 

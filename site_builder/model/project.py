@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from site_builder.model.site_url import BadSiteUrl, normalise_site_url
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN)
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -278,6 +280,13 @@ def _https_url(value: str) -> str:
     return value
 
 
+def _site_url(value: str) -> str:
+    try:
+        return normalise_site_url(value)
+    except BadSiteUrl as exc:
+        raise _fail("site_url", exc.message, exc.shown, exc.hint) from None
+
+
 def _email(value: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", value):
         raise _fail("email", "expected an email address, found {found}", value,
@@ -325,6 +334,8 @@ Boolean = Annotated[bool, BeforeValidator(_boolean)]
 PartialDate = Annotated[str, Field(pattern=PARTIAL_DATE_PATTERN), BeforeValidator(_partial_date)]
 FullDate = Annotated[dt.date, BeforeValidator(_full_date)]
 HttpsUrl = Annotated[str, Field(json_schema_extra={"pattern": "^https://", "format": "uri"}), AfterValidator(_https_url)]
+# The site's own address: http too (a preview on this machine or an intranet), any host or port; see site_url.py.
+SiteUrl = Annotated[str, Field(json_schema_extra={"pattern": "^https?://", "format": "uri"}), AfterValidator(_site_url)]
 Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)]
 Slug = Annotated[str, Field(json_schema_extra={"pattern": SLUG_PATTERN}), AfterValidator(_slug)]
 # Not ``Slug``: an unknown id such as 'Kent Police' should get a did-you-mean from the registry.
@@ -438,7 +449,8 @@ class SiteConfig(Strict):
 
     title: str = Field(min_length=3, max_length=100, description="Site title.")
     description: str = Field(min_length=10, max_length=300, description="One-sentence description for search engines and feeds.")
-    base_url: HttpsUrl = Field(description="Public address of the site, ending in '/'; may include a path prefix.")
+    base_url: SiteUrl = Field(description="Address the site is published at: http:// or https://, a host or IP address, "
+                                          "an optional port and path prefix; a missing final '/' is added.")
     repository_url: HttpsUrl = Field(description="Address of the git repository, for 'edit this page' links.")
     edit_branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]+$")] = Field(default="main", description="Branch that edit links point at.")
     language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = Field(default="en-GB", description="Language of the content.")

@@ -14,8 +14,10 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from site_builder.catalogue.registry import Registry
+from site_builder.diagnostics.report import Diagnostic
 from site_builder.model.project import ProjectFrontMatter
 from site_builder.outputs.json_schema import SCHEMA_FILE, render_json_schema
+from site_builder.text.source_file import decode_text
 
 GUIDE_FILE = "CONTRIBUTING.md"
 TEMPLATE_FILE = "schema/project-template.md"
@@ -127,21 +129,85 @@ def issue_form(registry: Registry) -> str:
         json.dumps(form, indent=2, ensure_ascii=False) + "\n"
 
 
-def _guide_with_table(current: str, registry: Registry) -> str:
-    start, end = current.find(TABLE_START), current.find(TABLE_END)
-    if start < 0 or end < start:
-        raise ValueError(f"{GUIDE_FILE} has lost its field-table markers")
-    return current[: start + len(TABLE_START)] + "\n" + field_table(registry) + current[end:]
+def _marker_line(text: str, lines: list[str], marker: str) -> int | None:
+    """The 0-based index of the first line of ``lines`` that mentions ``text`` without being ``marker``."""
+    return next((i for i, line in enumerate(lines) if text in line and line.strip() != marker), None)
 
 
-def generated_files(root: Path, registry: Registry) -> dict[str, str]:
-    """Every file generated from the schema, with its expected content."""
-    guide = root / GUIDE_FILE
+def table_markers(text: str) -> tuple[tuple[int, int] | None, list[Diagnostic]]:
+    """The 0-based line indexes of the field-table start and end markers in the guide, or why they cannot be used.
+
+    Each marker must be a line of its own (surrounding spaces aside), appear once, and the start must come first.
+    """
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.strip() == TABLE_START]
+    ends = [i for i, line in enumerate(lines) if line.strip() == TABLE_END]
+    problems: list[Diagnostic] = []
+
+    def problem(index: int | None, message: str, hint: str) -> None:
+        where = 1 if index is None else index + 1
+        col = 1 if index is None else len(lines[index]) - len(lines[index].lstrip()) + 1
+        problems.append(Diagnostic(GUIDE_FILE, where, col, "error", "", message, hint))
+
+    near_start, near_end = _marker_line("field-table:start", lines, TABLE_START), _marker_line("field-table:end", lines, TABLE_END)
+    if not starts and not ends and near_start is None and near_end is None:
+        problem(None, "expected the two marker lines around the field table, found neither",
+                f"add the line {TABLE_START} before the table and the line {TABLE_END} after it, then run 'catalogue schema'")
+        return None, problems
+    for found, near, marker, which, place in ((starts, near_start, TABLE_START, "start", "before"),
+                                              (ends, near_end, TABLE_END, "end", "after")):
+        if not found and near is not None:
+            problem(near, f"expected the field-table {which} marker exactly, found {lines[near].strip()!r}",
+                    f"replace the line with {marker}")
+        elif not found:
+            other = ends[0] if which == "start" and ends else starts[0] if which == "end" and starts else None
+            problem(other, f"expected a field-table {which} marker line, found none",
+                    f"add the line {marker} {place} the field table, then run 'catalogue schema'")
+        for extra in found[1:]:
+            problem(extra, f"expected one field-table {which} marker, found another (the first is on line {found[0] + 1})",
+                    "remove one of them: 'catalogue schema' writes the table between one start and one end marker")
+    if len(starts) == 1 and len(ends) == 1 and ends[0] < starts[0]:
+        problem(ends[0], f"expected the field-table end marker after the start marker on line {starts[0] + 1}, found it before",
+                "swap the two marker lines, so that the start marker comes first")
+    if problems:
+        return None, problems
+    return (starts[0], ends[0]), []
+
+
+def guide_with_table(text: str, registry: Registry) -> tuple[str | None, list[Diagnostic]]:
+    """The contributor guide with a fresh field table between its markers, or why it cannot be made."""
+    markers, problems = table_markers(text)
+    if markers is None:
+        return None, problems
+    start, end = markers
+    lines = text.split("\n")
+    table = field_table(registry).removesuffix("\n").split("\n")
+    return "\n".join([*lines[: start + 1], *table, *lines[end:]]), []
+
+
+def read_guide(root: Path) -> tuple[str | None, list[Diagnostic]]:
+    """The text of the contributor guide, or why it cannot be read; ``(None, [])`` when there is none."""
+    try:
+        raw = (root / GUIDE_FILE).read_bytes()
+    except FileNotFoundError:
+        return None, []
+    return decode_text(raw, GUIDE_FILE) if raw.strip() else ("", [])
+
+
+def generated_files(root: Path, registry: Registry) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Every file generated from the schema, with its expected content, and the problems that stop one being made.
+
+    The guide is left out when it cannot be read or its field-table markers are missing, repeated or
+    out of order: rewriting it then could lose what a contributor wrote.
+    """
     files = {
         SCHEMA_FILE: render_json_schema(registry),
         TEMPLATE_FILE: project_template(registry),
         FORM_FILE: issue_form(registry),
     }
-    if guide.exists():
-        files[GUIDE_FILE] = _guide_with_table(guide.read_text(encoding="utf-8"), registry)
-    return files
+    guide, problems = read_guide(root)
+    if guide is not None and not problems:
+        updated, problems = guide_with_table(guide, registry)
+        if updated is not None:
+            files[GUIDE_FILE] = updated
+    return files, problems

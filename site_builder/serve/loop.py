@@ -13,6 +13,7 @@ from typing import TextIO
 import watchfiles
 
 from site_builder.build.pipeline import BuildOptions, build_site
+from site_builder.catalogue.history import build_time
 from site_builder.serve.static_server import start_server
 
 WATCHED = ("content", "schema", "templates", "assets", "site.yaml")
@@ -43,6 +44,7 @@ def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
 
 def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) -> int:
     """Serve until interrupted. Returns the exit code."""
+    build_time(root)  # a bad SOURCE_DATE_EPOCH stops serve (EnvironmentProblem) before it listens
     rebuild(root, options, out)
     options.out.mkdir(parents=True, exist_ok=True)
     server = start_server(options.out.resolve(), host, port)
