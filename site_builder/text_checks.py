@@ -64,7 +64,7 @@ def _name(char: str) -> str:
 
 
 def character_problem(char: str, escaped: bool) -> tuple[str, str]:
-    """``(message, hint)`` for a refused character; ``escaped``: it came from the decoded value, not the text as written."""
+    """``(message, hint)`` for a refused character; ``escaped``: found in a decoded value, where it may come from an escape."""
     code = _code(char)
     written = _ESCAPES.get(ord(char)) or (f"\\x{ord(char):02X}" if ord(char) < 0x100 else f"\\u{ord(char):04X}")
     where = f" (it may be written as the escape {written} in double quotes)" if escaped else ""
@@ -134,7 +134,7 @@ def value_problems(data: Any, source: SourceMap, path: Path = ()) -> Iterator[Te
     """Refused characters (once each per value) and invisible-only values in the decoded ``data``."""
     if isinstance(data, str):
         for char in dict.fromkeys(_IN_VALUE.findall(data)):
-            yield TextProblem(path, source.value(path), *character_problem(char, escaped=char != "\t"))
+            yield TextProblem(path, source.value(path), *character_problem(char, escaped=True))
         found = only_invisible(data)
         if found:
             yield TextProblem(path, source.value(path), f"expected some visible text, found {found}",
@@ -142,7 +142,7 @@ def value_problems(data: Any, source: SourceMap, path: Path = ()) -> Iterator[Te
     elif isinstance(data, dict):
         for key, value in data.items():
             for char in dict.fromkeys(_IN_VALUE.findall(key)):
-                yield TextProblem((*path, key), source.key((*path, key)), *character_problem(char, escaped=char != "\t"))
+                yield TextProblem((*path, key), source.key((*path, key)), *character_problem(char, escaped=True))
             yield from value_problems(value, source, (*path, key))
     elif isinstance(data, list):
         for index, item in enumerate(data):
