@@ -52,7 +52,9 @@ def _link_target(root: Path, rel: str) -> str:
     target = os.path.realpath(os.path.join(real_root, rel))  # noqa: PTH118 - realpath of a str path, never read
     if os.path.commonpath([real_root, target]) != real_root:
         return "something outside the catalogue"
-    if not os.path.lexists(target):
+    try:
+        os.path.realpath(target, strict=True)
+    except OSError:  # missing, or a loop of links
         return "nothing (the link is broken)"
     return quote(os.path.relpath(target, real_root))
 
