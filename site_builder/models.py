@@ -306,14 +306,14 @@ def _slug(value: str) -> str:
 
 
 def _suggestion(value: str, known: dict[str, Any], context_key: str, info: ValidationInfo) -> str:
-    """A did-you-mean for an unknown id; at most ``LISTED_PER_FIELD`` per field are worked out, as no more are shown.
+    """A did-you-mean for an unknown id; at most ``LISTED_PER_FIELD + 1`` per field are worked out, as no more are shown.
 
     The count is kept in the validation context's ``suggestions``, when the caller gives one.
     """
     counts = (info.context or {}).get("suggestions")
     if counts is not None:
         field = info.field_name or ""
-        if counts.get(field, 0) >= LISTED_PER_FIELD:
+        if counts.get(field, 0) > LISTED_PER_FIELD:
             return ""
         counts[field] = counts.get(field, 0) + 1
     return suggest_organisation(value, known) if context_key == "organisations" else did_you_mean(value, known)

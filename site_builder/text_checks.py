@@ -66,7 +66,8 @@ def _name(char: str) -> str:
 def character_problem(char: str, escaped: bool) -> tuple[str, str]:
     """``(message, hint)`` for a refused character; ``escaped``: found in a decoded value, where it may come from an escape."""
     code = _code(char)
-    written = _ESCAPES.get(ord(char)) or (f"\\x{ord(char):02X}" if ord(char) < 0x100 else f"\\u{ord(char):04X}")
+    point = ord(char)
+    written = _ESCAPES.get(point) or (f"\\x{point:02X}" if point < 0x100 else f"\\u{point:04X}" if point < 0x10000 else f"\\U{point:08X}")
     where = f" (it may be written as the escape {written} in double quotes)" if escaped else ""
     if BIDI_CONTROLS.fullmatch(char):
         return (f"expected ordinary text, found an invisible text-direction control character ({code} {_name(char)})",
@@ -133,9 +134,10 @@ class _Fields:
 def value_problems(data: Any, source: SourceMap, path: Path = ()) -> Iterator[TextProblem]:
     """Refused characters (once each per value) and invisible-only values in the decoded ``data``."""
     if isinstance(data, str):
-        for char in dict.fromkeys(_IN_VALUE.findall(data)):
+        refused = dict.fromkeys(_IN_VALUE.findall(data))
+        for char in refused:
             yield TextProblem(path, source.value(path), *character_problem(char, escaped=True))
-        found = only_invisible(data)
+        found = None if refused else only_invisible(data)
         if found:
             yield TextProblem(path, source.value(path), f"expected some visible text, found {found}",
                               "delete them and write the text, or remove the field")
