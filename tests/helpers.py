@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import textwrap
 from pathlib import Path
+from typing import Any
 
+from site_builder.build import load as site_loader
+from site_builder.catalogue.load import load_catalogue
 from site_builder.cli import main
 
 REGIONS = """\
@@ -140,3 +144,11 @@ def run_cli(*args: str) -> tuple[int, str]:
     out = io.StringIO()
     code = main(list(args), out=out)
     return code, out.getvalue()
+
+
+def pin_today(monkeypatch: Any, today: dt.date) -> None:
+    """Make ``check`` and ``build`` judge dates (review age, dates in the future) as of ``today``."""
+    def pinned(root: Path, only: list[str] | None = None, _today: dt.date | None = None) -> Any:
+        return load_catalogue(root, only, today)
+
+    monkeypatch.setattr(site_loader, "load_catalogue", pinned)

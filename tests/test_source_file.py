@@ -1,11 +1,11 @@
-"""Reading a file's bytes (encoding, size, invisible characters) and splitting off the front matter."""
+"""Decoding a file's bytes (encoding, size) and splitting off the front matter; its characters: test_text_checks.py."""
 
 from __future__ import annotations
 
 import pytest
 
 from site_builder.diagnostics.report import Diagnostic
-from site_builder.text.source_file import BIDI_CONTROLS, MAX_FILE_BYTES, SplitFile, decode_text, split_front_matter
+from site_builder.text.source_file import MAX_FILE_BYTES, SplitFile, decode_text, split_front_matter
 
 PATH = "content/projects/x.md"
 TEXT = "---\ntitle: Kent joint control room\nstatus: pilot\n---\nThe fire control room.\n"
@@ -84,25 +84,6 @@ def test_size_limit() -> None:
     assert decode_text(fits + b"x", PATH) == (None, error(1, 1, "expected a file of at most 256 KB (262,144 bytes), found 262,145 bytes",
                                                           "shorten the description and link to longer documents instead"))
     assert decode_text(b"x" * 3_000_000, PATH)[1][0].message == "expected a file of at most 256 KB, found 2,930 KB"
-
-
-@pytest.mark.parametrize(("char", "name"), [
-    ("\u202e", "right-to-left override"), ("\u202d", "left-to-right override"), ("\u202a", "left-to-right embedding"),
-    ("\u202b", "right-to-left embedding"), ("\u202c", "pop directional formatting"), ("\u2066", "left-to-right isolate"),
-    ("\u2067", "right-to-left isolate"), ("\u2068", "first strong isolate"), ("\u2069", "pop directional isolate"),
-    ("\u200e", "left-to-right mark"), ("\u200f", "right-to-left mark"), ("\u061c", "arabic letter mark"),
-])
-def test_each_bidi_control_is_refused(char: str, name: str) -> None:
-    raw = f"---\ntitle: Kent {char}joint\n---\nBody {char}.\n".encode()
-    message = f"expected ordinary text, found an invisible text-direction control character (U+{ord(char):04X} {name})"
-    hint = "delete it: it can make the text display differently from what is stored"
-    assert decode_text(raw, PATH) == (None, [*error(2, 13, message, hint), *error(4, 6, message, hint)])
-    crlf = b"\xef\xbb\xbf" + raw.replace(b"\n", b"\r\n")
-    assert decode_text(crlf, PATH) == decode_text(raw, PATH)
-
-
-def test_bidi_controls_pattern_leaves_ordinary_text_alone() -> None:
-    assert not BIDI_CONTROLS.search("Kent – “Blue light” café, العربية, עברית, 中文 🚒\u200d")
 
 
 # --- front matter --------------------------------------------------------------------------------------

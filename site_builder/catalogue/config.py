@@ -16,9 +16,10 @@ CONFIG_FILE = "site.yaml"
 
 def load_site_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Diagnostic]]:
     """Read ``site.yaml``; ``base_url`` (from ``--base-url``) overrides the file's value."""
-    data, source, problems = read_yaml_file(root, CONFIG_FILE)
-    if data is None:
-        return None, problems
+    file = read_yaml_file(root, CONFIG_FILE)
+    data, source = file.data, file.source
+    if file.diagnostics:
+        return None, file.diagnostics
     if not isinstance(data, dict):
         pos = source.value(())
         return None, [Diagnostic(CONFIG_FILE, pos.line, pos.col, "error", "", "expected settings written as 'name: value'",

@@ -6,9 +6,9 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from site_builder.diagnostics.report import Diagnostic
+from site_builder.diagnostics.report import LISTED_PER_FIELD, Diagnostic, quote
 from site_builder.model.project import describe, did_you_mean, slugify
-from site_builder.text.strict_yaml import Path, SourceMap, format_path
+from site_builder.text.strict_yaml import Path, PathPart, SourceMap, format_path
 
 
 def _model_at(model: type[BaseModel], path: Path) -> type[BaseModel] | None:
@@ -95,9 +95,9 @@ def explain_error(error: Any, model: type[BaseModel]) -> tuple[str, str]:
         if not key.strip():
             return "expected a field name before ':', found nothing", "write the field name, for example 'title: …'"
         if key.lower() in _PERSONAL and holder is not None and "role" in allowed:
-            return (f"unknown field '{key}'", "the catalogue does not publish personal names or numbers: "
+            return (f"unknown field {quote(key)}", "the catalogue does not publish personal names or numbers: "
                     "give a job role in 'role:' and a team mailbox in 'email:'")
-        return f"unknown field '{key}'", did_you_mean(key, allowed) or (
+        return f"unknown field {quote(key)}", did_you_mean(key, allowed) or (
             f"allowed fields here: {', '.join(allowed)}" if allowed else "remove it")
     if kind == "literal_error":
         options = [o.strip().strip("'") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
@@ -136,21 +136,44 @@ def explain_error(error: Any, model: type[BaseModel]) -> tuple[str, str]:
             _described(model, loc, "see the contributor guide for what this field needs"))
 
 
+def _more(errors: list[Any]) -> str:
+    """``9,990 more unknown organisations``, or ``... more problems`` when they differ."""
+    kinds = {error["type"] for error in errors}
+    kind = kinds.pop() if len(kinds) == 1 else ""
+    what = f"unknown {kind.removeprefix('unknown_')}" if kind.startswith("unknown_") else "problems"
+    return f"{len(errors):,} more {what}"
+
+
 def explain_validation_error(exc: ValidationError, model: type[BaseModel], path: str,
-                             source: SourceMap, prefix: Path = ()) -> list[Diagnostic]:
+                             source: SourceMap, prefix: Path = (), ignore: frozenset[PathPart] = frozenset()) -> list[Diagnostic]:
     """One diagnostic per error, located through the source map.
 
-    ``prefix`` is where the validated value sits in the file, e.g. ``("kent-police",)``.
+    ``prefix`` is where the validated value sits in the file, e.g. ``("kent-police",)``. Errors in the
+    fields named in ``ignore`` (already reported) and errors of the kind ``unloaded`` (an id that refers
+    to a registry file that could not be read: that file's problems are the cause) are left out. At
+    most ``LISTED_PER_FIELD`` errors are listed per field, then one line counts the rest.
     """
     out = []
+    by_field: dict[PathPart, list[Any]] = {}
     for error in exc.errors(include_url=False):
-        message, hint = explain_error(error, model)
-        loc: Path = (*prefix, *error["loc"])
-        if error["type"] == "extra_forbidden":
-            where = source.key(loc)
-        elif error["type"] == "missing":
-            where = source.value(loc[:-1])
-        else:
-            where = source.value(loc)
-        out.append(Diagnostic(path, where.line, where.col, "error", format_path(loc), message, hint))
+        if error["type"] == "unloaded" or (error["loc"] and error["loc"][0] in ignore):
+            continue
+        by_field.setdefault(error["loc"][0] if error["loc"] else "", []).append(error)
+    for errors in by_field.values():
+        shown = len(errors) if len(errors) <= LISTED_PER_FIELD + 1 else LISTED_PER_FIELD
+        for index, error in enumerate(errors[: shown + 1]):
+            loc: Path = (*prefix, *error["loc"])
+            if error["type"] == "extra_forbidden":
+                where = source.key(loc)
+            elif error["type"] == "missing":
+                where = source.value(loc[:-1])
+            else:
+                where = source.value(loc)
+            if index == shown:
+                out.append(Diagnostic(path, where.line, where.col, "error", format_path(loc[: len(prefix) + 1]),
+                                      f"{_more(errors[index:])} from {format_path(loc)} on are not listed",
+                                      "fix those listed, then check again"))
+                break
+            message, hint = explain_error(error, model)
+            out.append(Diagnostic(path, where.line, where.col, "error", format_path(loc), message, hint))
     return out

@@ -17,11 +17,14 @@ from site_builder.catalogue.types import PROJECTS_DIR, Catalogue, OtherFiles, Pr
 from site_builder.diagnostics.report import Diagnostic, Report
 from site_builder.model.project import SLUG_RE, ProjectFrontMatter, describe
 from site_builder.runtime.gc_pause import gc_paused
+from site_builder.text.file_access import list_folder, read_content_file
 from site_builder.text.source_file import decode_text, size_limit, split_front_matter
-from site_builder.text.strict_yaml import read_strict_yaml
+from site_builder.text.strict_yaml import format_path
+from site_builder.text.text_checks import TextProblem, character_problem, listed, only_invisible, raw_characters, read_checked_yaml
 
 MAX_SLUG_LENGTH = 80
 MAX_BODY_BYTES = 100 * 1024
+_FOLDER_AMONG_PROJECTS = "expected only project files here, found a folder"
 WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
 )
@@ -59,21 +62,22 @@ def _rename_hint(name: str) -> str:
 
 
 def project_files(root: Path) -> tuple[list[str], list[Diagnostic]]:
-    """Relative paths of the project files, sorted, and a diagnostic for anything else in the folder."""
-    folder = root / PROJECTS_DIR
+    """Relative paths of the project files, sorted, and a diagnostic for anything else in the folder.
+
+    Links are not followed (see ``file_access``): a link is listed like a file, and refused when read.
+    """
     found: list[str] = []
     problems: list[Diagnostic] = []
-    if not folder.is_dir():
-        return [], [Diagnostic(PROJECTS_DIR, 1, 1, "error", "", "folder is missing", f"create {PROJECTS_DIR}/")]
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        rel = f"{PROJECTS_DIR}/{entry.name}"
-        if entry.is_dir():
-            problems.append(Diagnostic(rel, 1, 1, "error", "", "expected only project files here, found a folder",
+    entries, problems = list_folder(root, PROJECTS_DIR)
+    for name, is_folder in entries or []:
+        rel = f"{PROJECTS_DIR}/{name}"
+        if is_folder:
+            problems.append(Diagnostic(rel, 1, 1, "error", "", _FOLDER_AMONG_PROJECTS,
                                        f"move its files into {PROJECTS_DIR}/ itself"))
             continue
-        reason = slug_problem(entry.name)
+        reason = slug_problem(name)
         if reason:
-            problems.append(Diagnostic(rel, 1, 1, "error", "", reason, _rename_hint(entry.name)))
+            problems.append(Diagnostic(rel, 1, 1, "error", "", reason, _rename_hint(name)))
         else:
             found.append(rel)
     return found, problems
@@ -86,7 +90,7 @@ def _unusable_ids(root: Path, registry: Registry) -> dict[str, set[str]]:
     """
     out: dict[str, set[str]] = {}
     for attribute, rel in (("organisations", ORGANISATIONS_FILE), *VOCABULARY_FILES.items()):
-        data, _, _ = read_yaml_file(root, rel)
+        data = read_yaml_file(root, rel).data
         if isinstance(data, dict):
             named = {str(key) for key in data}
         elif isinstance(data, list):
@@ -100,23 +104,24 @@ def _unusable_ids(root: Path, registry: Registry) -> dict[str, set[str]]:
 def load_project(root: Path, rel: str, registry: Registry,
                  unusable: dict[str, set[str]] | None = None) -> tuple[Project | None, list[Diagnostic]]:
     """Read, parse and validate one project file. ``unusable``: see ``_unusable_ids``."""
-    try:
-        raw = (root / rel).read_bytes()
-    except OSError as exc:
-        return None, [Diagnostic(rel, 1, 1, "error", "", f"cannot read the file: {exc.strerror}", "check the path")]
+    raw, problems = read_content_file(root, rel)
+    if raw is None:
+        return None, problems
     text, problems = decode_text(raw, rel)
     if text is None:
         return None, problems
     split, problems = split_front_matter(text, rel)
     if split is None:
         return None, problems
-    data, source, yaml_problems = read_strict_yaml(split.front_matter, split.front_matter_line)
+    checked = read_checked_yaml(split.front_matter, split.front_matter_line)
+    data, source = checked.data, checked.source
     diagnostics = [Diagnostic(rel, p.position.line, p.position.col, "error", p.field, p.message, p.hint)
-                   for p in yaml_problems]
-    body_problem = _body_problem(split.body)
-    if body_problem:
-        diagnostics.append(Diagnostic(rel, split.body_line, 1, "error", "body", *body_problem))
-    if yaml_problems:
+                   for p in checked.problems]
+    diagnostics += [Diagnostic(rel, p.position.line, p.position.col, "error", format_path(p.path), p.message, p.hint)
+                    for p in checked.text_problems]
+    body_problems = _body_problems(split.body, split.body_line)
+    diagnostics += [Diagnostic(rel, line, col, "error", "body", message, hint) for line, col, message, hint in body_problems]
+    if checked.problems:
         return None, diagnostics
     if data is None:
         data = {}
@@ -126,13 +131,15 @@ def load_project(root: Path, rel: str, registry: Registry,
         return None, [*diagnostics, Diagnostic(rel, pos.line, pos.col, "error", "",
                                                f"expected fields written as 'name: value', found {found}",
                                                "start from the project template in the contributor guide")]
-    context = {"registry": registry, "unusable": unusable or {}}
-    unchecked: frozenset[str] = frozenset()
+    # "skip": an id that refers to a registry file that could not be read is not checked, and not reported
+    context = {"registry": registry, "unusable": unusable or {}, "unloaded": "skip", "suggestions": {}}
+    rejected = frozenset(str(key) for key in checked.rejected)  # fields with refused text: reported already
+    unchecked: frozenset[str] = rejected
     try:
-        meta = ProjectFrontMatter.model_validate(data, context=context)
+        meta = ProjectFrontMatter.model_validate({k: v for k, v in data.items() if k not in rejected}, context=context)
     except ValidationError as exc:
-        diagnostics += explain_validation_error(exc, ProjectFrontMatter, rel, source)
-        unchecked = frozenset(str(error["loc"][0]) for error in exc.errors() if error["loc"])
+        diagnostics += explain_validation_error(exc, ProjectFrontMatter, rel, source, ignore=rejected)
+        unchecked |= frozenset(str(error["loc"][0]) for error in exc.errors() if error["loc"])
         salvaged = _with_placeholders(data, unchecked, registry, context)
         if salvaged is None:
             return None, diagnostics
@@ -140,37 +147,45 @@ def load_project(root: Path, rel: str, registry: Registry,
     orgs = [meta.lead, *meta.partners]
     project = Project(rel.rsplit("/", 1)[-1][:-3], rel, meta, split.body, split.body_line, source,
                       tuple(registry.services_of(orgs)), tuple(registry.regions_of(orgs)),
-                      unchecked | ({"body"} if body_problem else frozenset()))
+                      unchecked | ({"body"} if body_problems else frozenset()))
     return project, diagnostics
 
 
 def _with_placeholders(data: dict[str, Any], failed: frozenset[str], registry: Registry,
                        context: dict[str, Any]) -> ProjectFrontMatter | None:
-    """The front matter with each failed field dropped, or replaced by a valid stand-in if required."""
-    if not (registry.organisations and registry.themes):
-        return None
-    some_org = next(iter(registry.organisations))
+    """The front matter with each failed field dropped, or replaced by a valid stand-in if required.
+
+    When the registry or the themes could not be read at all, a made-up id stands in (and is accepted).
+    """
+    some_org = next(iter(registry.organisations), "placeholder-organisation")
     stand_ins = {"title": "Placeholder title", "summary": "Placeholder summary for the remaining checks.",
-                 "status": "proposed", "lead": some_org, "partners": [some_org], "themes": [next(iter(registry.themes))],
-                 "last_reviewed": "2000-01-01"}
+                 "status": "proposed", "lead": some_org, "partners": [some_org],
+                 "themes": [next(iter(registry.themes), "placeholder-theme")], "last_reviewed": "2000-01-01"}
     kept = {key: value for key, value in data.items() if key not in failed and key in ProjectFrontMatter.model_fields}
     for key in failed & stand_ins.keys():
         kept[key] = stand_ins[key]
     try:
-        return ProjectFrontMatter.model_validate(kept, context=context)
+        return ProjectFrontMatter.model_validate(kept, context={**context, "unloaded": "accept"})
     except ValidationError:
         return None
 
 
-def _body_problem(body: str) -> tuple[str, str] | None:
+def _body_problems(body: str, first_line: int) -> list[tuple[int, int, str, str]]:
+    """What is wrong with the description, as (line, column, message, hint)."""
+    write = "write a few paragraphs of Markdown below the closing '---' line"
     if not body.strip():
-        return ("expected a description of the project after the front matter, found nothing",
-                "write a few paragraphs of Markdown below the closing '---' line")
+        return [(first_line, 1, "expected a description of the project after the front matter, found nothing", write)]
+    invisible = only_invisible(body)
+    if invisible:
+        return [(first_line, 1, f"expected a description of the project after the front matter, found {invisible}",
+                 f"delete them and {write}")]
     size = len(body.encode("utf-8"))
     if size > MAX_BODY_BYTES:
-        return (f"expected a description of {size_limit(size, MAX_BODY_BYTES)}",
-                "shorten it and link to longer documents instead")
-    return None
+        return [(first_line, 1, f"expected a description of {size_limit(size, MAX_BODY_BYTES)}",
+                 "shorten it and link to longer documents instead")]
+    found = listed([TextProblem(("body",), position, *character_problem(char, escaped=False))
+                    for position, char in raw_characters(body, first_line)])
+    return [(p.position.line, p.position.col, p.message, p.hint) for p in found]
 
 
 def other_files(root: Path, rels: list[str]) -> OtherFiles:
@@ -179,12 +194,10 @@ def other_files(root: Path, rels: list[str]) -> OtherFiles:
     titles: dict[str, str] = {}
     aliases: dict[str, str] = {}
     for rel in rels:
-        try:
-            text, _ = decode_text((root / rel).read_bytes(), rel)
-        except OSError:
-            continue
+        raw = read_content_file(root, rel)[0]
+        text = decode_text(raw, rel)[0] if raw is not None else None
         split = split_front_matter(text, rel)[0] if text is not None else None
-        data = read_strict_yaml(split.front_matter, split.front_matter_line)[0] if split else None
+        data = read_checked_yaml(split.front_matter, split.front_matter_line).data if split else None
         if not isinstance(data, dict):
             continue
         if isinstance(data.get("title"), str):
@@ -210,7 +223,7 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -
     if only is None:
         files = all_files
         report.extend(problems)
-        report.files_checked = len(files) + sum(1 for d in problems if not (root / d.path).is_dir())
+        report.files_checked = len(files) + sum(1 for d in problems if d.message != _FOLDER_AMONG_PROJECTS)
     else:  # the named files, each once; a badly named one gets the same error as in a full check
         wanted = list(dict.fromkeys(only))
         badly_named = {d.path for d in problems}

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from site_builder.catalogue.registry import Registry
 from site_builder.catalogue.types import OtherFiles, Project, title_key
-from site_builder.diagnostics.report import Diagnostic, Severity
+from site_builder.diagnostics.report import Diagnostic, Severity, quote
 from site_builder.model.project import BLUE_LIGHT
 from site_builder.text.strict_yaml import Path, format_path
 
@@ -39,7 +39,7 @@ def _repeats(project: Project, field: str, values: list[str], what: str) -> Iter
     first: dict[str, int] = {}
     for index, value in enumerate(values):
         if value in first:
-            yield _at(project, (field, index), "error", f"expected each {what} once, found '{value}' again (first as {field}[{first[value]}])",
+            yield _at(project, (field, index), "error", f"expected each {what} once, found {quote(value)} again (first as {field}[{first[value]}])",
                       "remove the repeat")
         else:
             first[value] = index
@@ -72,7 +72,7 @@ def check_project(project: Project, registry: Registry, today: dt.date) -> list[
     for index, partner in enumerate(meta.partners if known("lead", "partners") else ()):
         if partner == meta.lead:
             found.append(_at(project, ("partners", index), "error",
-                             f"expected partners other than the lead, found the lead '{partner}' again",
+                             f"expected partners other than the lead, found the lead {quote(partner)} again",
                              "remove it from partners: the lead is already involved"))
     involved = list(dict.fromkeys(project.organisations))
     if known("lead", "partners") and not {registry.organisations[o].kind for o in involved} & BLUE_LIGHT:
@@ -126,11 +126,11 @@ def check_catalogue(projects: list[Project], known_slugs: set[str],
                                  f"expected a former name of this file, found '{alias}', the name of another project file",
                                  f"remove it: content/projects/{alias}.md still uses that address"))
             elif alias_owner.get(alias) == project.slug:
-                found.append(_at(project, ("aliases", index), "error", f"expected each alias once, found '{alias}' again",
+                found.append(_at(project, ("aliases", index), "error", f"expected each alias once, found {quote(alias)} again",
                                  "remove the repeat"))
             elif alias in alias_owner:
                 found.append(_at(project, ("aliases", index), "error",
-                                 f"expected an alias no other project uses, found '{alias}', already an alias of '{alias_owner[alias]}'",
+                                 f"expected an alias no other project uses, found {quote(alias)}, already an alias of '{alias_owner[alias]}'",
                                  "an old address can redirect to only one project: remove it from one of the two"))
             else:
                 alias_owner[alias] = project.slug

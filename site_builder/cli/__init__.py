@@ -89,12 +89,12 @@ def _project_paths(root: Path, paths: Sequence[Path]) -> list[str]:
     folder = (root / PROJECTS_DIR).resolve()
     out = []
     for path in paths:
-        full = path if path.exists() or path.is_absolute() else root / path
-        if full.is_dir():
+        full = path if path.is_symlink() or path.exists() or path.is_absolute() else root / path
+        if full.is_dir() and not full.is_symlink():
             raise UsageError(f"{path}: is a folder; name project files, or run 'catalogue check' with no paths to check everything")
-        if not full.is_file():
+        if not full.is_symlink() and not full.exists():
             raise UsageError(f"{path}: no such file")
-        full = full.resolve()
+        full = full.parent.resolve() / full.name  # a link is checked (and refused) as itself, not as what it points to
         if full.parent != folder:
             raise UsageError(f"{path}: not a project file; name files in {folder}/, "
                              "or run 'catalogue check' with no paths to check everything")

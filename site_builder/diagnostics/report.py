@@ -13,6 +13,22 @@ OutputFormat = Literal["text", "github", "json"]
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+SHOWN_CHARACTERS = 60  # of a value quoted in a message; the rest is counted, not shown
+LISTED_PER_FIELD = 10  # problems listed for one field (a list of 10,000 unknown ids gets 10 and a summary)
+
+
+def shorten(text: str) -> str:
+    """``text``, or for a long one its first characters and its length: ``abc…(200,000 characters)``."""
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    return f"{text[:SHOWN_CHARACTERS]}…({len(text):,} characters)"
+
+
+def quote(text: str) -> str:
+    """``text`` quoted for a message (``'kent-police'``), with invisible characters escaped and a long text cut short."""
+    if len(text) <= SHOWN_CHARACTERS:
+        return repr(text)
+    return f"{text[:SHOWN_CHARACTERS]!r}…({len(text):,} characters)"
 
 
 def _one_line(text: str) -> str:

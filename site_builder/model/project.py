@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from site_builder.diagnostics.report import LISTED_PER_FIELD, quote
 from site_builder.model.site_url import BadSiteUrl, normalise_site_url
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -62,9 +63,12 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+MAX_SUGGESTED_LENGTH = 200  # no id or field name is this long: a longer text is not compared (difflib is quadratic)
+
+
 def closest(found: object, options: Iterable[str]) -> str | None:
     """The option closest to ``found`` (ignoring case, spaces and underscores), or ``None``."""
-    if not isinstance(found, str) or not found.strip():
+    if not isinstance(found, str) or not found.strip() or len(found) > MAX_SUGGESTED_LENGTH:
         return None
     choices = [option for option in options if option != found]  # suggesting what was written helps no one
     for candidate in (found.strip(), found.strip().lower(), slugify(found)):
@@ -107,7 +111,7 @@ def suggest_organisation(found: object, organisations: dict[str, Any]) -> str:
     ``hampshire-police`` is closer in spelling to ``northamptonshire-police`` than to the right
     ``hampshire-constabulary``, so a guess that keeps the place and the kind comes first.
     """
-    if not isinstance(found, str) or not found.strip():
+    if not isinstance(found, str) or not found.strip() or len(found) > MAX_SUGGESTED_LENGTH:
         return ""
     wanted = slugify(found)
     if wanted in organisations:
@@ -139,8 +143,7 @@ def describe(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a set of fields"
-    text = str(value)
-    return repr(text if len(text) <= 60 else text[:57] + "...")
+    return quote(str(value))
 
 
 def _fail(kind: str, message: str, found: object, hint: str = "") -> PydanticCustomError:
@@ -310,19 +313,40 @@ def _slug(value: str) -> str:
     return value
 
 
+def _suggestion(value: str, known: dict[str, Any], context_key: str, info: ValidationInfo) -> str:
+    """A did-you-mean for an unknown id; at most ``LISTED_PER_FIELD + 1`` per field are worked out, as no more are shown.
+
+    The count is kept in the validation context's ``suggestions``, when the caller gives one.
+    """
+    counts = (info.context or {}).get("suggestions")
+    if counts is not None:
+        field = info.field_name or ""
+        if counts.get(field, 0) > LISTED_PER_FIELD:
+            return ""
+        counts[field] = counts.get(field, 0) + 1
+    return suggest_organisation(value, known) if context_key == "organisations" else did_you_mean(value, known)
+
+
 def _vocabulary_ref(kind: str, context_key: str, where: str) -> Any:
     def check(value: str, info: ValidationInfo) -> str:
-        registry = (info.context or {}).get("registry")
+        context = info.context or {}
+        registry = context.get("registry")
         if registry is None:
             return _slug(value) if context_key == "organisations" else value
         known: dict[str, Any] = getattr(registry, context_key)
-        if value not in known and value in (info.context or {}).get("unusable", {}).get(context_key, ()):
+        if value not in known and context_key in getattr(registry, "unloaded", ()):
+            # The file could not be read, and says so: every id in it would be "unknown". A project
+            # ("skip") gets an error that is not reported but keeps the field out of the checks; a
+            # registry entry ("accept", the default) loads, as its own fields are fine.
+            if context.get("unloaded", "accept") == "accept":
+                return value
+            raise PydanticCustomError("unloaded", "{where} could not be read", {"where": where})
+        if value not in known and value in context.get("unusable", {}).get(context_key, ()):
             raise _fail(f"broken_{context_key}", f"{kind} {{found}} cannot be used until its entry in {where} is fixed", value,
                         f"fix the problems reported for {where} first")
         if value not in known:
-            suggestion = suggest_organisation(value, known) if context_key == "organisations" else did_you_mean(value, known)
             raise _fail(f"unknown_{context_key}", f"unknown {kind} {{found}}", value,
-                        suggestion or f"use an id from {where}")
+                        _suggestion(value, known, context_key, info) or f"use an id from {where}")
         return value
 
     return AfterValidator(check)

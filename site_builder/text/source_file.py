@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from site_builder.diagnostics.report import Diagnostic
 
 MAX_FILE_BYTES = 256 * 1024
 BOM = "\ufeff"
-# Characters that reorder text invisibly ("Trojan Source"): a title could read differently to a reviewer.
-BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
@@ -32,6 +29,12 @@ def size_limit(size: int, limit: int) -> str:
     return f"at most {limit // 1024} KB ({limit:,} bytes), found {size:,} bytes"
 
 
+def too_large(path: str, size: int, limit: int = MAX_FILE_BYTES) -> Diagnostic:
+    """The diagnostic for a file of ``size`` bytes, over ``limit``."""
+    return Diagnostic(path, 1, 1, "error", "", f"expected a file of {size_limit(size, limit)}",
+                      "shorten the description and link to longer documents instead")
+
+
 def _line_col(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
@@ -44,22 +47,19 @@ def _byte_line_col(raw: bytes, offset: int) -> tuple[int, int]:
     return _line_col(before, len(before))
 
 
-def _char_name(char: str) -> str:
-    return unicodedata.name(char, "").lower() or "a control character"
-
-
 def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
-    """Decode UTF-8 (with or without a BOM), normalise CRLF to LF, and refuse what is unsafe.
+    """Decode UTF-8 (with or without a BOM) and normalise CRLF to LF.
 
-    Returns the text, or ``None`` with the reasons it could not be read.
+    Returns the text, or ``None`` with the reasons it could not be read. The characters in the text
+    are checked once its fields are known (``site_builder.text.text_checks``), so that each problem is
+    reported with the field it is in.
     """
 
     def error(line: int, col: int, message: str, hint: str) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic(path, line, col, "error", "", message, hint)]
 
     if len(raw) > MAX_FILE_BYTES:
-        return error(1, 1, f"expected a file of {size_limit(len(raw), MAX_FILE_BYTES)}",
-                     "shorten the description and link to longer documents instead")
+        return None, [too_large(path, len(raw))]
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return error(1, 1, "expected UTF-8 text, found a file encoded as UTF-32",
                      "save the file with the encoding 'UTF-8'")
@@ -83,15 +83,7 @@ def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
                      "then check accented letters and curly quotes")
     if text.startswith(BOM):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    problems = [
-        Diagnostic(path, *_line_col(text, m.start()), "error", "",
-                   f"expected ordinary text, found an invisible text-direction control character "
-                   f"(U+{ord(m.group()):04X} {_char_name(m.group())})",
-                   "delete it: it can make the text display differently from what is stored")
-        for m in BIDI_CONTROLS.finditer(text)
-    ]
-    return (None, problems) if problems else (text, [])
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
 def split_front_matter(text: str, path: str) -> tuple[SplitFile | None, list[Diagnostic]]:

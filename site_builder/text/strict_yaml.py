@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from site_builder.diagnostics.report import quote, shorten
+
 try:  # libyaml's C parser is an order of magnitude faster; fall back to pure Python without it.
     from yaml import CBaseLoader as _BaseLoader
     from yaml import CSafeLoader as _Loader
@@ -108,7 +110,7 @@ def format_path(path: Path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else part
+            out += f".{shorten(part)}" if out else shorten(part)
     return out
 
 
@@ -177,7 +179,7 @@ class StrictYamlReader:
                     continue
                 path = self._next_path(stack)
                 if kind is yaml.AliasEvent:
-                    self._problem(event.start_mark, path, f"alias '*{event.anchor}' is not allowed",
+                    self._problem(event.start_mark, path, f"alias {quote('*' + event.anchor)} is not allowed",
                                   "write the value out in full instead of referring to an anchor")
                     value: Any = None
                     if stack:
@@ -207,6 +209,12 @@ class StrictYamlReader:
                 stack.append(_Frame(container, path, event.start_mark))
         except yaml.MarkedYAMLError as exc:
             self.problems.append(self._syntax_problem(exc))
+            return None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow (text_checks masks them first)
+            before = self.text[: exc.position]
+            position = Position(self.first_line + before.count("\n"), exc.position - (before.rfind("\n") + 1) + 1)
+            self.problems.append(YamlProblem(position, "", f"expected ordinary text, found the character U+{exc.character:04X}",
+                                             "delete it"))
             return None
         return root
 
@@ -243,13 +251,13 @@ class StrictYamlReader:
 
     def _check_node(self, event: Any, path: Path) -> None:
         if event.anchor is not None:
-            self._problem(event.start_mark, path, f"anchor '&{event.anchor}' is not allowed",
+            self._problem(event.start_mark, path, f"anchor {quote('&' + event.anchor)} is not allowed",
                           "write each value out in full; anchors and aliases are not supported")
         if event.tag is not None and not (
             type(event) is yaml.ScalarEvent and event.tag == "!" and event.style in _QUOTED
         ):
             written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-            self._problem(event.start_mark, path, f"tag '{written}' is not allowed",
+            self._problem(event.start_mark, path, f"tag {quote(written)} is not allowed",
                           "remove the tag (the part starting with '!'); plain values are enough")
 
     def _attach(self, frame: _Frame, value: Any, mark: Any, path: Path) -> None:
@@ -269,7 +277,7 @@ class StrictYamlReader:
                               "write each field out in full")
             key_path = (*frame.path, value)
             if value in frame.first_seen:
-                self._problem(mark, key_path, f"duplicate key '{value}' (first given on line "
+                self._problem(mark, key_path, f"duplicate key {quote(value)} (first given on line "
                               f"{frame.first_seen[value]})", "keep one of them and delete the other")
             else:
                 frame.first_seen[value] = self._pos(mark).line

@@ -1,0 +1,163 @@
+"""Opening content files: only ordinary files stored under the catalogue folder, and only so much of them.
+
+Every file the loader reads (project files, the registry, the vocabularies, ``site.yaml``) goes
+through :func:`read_content_file`, and the project folder is listed through :func:`list_folder`:
+
+- Symbolic links are never followed, wherever they point (even to another file in the catalogue):
+  each part of the path is opened relative to its folder with ``O_NOFOLLOW``, so a link cannot
+  publish ``/etc/passwd`` or ``.git/config``, and one file cannot appear twice under two names.
+  A link is reported with where it points (a path in the catalogue, or just "outside the
+  catalogue"), never with anything read from its target.
+- Only regular files are read: the open descriptor is checked with ``fstat``, so a folder, a named
+  pipe (opened without blocking), a device or a socket is refused before a byte is read.
+- At most ``limit + 1`` bytes are read, whatever the file's size claims to be.
+
+Only ``root`` itself may be a link: whoever runs the command chose it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from site_builder.diagnostics.report import Diagnostic, quote
+from site_builder.text.source_file import MAX_FILE_BYTES, too_large
+
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+_CHUNK = 64 * 1024
+_KINDS = {
+    stat.S_IFDIR: "a folder", stat.S_IFREG: "a file", stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket", stat.S_IFLNK: "a symbolic link",
+}
+
+
+class Refused(Exception):
+    """A path that cannot be read, with the diagnostic that says why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.text())
+        self.diagnostic = diagnostic
+
+
+def _kind(mode: int) -> str:
+    return _KINDS.get(stat.S_IFMT(mode), "something other than a file")
+
+
+def _link_target(root: Path, rel: str) -> str:
+    """Where the link at ``rel`` leads, in words: its path when that is inside the catalogue."""
+    real_root = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(real_root, rel))  # noqa: PTH118 - realpath of a str path, never read
+    if os.path.commonpath([real_root, target]) != real_root:
+        return "something outside the catalogue"
+    try:
+        os.path.realpath(target, strict=True)
+    except OSError:  # missing, or a loop of links
+        return "nothing (the link is broken)"
+    return quote(os.path.relpath(target, real_root))
+
+
+def _refusal(root: Path, rel: str, folder: bool, exc: OSError | None, mode: int | None) -> Refused:
+    """Why ``rel`` could not be opened as a folder (``folder``) or a file: ``exc`` or its ``mode`` says."""
+    wanted = "a folder" if folder else "a file"
+    if isinstance(exc, FileNotFoundError):
+        what = "folder" if folder else "file"
+        hint = f"create {rel}/" if folder else f"create {rel}; see the contributor guide"
+        return Refused(Diagnostic(rel, 1, 1, "error", "", f"{what} is missing", hint))
+    if mode is not None and stat.S_ISLNK(mode):
+        return Refused(Diagnostic(rel, 1, 1, "error", "", f"expected {wanted}, found a symbolic link to {_link_target(root, rel)}",
+                                  f"replace the link with the {'folder' if folder else 'file'} itself: links are not followed"))
+    if mode is not None:
+        if folder:
+            hint = f"make {rel} a folder"
+        elif stat.S_ISDIR(mode):
+            hint = f"remove the folder and create {rel} as a file"
+        else:
+            hint = "replace it with an ordinary file: only files stored in the repository are read"
+        return Refused(Diagnostic(rel, 1, 1, "error", "", f"expected {wanted}, found {_kind(mode)}", hint))
+    reason = os.strerror(exc.errno).lower() if exc is not None and exc.errno else "unknown error"
+    hint = "check its permissions" if exc is not None and exc.errno in (errno.EACCES, errno.EPERM) else "check the path"
+    return Refused(Diagnostic(rel, 1, 1, "error", "", f"cannot read {wanted}: {reason}", hint))
+
+
+def _open(root: Path, rel: str, folder: bool) -> int:
+    """A descriptor for ``rel`` under ``root``, opened part by part without following any link.
+
+    Each part is looked at (``lstat``) before it is opened, so that a device is never even opened,
+    and the open descriptor is checked again (``fstat``) in case the part changed in between.
+    """
+    parts = rel.split("/")
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for index, name in enumerate(parts):
+            as_folder = folder or index < len(parts) - 1
+            where = "/".join(parts[: index + 1])
+            wanted = stat.S_IFDIR if as_folder else stat.S_IFREG
+            try:
+                mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+                if stat.S_IFMT(mode) == wanted:
+                    opened = os.open(name, _FOLDER_FLAGS if as_folder else _FILE_FLAGS, dir_fd=fd)
+            except OSError as exc:
+                raise _refusal(root, where, as_folder, exc, None) from None
+            if stat.S_IFMT(mode) != wanted:
+                raise _refusal(root, where, as_folder, None, mode)
+            os.close(fd)
+            fd = opened
+            mode = os.fstat(fd).st_mode
+            if stat.S_IFMT(mode) != wanted:
+                raise _refusal(root, where, as_folder, None, mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_at_most(fd: int, limit: int) -> bytes:
+    """Up to ``limit + 1`` bytes from ``fd``: enough to tell that a file is too large, never more."""
+    chunks: list[bytes] = []
+    left = limit + 1
+    while left > 0:
+        chunk = os.read(fd, min(left, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_content_file(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of the file at ``rel`` (a ``/``-separated path under ``root``), or ``None`` with the reason."""
+    try:
+        fd = _open(root, rel, folder=False)
+    except Refused as refused:
+        return None, [refused.diagnostic]
+    try:
+        raw = read_at_most(fd, limit)
+        size = os.fstat(fd).st_size
+    except OSError as exc:
+        return None, [Diagnostic(rel, 1, 1, "error", "", f"cannot read the file: {os.strerror(exc.errno or 0).lower()}",
+                                 "check the file")]
+    finally:
+        os.close(fd)
+    if len(raw) > limit:
+        return None, [too_large(rel, max(size, len(raw)), limit)]
+    return raw, []
+
+
+def list_folder(root: Path, rel: str) -> tuple[list[tuple[str, bool]] | None, list[Diagnostic]]:
+    """The entries of the folder ``rel`` as (name, is a folder) pairs sorted by name, links not followed."""
+    try:
+        fd = _open(root, rel, folder=True)
+    except Refused as refused:
+        return None, [refused.diagnostic]
+    try:
+        with os.scandir(fd) as entries:
+            found = sorted((entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries)
+    except OSError as exc:
+        return None, [Diagnostic(rel, 1, 1, "error", "", f"cannot read the folder: {os.strerror(exc.errno or 0).lower()}",
+                                 "check its permissions")]
+    finally:
+        os.close(fd)
+    return found, []
