@@ -7,45 +7,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
 
 from site_builder.diagnostics import Diagnostic, Report
-from site_builder.explain import explain_validation_error
 from site_builder.gc_pause import gc_paused
-from site_builder.models import SLUG_RE, ProjectFrontMatter, describe
+from site_builder.intake.misplaced import misplaced_projects
+from site_builder.intake.parse import Project, parse_project_bytes
+from site_builder.models import SLUG_RE, describe
 from site_builder.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry, load_registry, read_yaml_file
-from site_builder.source_file import decode_text, size_limit, split_front_matter
-from site_builder.strict_yaml import SourceMap, read_strict_yaml
+from site_builder.source_file import decode_text, split_front_matter
+from site_builder.strict_yaml import read_strict_yaml
 
+# Project is re-exported: the rest of the package imports it from here.
+__all__ = ["PROJECTS_DIR", "Catalogue", "OtherFiles", "Project", "load_catalogue", "load_project", "project_files",
+           "slug_problem", "suggested_name", "title_key"]
 PROJECTS_DIR = "content/projects"
 MAX_SLUG_LENGTH = 80
-MAX_BODY_BYTES = 100 * 1024
 WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
 )
-
-
-@dataclass(frozen=True)
-class Project:
-    """A validated project: its front matter, its Markdown body and where each field came from."""
-
-    slug: str
-    path: str
-    meta: ProjectFrontMatter
-    body: str
-    body_line: int
-    source: SourceMap
-    services: tuple[str, ...]
-    regions: tuple[str, ...]
-    # Fields that failed validation, so that placeholders stand in for them: such a project is never
-    # published, but the rules that do not involve these fields are still checked (every error in one run).
-    unchecked: frozenset[str] = frozenset()
-
-    @property
-    def organisations(self) -> list[str]:
-        return [self.meta.lead, *self.meta.partners]
 
 
 @dataclass
@@ -134,73 +113,7 @@ def load_project(root: Path, rel: str, registry: Registry,
         raw = (root / rel).read_bytes()
     except OSError as exc:
         return None, [Diagnostic(rel, 1, 1, "error", "", f"cannot read the file: {exc.strerror}", "check the path")]
-    text, problems = decode_text(raw, rel)
-    if text is None:
-        return None, problems
-    split, problems = split_front_matter(text, rel)
-    if split is None:
-        return None, problems
-    data, source, yaml_problems = read_strict_yaml(split.front_matter, split.front_matter_line)
-    diagnostics = [Diagnostic(rel, p.position.line, p.position.col, "error", p.field, p.message, p.hint)
-                   for p in yaml_problems]
-    body_problem = _body_problem(split.body)
-    if body_problem:
-        diagnostics.append(Diagnostic(rel, split.body_line, 1, "error", "body", *body_problem))
-    if yaml_problems:
-        return None, diagnostics
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        pos = source.value(())
-        found = "a list" if isinstance(data, list) else f"the text {describe(data)}"
-        return None, [*diagnostics, Diagnostic(rel, pos.line, pos.col, "error", "",
-                                               f"expected fields written as 'name: value', found {found}",
-                                               "start from the project template in the contributor guide")]
-    context = {"registry": registry, "unusable": unusable or {}}
-    unchecked: frozenset[str] = frozenset()
-    try:
-        meta = ProjectFrontMatter.model_validate(data, context=context)
-    except ValidationError as exc:
-        diagnostics += explain_validation_error(exc, ProjectFrontMatter, rel, source)
-        unchecked = frozenset(str(error["loc"][0]) for error in exc.errors() if error["loc"])
-        salvaged = _with_placeholders(data, unchecked, registry, context)
-        if salvaged is None:
-            return None, diagnostics
-        meta = salvaged
-    orgs = [meta.lead, *meta.partners]
-    project = Project(rel.rsplit("/", 1)[-1][:-3], rel, meta, split.body, split.body_line, source,
-                      tuple(registry.services_of(orgs)), tuple(registry.regions_of(orgs)),
-                      unchecked | ({"body"} if body_problem else frozenset()))
-    return project, diagnostics
-
-
-def _with_placeholders(data: dict[str, Any], failed: frozenset[str], registry: Registry,
-                       context: dict[str, Any]) -> ProjectFrontMatter | None:
-    """The front matter with each failed field dropped, or replaced by a valid stand-in if required."""
-    if not (registry.organisations and registry.themes):
-        return None
-    some_org = next(iter(registry.organisations))
-    stand_ins = {"title": "Placeholder title", "summary": "Placeholder summary for the remaining checks.",
-                 "status": "proposed", "lead": some_org, "partners": [some_org], "themes": [next(iter(registry.themes))],
-                 "last_reviewed": "2000-01-01"}
-    kept = {key: value for key, value in data.items() if key not in failed and key in ProjectFrontMatter.model_fields}
-    for key in failed & stand_ins.keys():
-        kept[key] = stand_ins[key]
-    try:
-        return ProjectFrontMatter.model_validate(kept, context=context)
-    except ValidationError:
-        return None
-
-
-def _body_problem(body: str) -> tuple[str, str] | None:
-    if not body.strip():
-        return ("expected a description of the project after the front matter, found nothing",
-                "write a few paragraphs of Markdown below the closing '---' line")
-    size = len(body.encode("utf-8"))
-    if size > MAX_BODY_BYTES:
-        return (f"expected a description of {size_limit(size, MAX_BODY_BYTES)}",
-                "shorten it and link to longer documents instead")
-    return None
+    return parse_project_bytes(raw, rel, registry, unusable)
 
 
 @dataclass(frozen=True)
@@ -256,6 +169,9 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -
         files = all_files
         report.extend(problems)
         report.files_checked = len(files) + sum(1 for d in problems if not (root / d.path).is_dir())
+        misplaced = misplaced_projects(root)
+        report.extend(misplaced)
+        report.files_checked += len(misplaced)
     else:  # the named files, each once; a badly named one gets the same error as in a full check
         wanted = list(dict.fromkeys(only))
         badly_named = {d.path for d in problems}
@@ -270,7 +186,7 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -
         if project is not None:
             report.extend(check_project(project, registry, today or dt.date.today()))
             loaded.append(project)
-            if not (project.unchecked or problems):
+            if not (project.unchecked or any(d.severity == "error" for d in problems)):
                 projects.append(project)
     known_slugs = {f.rsplit("/", 1)[-1][:-3] for f in all_files}
     others = None if only is None else other_files(root, [f for f in all_files if f not in set(files)])
