@@ -20,7 +20,9 @@ from site_builder.strict_yaml import Path, SourceMap, format_path
 TEMPLATE_BODY = ("Describe the project here in plain English, in a few paragraphs: the problem, what each\n"
                  "service does, what changed, and what others could learn from it.")
 _PLACEHOLDER_START = TEMPLATE_BODY.split(",", maxsplit=1)[0]
-EXAMPLE_DOMAIN = re.compile(r"(?i)(^|[@.])example\.(com|org|net|gov\.uk|police\.uk|nhs\.uk)$")
+# The template's worked examples use this domain (which no one owns), so an example left in place is caught.
+EXAMPLE_HOST = "example.police.uk"
+EXAMPLE_DOMAIN = re.compile(r"(?i)(^|[@.])example\.police\.uk$")
 
 _MARKERS = {"–": "an en dash", "—": "an em dash", "•": "a bullet", "·": "a middle dot", "‒": "a figure dash",
             "−": "a minus sign", "▪": "a square bullet", "◦": "a white bullet"}

@@ -94,7 +94,8 @@ def parse_project_text(text: str, rel: str, registry: Registry,
 
 def _regions_hint(data: dict[str, Any], registry: Registry) -> list[str]:
     """The regions of the known organisations a project names, for a ready-to-paste registry entry."""
-    named = [data.get("lead"), *(data.get("partners") if isinstance(data.get("partners"), list) else [])]
+    partners = data.get("partners")
+    named = [data.get("lead"), *(partners if isinstance(partners, list) else [])]
     return registry.regions_of([o for o in named if isinstance(o, str) and o in registry.organisations])
 
 
