@@ -6,10 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from site_builder import __version__
-from site_builder.catalogue import PROJECTS_DIR, load_catalogue
+from site_builder.catalogue import PROJECTS_DIR, load_catalogue, project_files
+from site_builder.intake.formatter import format_files, render_format_result
+from site_builder.intake.interactive import MissingAnswers, add_new_arguments, run_new
+from site_builder.intake.markdown_report import render_markdown
+from site_builder.intake.submit import submit_issue
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -36,8 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                        help=f"check only these project files (in {PROJECTS_DIR}/), against the full registry")
     _add_strict(check)
-    check.add_argument("--format", choices=["text", "github", "json"], default="text",
-                       help="text (default), github (workflow annotations) or json")
+    check.add_argument("--format", choices=["text", "github", "json", "markdown"], default="text",
+                       help="text (default), github (workflow annotations), json or markdown (a pull-request comment)")
+    _intake_parsers(commands, common)
 
     build = commands.add_parser("build", parents=[common], help="validate, then build the site",
                                 description="Validate everything, then render the site into a temporary folder "
@@ -62,6 +67,23 @@ def _parser() -> argparse.ArgumentParser:
                                              "GitHub issue form.")
     schema.add_argument("--check", action="store_true", help="do not write; exit 1 if any generated file is stale")
     return parser
+
+
+def _intake_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
+    """The contributor-intake commands (site_builder.intake)."""
+    fmt = commands.add_parser("fmt", parents=[common], help="rewrite project files in the canonical layout",
+                              description="Put fields in schema order with one quoting and list style, keeping comments.")
+    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=f"format only these files (in {PROJECTS_DIR}/)")
+    fmt.add_argument("--check", action="store_true", help="do not write; exit 1 if any file would change")
+    issue = commands.add_parser("from-issue", parents=[common], help="turn a submitted 'Add a project' issue into a project file",
+                                description="Read the Markdown body GitHub writes for the issue form and write the project "
+                                            "file, or list every problem by question (exit 1).")
+    issue.add_argument("body", type=Path, metavar="BODY.md", help="the issue body, as GitHub renders the form")
+    issue.add_argument("--out", type=Path, default=None, metavar="DIR", help=f"folder to write into (default: ROOT/{PROJECTS_DIR})")
+    new = commands.add_parser("new", parents=[common], help="answer questions in the terminal to write a new project file",
+                              description="Ask each question in plain words and write a valid project file. Every question "
+                                          "has a flag; with --yes nothing is asked and missing required answers are an error.")
+    add_new_arguments(new)
 
 
 def _add_strict(parser: argparse.ArgumentParser) -> None:
@@ -99,7 +121,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     root = _catalogue_root(args.root)
     only = _project_paths(root, args.paths) if args.paths else None
     _, report = load_catalogue(root, only)
-    out.write(report.render(args.format, args.strict))
+    out.write(render_markdown(report, args.strict) if args.format == "markdown" else report.render(args.format, args.strict))
     return EXIT_OK if report.ok(args.strict) else EXIT_CONTENT
 
 
@@ -183,6 +205,35 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "schema": cmd_schema}
+
+
+def cmd_fmt(args: argparse.Namespace, out: TextIO) -> int:
+    root = _catalogue_root(args.root)
+    result = format_files(root, _project_paths(root, args.paths) if args.paths else project_files(root)[0], write=not args.check)
+    out.write(render_format_result(result, args.check))
+    return EXIT_CONTENT if result.problems or (args.check and result.changed) else EXIT_OK
+
+
+def cmd_from_issue(args: argparse.Namespace, out: TextIO) -> int:
+    root = _catalogue_root(args.root)
+    if not args.body.is_file():
+        raise UsageError(f"{args.body}: no such file")
+    outcome = submit_issue(root, args.body.read_bytes(), args.out)
+    out.write(outcome.render())
+    return EXIT_OK if outcome.written else EXIT_CONTENT
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    root = _catalogue_root(args.root)
+    try:
+        outcome = run_new(root, args, sys.stdin.isatty() and not args.yes)
+    except MissingAnswers as exc:
+        raise UsageError(str(exc)) from exc
+    out.write(outcome.render())
+    return EXIT_OK if outcome.written else EXIT_CONTENT
+
+
+COMMANDS |= {"fmt": cmd_fmt, "from-issue": cmd_from_issue, "new": cmd_new}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
