@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from site_builder.field_docs import GUIDE_FILE, field_rows, generated_files, issue_form, project_template
+from site_builder.field_docs import GUIDE_FILE, field_rows, generated_files, project_template
+from site_builder.intake.issue_form import issue_form
+from site_builder.intake.labels import question_for
 from site_builder.models import ProjectFrontMatter
 from site_builder.registry import Registry, load_registry
 from tests.helpers import run_cli
@@ -67,10 +70,15 @@ def test_template_names_every_top_level_field_once(registry: Registry) -> None:
         assert template.count(f"\n{name}:\n") == 1, name
 
 
-def test_issue_form_offers_every_field(registry: Registry) -> None:
-    form = issue_form(registry)
-    for name in ProjectFrontMatter.model_fields:
-        assert f'"id": "{name}"' in form, name
+def test_issue_form_asks_a_question_for_every_field(registry: Registry) -> None:
+    form = json.loads(issue_form(registry).split("\n", 1)[1])
+    ids = {item.get("id") for item in form["body"]}
+    rows = field_rows(registry)
+    parents = {row.name.split(".")[0].removesuffix("[]") for row in rows if "." in row.name}  # asked one sub-field at a time
+    for row in (row for row in rows if row.name not in parents):
+        question = question_for(row.name.replace("[]", "[0]"))
+        assert question is not None and question.id in ids, row.name
+        assert "_" not in question.label and question.label[0].isupper(), f"{row.name}: ask in plain words, not a field name"
 
 
 def test_generated_files_are_deterministic(registry: Registry) -> None:

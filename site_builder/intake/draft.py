@@ -7,12 +7,15 @@ mapped back to the question that supplied the field, so the person is told where
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
 from site_builder.diagnostics import Diagnostic
-from site_builder.intake.labels import BY_ID, Question, question_for
+from site_builder.intake.labels import BY_ID, QUESTIONS, Question, question_for
+
+ORDER = {q.id: index for index, q in enumerate(QUESTIONS)}
 
 
 @dataclass
@@ -107,4 +110,12 @@ class Draft:
             message, hint = "expected an answer, found none", "answer this question"
         elif message.startswith("expected at least 1 item, found 0") and question is not None:
             hint = "choose or write at least one"
+        elif question is not None and question.id == "missing_organisations" and message.startswith("unknown organisation"):
+            hint = re.sub(r" \(and write \S+ here\)$", "", hint).replace(
+                "if it is not in the registry yet, add it", "a maintainer needs to add it")
         return Problem(question, diagnostic.severity, message, hint)
+
+    @staticmethod
+    def order(problem: Problem) -> int:
+        """Problems are listed in the order the questions are asked."""
+        return ORDER.get(problem.question.id, len(ORDER)) if problem.question else -1

@@ -77,6 +77,7 @@ def submit_draft(root: Path, registry: Registry, draft: Draft, out: Path | None 
         existing = [f for f in project_files(root)[0] if f != rel]
         diagnostics += check_catalogue([project], {f.rsplit("/", 1)[-1][:-3] for f in existing}, other_files(root, existing))
     problems += [draft.problem_for(d) for d in sorted(set(diagnostics), key=_order)]
+    problems.sort(key=draft.order)
     if any(p.severity == "error" for p in problems) or project is None:
         return Outcome(None, rel, problems, where)
     folder.mkdir(parents=True, exist_ok=True)
