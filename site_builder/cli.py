@@ -80,6 +80,7 @@ def _intake_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
                                             "file, or list every problem by question (exit 1).")
     issue.add_argument("body", type=Path, metavar="BODY.md", help="the issue body, as GitHub renders the form")
     issue.add_argument("--out", type=Path, default=None, metavar="DIR", help=f"folder to write into (default: ROOT/{PROJECTS_DIR})")
+    issue.add_argument("--comment", type=Path, default=None, metavar="FILE", help="also write the Markdown comment for the issue here")
     new = commands.add_parser("new", parents=[common], help="answer questions in the terminal to write a new project file",
                               description="Ask each question in plain words and write a valid project file. Every question "
                                           "has a flag; with --yes nothing is asked and missing required answers are an error.")
@@ -220,6 +221,8 @@ def cmd_from_issue(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"{args.body}: no such file")
     outcome = submit_issue(root, args.body.read_bytes(), args.out)
     out.write(outcome.render())
+    if args.comment:
+        args.comment.write_text(outcome.markdown(), encoding="utf-8")
     return EXIT_OK if outcome.written else EXIT_CONTENT
 
 
