@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -140,3 +141,19 @@ def run_cli(*args: str) -> tuple[int, str]:
     out = io.StringIO()
     code = main(list(args), out=out)
     return code, out.getvalue()
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def real_registry_catalogue(root: Path) -> Path:
+    """The real registry, vocabularies and site settings, and no projects."""
+    for rel in ("schema", "content/organisations.yaml", "site.yaml"):
+        source, target = REPO / rel, root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy(source, target)
+    (root / "content" / "projects").mkdir()
+    return root

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from site_builder.intake.labels import AGREEMENT_LABELS, EVALUATION_LABELS, SCOP
 from site_builder.intake.submit import MARKER, submit_issue
 from site_builder.models import STATUS_LABELS, ProjectFrontMatter
 from site_builder.registry import Registry, load_registry
-from tests.helpers import run_cli
+from tests.helpers import real_registry_catalogue, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 FORM_FILE = REPO / ".github" / "ISSUE_TEMPLATE" / "add-project.yml"
@@ -30,16 +29,6 @@ def registry() -> Registry:
     loaded, problems = load_registry(REPO)
     assert problems == []
     return loaded
-
-
-def empty_catalogue(root: Path) -> Path:
-    """The real registry and vocabularies, and no projects."""
-    for rel in ("schema", "content/organisations.yaml", "site.yaml"):
-        source, target = REPO / rel, root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(source, target) if source.is_dir() else shutil.copy(source, target)
-    (root / "content" / "projects").mkdir()
-    return root
 
 
 def render_body(answers: dict[str, Any]) -> str:
@@ -109,7 +98,7 @@ def in_form_order(meta: ProjectFrontMatter, registry: Registry) -> ProjectFrontM
 
 @pytest.mark.parametrize("slug", SHIPPED)
 def test_a_shipped_project_survives_a_round_trip_through_the_form(tmp_path: Path, registry: Registry, slug: str) -> None:
-    root = empty_catalogue(tmp_path)
+    root = real_registry_catalogue(tmp_path)
     body = tmp_path / "issue.md"
     body.write_text(render_body(answers_for(slug, registry)), encoding="utf-8")
     code, out = run_cli("from-issue", str(body), "--root", str(root))
@@ -125,7 +114,7 @@ def test_a_shipped_project_survives_a_round_trip_through_the_form(tmp_path: Path
 
 
 def test_bad_answers_are_reported_by_question_and_nothing_is_written(tmp_path: Path, registry: Registry) -> None:
-    root = empty_catalogue(tmp_path)
+    root = real_registry_catalogue(tmp_path)
     answers = answers_for("kent-fire-control-at-police-headquarters", registry) | {
         "title": "Kent", "status": None, "funding_1_source": "Home Office", "funding_1_amount_gbp": "£250k",
         "contact_role": "Jane Smith", "contact_email": "jane.smith@kent.police.uk", "last_reviewed": "December 2025",
@@ -153,7 +142,7 @@ def test_bad_answers_are_reported_by_question_and_nothing_is_written(tmp_path: P
 
 
 def test_the_issue_comment_has_the_marker_and_the_problems_in_plain_words(tmp_path: Path, registry: Registry) -> None:
-    root = empty_catalogue(tmp_path)
+    root = real_registry_catalogue(tmp_path)
     answers = answers_for("kent-fire-control-at-police-headquarters", registry) | {"title": "Kent"}
     outcome = submit_issue(root, render_body(answers).encode())
     comment = outcome.markdown()
@@ -163,7 +152,7 @@ def test_the_issue_comment_has_the_marker_and_the_problems_in_plain_words(tmp_pa
 
 
 def test_an_existing_file_name_is_refused(tmp_path: Path, registry: Registry) -> None:
-    root = empty_catalogue(tmp_path)
+    root = real_registry_catalogue(tmp_path)
     body = tmp_path / "issue.md"
     body.write_text(render_body(answers_for("emergency-services-network", registry)), encoding="utf-8")
     assert run_cli("from-issue", str(body), "--root", str(root))[0] == 0
@@ -174,7 +163,7 @@ def test_an_existing_file_name_is_refused(tmp_path: Path, registry: Registry) ->
 
 
 def test_a_heading_inside_the_description_stays_part_of_it(tmp_path: Path, registry: Registry) -> None:
-    root = empty_catalogue(tmp_path)
+    root = real_registry_catalogue(tmp_path)
     answers = answers_for("emergency-services-network", registry) | {"body": "Intro.\n\n### What is the project called?\n\nMore."}
     body = tmp_path / "issue.md"
     body.write_text(render_body(answers), encoding="utf-8")
