@@ -89,23 +89,27 @@ def _link(text: str) -> dict[str, str]:
     return {"title": title.strip(), "url": url} if url.startswith("http") else {"title": text}
 
 
-def ask_in_terminal(question: Question, suggestions: list[str]) -> Any:  # pragma: no cover - needs a terminal
-    """Ask one question with questionary."""
-    text = question.label + (f" ({question.help})" if question.help else "")
-    if suggestions:
-        picked = questionary.select(text, choices=[*suggestions, "None of these: type it again"]).ask()
-        return None if picked is None or picked.startswith("None of these") else picked
-    if question.kind == "checkboxes":
-        return questionary.checkbox(text, choices=list(question_choices[question.id])).ask()
-    if question.kind == "dropdown" and question.id not in ("lead", "partners", "contact_organisation"):
-        return questionary.select(text, choices=["(skip)", *question_choices[question.id]]).ask()
-    if question.id in LISTS:
-        answer = questionary.text(text + " One per line; press Esc then Enter to finish.", multiline=True).ask() or ""
-        return [line.strip() for line in answer.split("\n") if line.strip()]
-    return questionary.text(text, multiline=question.kind == "textarea").ask()
+def terminal_asker(registry: Registry) -> Ask:  # pragma: no cover - needs a terminal (tried by hand under tmux)
+    """Ask each question with questionary: choices for vocabularies, a pick list for organisation matches."""
+    names = {org_id: f"{org.name} ({org_id})" for org_id, org in registry.organisations.items()}
 
+    def ask(question: Question, suggestions: list[str]) -> Any:
+        text = question.label + (f" ({question.help})" if question.help else "")
+        if suggestions:
+            choices = [questionary.Choice(names.get(s, s), value=s) for s in suggestions]
+            return questionary.select(text, choices=[*choices, questionary.Choice("None of these", value="")]).ask() or None
+        labels = list(options(question, registry))
+        if question.kind == "checkboxes":
+            return questionary.checkbox(text, choices=labels).ask()
+        if question.kind == "dropdown" and question.id not in ("lead", "partners", "contact_organisation"):
+            picked = questionary.select(text, choices=["(skip)", *labels]).ask()
+            return None if picked == "(skip)" else picked
+        if question.id in LISTS:
+            answer = questionary.text(text + " One per line; press Esc then Enter to finish.", multiline=True).ask() or ""
+            return [line.strip() for line in answer.split("\n") if line.strip()]
+        return questionary.text(text, multiline=question.kind == "textarea").ask()
 
-question_choices: dict[str, list[str]] = {}
+    return ask
 
 
 def run_new(root: Path, args: argparse.Namespace, interactive: bool, ask: Ask | None = None) -> Outcome:
@@ -120,9 +124,7 @@ def run_new(root: Path, args: argparse.Namespace, interactive: bool, ask: Ask | 
         if missing:
             raise MissingAnswers(f"missing required answers: {', '.join(missing)} (run in a terminal to be asked, or give these flags)")
         return submit_draft(root, registry, draft_from_answers(answers, registry), args.out, "flag")
-    for question in QUESTIONS:
-        question_choices[question.id] = list(options(question, registry))
-    asker = ask or ask_in_terminal
+    asker = ask or terminal_asker(registry)
     for question in QUESTIONS:
         if answers.get(question.id) in (None, "", []) and (question.id in REQUIRED or not question.id.startswith("funding_")):
             answers[question.id] = _ask_one(question, asker, registry)
