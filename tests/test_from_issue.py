@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from site_builder.catalogue import load_catalogue
+from site_builder.intake.issue_form import read_issue_body
 from site_builder.intake.labels import AGREEMENT_LABELS, EVALUATION_LABELS, SCOPE_LABELS
 from site_builder.intake.submit import MARKER, submit_issue
 from site_builder.models import STATUS_LABELS, ProjectFrontMatter
@@ -186,3 +187,11 @@ def test_the_form_follows_githubs_form_rules(registry: Registry) -> None:
     assert len(ELEMENTS["partners"]["attributes"]["options"]) == len(registry.organisations)
     assert ELEMENTS["partners"]["attributes"]["multiple"] is True
     assert not any(item["type"] == "textarea" and "render" in item["attributes"] for item in FORM["body"])
+
+
+def test_blank_and_none_answers_leave_optional_fields_out(registry: Registry) -> None:
+    answers = answers_for("emergency-services-network", registry) | {"scope": None, "started": None}
+    text = render_body(answers).replace("### How far does it reach?\n\n_No response_", "### How far does it reach?\n\nNone")
+    draft = read_issue_body(text, registry)
+    assert "scope" not in draft.values and "started" not in draft.values
+    assert draft.values["title"] == answers["title"]

@@ -113,7 +113,7 @@ def read_issue_body(text: str, registry: Registry) -> Draft:
     draft = Draft()
     for question in QUESTIONS:
         answer = answers.get(question.id, "")
-        if not answer:
+        if not answer or (question.kind == "dropdown" and answer == "None"):  # GitHub's own "None" choice for an optional dropdown
             continue
         choices = options(question, registry)
         lookup = {label.casefold(): value for label, value in choices.items()}
