@@ -46,3 +46,10 @@ def test_personal_looking_mailboxes_and_names() -> None:
 def test_a_dash_inside_text_is_not_a_list_marker() -> None:
     text = "summary: Fire and police – working together\nbenefits:\n  - one\n"
     assert repair_text(text, 2, "x.md") == (text, [])
+
+
+def test_a_comment_after_an_id_or_a_date_is_not_a_cut_value(tmp_path: Path) -> None:
+    text = VALID_PROJECT.replace("  - kent-police\n", "  - kent-police # the force\n").replace(
+        "started: 2012-04", "started: 2012-04  # approximately")
+    assert run_cli("check", "--root", str(make_catalogue(tmp_path, {"kent-joint-control-room": text}))) == (
+        0, "1 file checked: 0 errors, 0 warnings\n")

@@ -29,6 +29,7 @@ _MARKERS = {"–": "an en dash", "—": "an em dash", "•": "a bullet", "·": "
 _SPACES = {"\u00a0": "a non-breaking space", "\u202f": "a narrow non-breaking space", "\u2007": "a figure space",
            "\u2009": "a thin space", "\u3000": "an ideographic space"}
 _SPACE_AFTER = re.compile(rf"(?:^\s*-|:)([{''.join(_SPACES)}])")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9._:/-]*")
 _CURLY_OPEN, _CURLY_CLOSE = "“‘„‚«", "”’“‘»"
 
 # Words that make a mailbox or a role a role, not a person.
@@ -125,7 +126,8 @@ def value_lints(data: dict[str, Any], source: SourceMap, text: str, first_line: 
         written = line[pos.col - 1:]
         key = f"{path[-1]}: " if isinstance(path[-1], str) else "- "
         plain = written[:1] not in ("'", '"', "|", ">")
-        if plain and " #" in written and written[: written.index(" #")].rstrip() == value:
+        # An id, date or number followed by ' # ...' is a deliberate comment; text cut at ' #' is a mistake.
+        if plain and " #" in written and written[: written.index(" #")].rstrip() == value and not _TOKEN.fullmatch(value):
             whole = written.rstrip()
             add(path, pos.line, pos.col + written.index(" #") + 1, "warning",
                 f"the text from ' #' on was left out, as YAML reads ' #' as the start of a comment, so the value is {describe(value)}",
