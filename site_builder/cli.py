@@ -13,7 +13,9 @@ from site_builder.catalogue import PROJECTS_DIR, load_catalogue, project_files
 from site_builder.intake.formatter import format_files, render_format_result
 from site_builder.intake.interactive import MissingAnswers, add_new_arguments, run_new
 from site_builder.intake.markdown_report import render_markdown
+from site_builder.intake.spreadsheet import MappingError, run_import
 from site_builder.intake.submit import submit_issue
+from site_builder.registry import load_registry
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -85,6 +87,15 @@ def _intake_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
                               description="Ask each question in plain words and write a valid project file. Every question "
                                           "has a flag; with --yes nothing is asked and missing required answers are an error.")
     add_new_arguments(new)
+    spreadsheet = commands.add_parser("import", parents=[common], help="turn each row of a survey export or spreadsheet into a project file",
+                                      description="Read a .csv or .xlsx file (two header rows from survey tools are understood), "
+                                                  "write a project file for each valid row and list every problem by row and column.")
+    spreadsheet.add_argument("file", type=Path, metavar="FILE", help="a .csv or .xlsx file")
+    spreadsheet.add_argument("--mapping", type=Path, default=None, metavar="MAPPING.yaml",
+                             help="which column fills each field (default: the headers of the catalogue's own data/projects.csv)")
+    spreadsheet.add_argument("--update", action="store_true", help="replace existing project files instead of skipping their rows")
+    spreadsheet.add_argument("--rejects", type=Path, default=None, metavar="REJECTS.csv", help="write the problems of rejected rows here")
+    spreadsheet.add_argument("--print-mapping", action="store_true", help="print a starting mapping guessed from the headers, and stop")
 
 
 def _add_strict(parser: argparse.ArgumentParser) -> None:
@@ -236,7 +247,23 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if outcome.written else EXIT_CONTENT
 
 
-COMMANDS |= {"fmt": cmd_fmt, "from-issue": cmd_from_issue, "new": cmd_new}
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    root = _catalogue_root(args.root)
+    if not args.file.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    registry, problems = load_registry(root)
+    if problems:
+        out.write("".join(p.text() + "\n" for p in problems))
+        return EXIT_CONTENT
+    try:
+        text, ok = run_import(root, registry, args.file, args.mapping, args.update, args.rejects, args.print_mapping)
+    except MappingError as exc:
+        raise UsageError(str(exc)) from exc
+    out.write(text)
+    return EXIT_OK if ok else EXIT_CONTENT
+
+
+COMMANDS |= {"fmt": cmd_fmt, "from-issue": cmd_from_issue, "new": cmd_new, "import": cmd_import}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

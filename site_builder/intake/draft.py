@@ -47,6 +47,7 @@ class Draft:
     file_name: str = ""
     missing: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    explained: set[str] = field(default_factory=set)  # fields whose problem the door already reported in its own words
 
     def put(self, question: Question, value: Any) -> None:
         """Store the answer to ``question`` at its field (``funding[0].source`` nests)."""

@@ -71,6 +71,7 @@ def draft_from_answers(answers: dict[str, Any], registry: Registry) -> Draft:
                     value, suggestions = _choice(question, part, registry)
                     values.append(value)
                     if suggestions:
+                        draft.explained.add(question.field if question.id not in LISTS else f"{question.field}[{len(values) - 1}]")
                         named = ", ".join(f"'{s}' ({registry.organisations[s].name})" for s in suggestions[:3])
                         draft.problems.append(Problem(question, "error", f"expected an organisation in the registry, found '{part}'",
                                                       f"did you mean {named}? Give its id"))

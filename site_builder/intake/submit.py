@@ -56,7 +56,7 @@ def _md(text: str) -> str:
 
 
 def submit_draft(root: Path, registry: Registry, draft: Draft, out: Path | None = None, where: str = "question",
-                 today: dt.date | None = None) -> Outcome:
+                 today: dt.date | None = None, overwrite: bool = False) -> Outcome:
     """Check ``draft`` exactly as ``catalogue check`` would check its file, and write it if valid."""
     problems = list(draft.problems)
     name_question = BY_ID["file_name"]
@@ -67,7 +67,7 @@ def submit_draft(root: Path, registry: Registry, draft: Draft, out: Path | None 
     stem = stem or "new-project"
     rel = f"{PROJECTS_DIR}/{stem}.md"
     folder = out or root / PROJECTS_DIR
-    if (folder / f"{stem}.md").exists():
+    if (folder / f"{stem}.md").exists() and not overwrite:
         problems.append(Problem(name_question, "error", f"expected a new file name, found '{stem}', which is already a project",
                                 "give this project its own file name, or edit the existing file instead"))
     text = project_text(draft.values, draft.body.strip() + "\n")
@@ -76,7 +76,7 @@ def submit_draft(root: Path, registry: Registry, draft: Draft, out: Path | None 
         diagnostics += check_project(project, registry, today or dt.date.today())
         existing = [f for f in project_files(root)[0] if f != rel]
         diagnostics += check_catalogue([project], {f.rsplit("/", 1)[-1][:-3] for f in existing}, other_files(root, existing))
-    problems += [draft.problem_for(d) for d in sorted(set(diagnostics), key=_order)]
+    problems += [draft.problem_for(d) for d in sorted(set(diagnostics), key=_order) if d.field not in draft.explained]
     problems.sort(key=draft.order)
     if any(p.severity == "error" for p in problems) or project is None:
         return Outcome(None, rel, problems, where)
