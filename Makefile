@@ -6,7 +6,7 @@ STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 CSS := build/frontend/site.css
 
-.PHONY: help install assets build check test lint typecheck unit bench serve schema update-golden clean
+.PHONY: help install assets build check test lint typecheck unit bench serve schema fmt update-golden clean
 
 help:
 	@echo "make build          install everything and build the site into _site/"
@@ -15,6 +15,7 @@ help:
 	@echo "make serve          build, then serve _site/ and rebuild on changes"
 	@echo "make bench          time each stage on synthetic catalogues (1,000 and 10,000 projects)"
 	@echo "make schema         regenerate schema/project.schema.json"
+	@echo "make fmt            rewrite the project files in the canonical layout (catalogue fmt)"
 	@echo "make update-golden  regenerate the golden pages in tests/golden/ for review"
 
 $(STAMP_PY): pyproject.toml constraints.txt
@@ -43,9 +44,14 @@ check: $(STAMP_PY)
 schema: $(STAMP_PY)
 	$(BIN)/catalogue schema
 
+fmt: $(STAMP_PY)
+	$(BIN)/catalogue fmt
+
 lint: $(STAMP_PY)
 	$(BIN)/ruff check site_builder tests
 	$(BIN)/lint-imports
+	$(BIN)/catalogue fmt --check
+	$(BIN)/actionlint
 
 typecheck: $(STAMP_PY)
 	$(BIN)/mypy --strict

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,17 @@ def pin_today(monkeypatch: Any, today: dt.date) -> None:
         return load_catalogue(root, only, today)
 
     monkeypatch.setattr(site_loader, "load_catalogue", pinned)
+REPO = Path(__file__).resolve().parent.parent
+
+
+def real_registry_catalogue(root: Path) -> Path:
+    """The real registry, vocabularies and site settings, and no projects."""
+    for rel in ("schema", "content/organisations.yaml", "site.yaml"):
+        source, target = REPO / rel, root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy(source, target)
+    (root / "content" / "projects").mkdir()
+    return root

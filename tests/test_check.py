@@ -64,6 +64,14 @@ def expected_outputs() -> dict[str, tuple[int, str]]:
 
 EXPECTED = expected_outputs()
 FIXTURES = sorted(path.name for path in INVALID.glob("*.md"))
+MISPLACED = "misplaced-"  # fixtures named so are saved in content/ itself, not content/projects/
+
+
+def catalogue_with(root: Path, contents: dict[str, bytes]) -> Path:
+    """A catalogue holding each fixture where its name says (see ``MISPLACED``)."""
+    projects = {name: raw for name, raw in contents.items() if not name.startswith(MISPLACED)}
+    elsewhere: dict[str, str | bytes] = {f"content/{name}": raw for name, raw in contents.items() if name.startswith(MISPLACED)}
+    return make_catalogue(root, dict(projects), elsewhere)
 
 
 def test_every_fixture_has_an_expected_output_and_every_expected_output_a_fixture() -> None:
@@ -72,7 +80,7 @@ def test_every_fixture_has_an_expected_output_and_every_expected_output_a_fixtur
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_fixture_gives_exactly_the_expected_output(tmp_path: Path, name: str) -> None:
-    root = make_catalogue(tmp_path, {name: (INVALID / name).read_bytes()})
+    root = catalogue_with(tmp_path, {name: (INVALID / name).read_bytes()})
     code, out = check(root)
     assert (code, out) == EXPECTED[name]
 
@@ -88,13 +96,13 @@ def test_bom_and_crlf_give_identical_output(tmp_path: Path, name: str) -> None:
         "bom-crlf": b"\xef\xbb\xbf" + raw.replace(b"\n", b"\r\n"),
     }
     for label, content in variants.items():
-        root = make_catalogue(tmp_path / label, {name: content})
+        root = catalogue_with(tmp_path / label, {name: content})
         assert check(root) == EXPECTED[name], label
 
 
 def test_every_fixture_in_one_run_reports_every_problem_of_every_file(tmp_path: Path) -> None:
     """All the bad files together: the union of the single-file runs, and one summary line."""
-    root = make_catalogue(tmp_path, {name: (INVALID / name).read_bytes() for name in FIXTURES})
+    root = catalogue_with(tmp_path, {name: (INVALID / name).read_bytes() for name in FIXTURES})
     code, out = check(root)
     lines = out.splitlines()
     wanted = [line for name in FIXTURES for line in EXPECTED[name][1].splitlines()[:-1]]
@@ -114,12 +122,12 @@ def _sort_key(line: str) -> tuple[str, int, int, str]:
 
 
 def test_every_diagnostic_is_located_and_has_a_field_or_file_message_and_a_hint(tmp_path: Path) -> None:
-    root = make_catalogue(tmp_path, {name: (INVALID / name).read_bytes() for name in FIXTURES})
+    root = catalogue_with(tmp_path, {name: (INVALID / name).read_bytes() for name in FIXTURES})
     code, out = check(root, "--format", "json")
     payload = json.loads(out)
     assert code == 1 and payload["diagnostics"]
     for item in payload["diagnostics"]:
-        assert item["path"].startswith("content/projects/"), item
+        assert item["path"].startswith("content/projects/" if MISPLACED not in item["path"] else "content/"), item
         assert item["line"] >= 1 and item["col"] >= 1, item
         assert item["message"].strip(), item
         assert item["hint"].strip(), f"no hint: {item}"

@@ -82,7 +82,9 @@ def test_ten_thousand_unknown_partners_list_ten_and_work_out_ten_suggestions(tmp
     lines = out.splitlines()
     assert code == 1
     assert lines[0] == ("content/projects/many.md:7:5: error: partners[0]: unknown organisation 'kent-polise-00000'; "
-                        "did you mean 'kent-police'?")
+                        "if it is not in the registry yet, add it to content/organisations.yaml in the same pull request, "
+                        "and check its kind and regions: kent-polise-00000: {name: Kent Polise 00000, kind: other, "
+                        "regions: [south-east]}")
     assert [line.split(": ")[2] for line in lines[:10]] == [f"partners[{i}]" for i in range(10)]
     assert lines[10:] == [
         "content/projects/many.md:17:5: error: partners: 9,990 more unknown organisations from partners[10] on are not listed; "
@@ -97,7 +99,9 @@ def test_eleven_problems_in_a_field_are_all_listed(tmp_path: Path) -> None:
     code, out = check(make_catalogue(tmp_path, {"p": project(("  - kent-police\n", partners))}))
     assert code == 1 and "more unknown" not in out
     assert out.endswith("content/projects/p.md:17:5: error: partners[10]: unknown organisation 'kent-polise-10'; "
-                        "did you mean 'kent-police'?\n1 file checked: 11 errors, 0 warnings\n")
+                        "if it is not in the registry yet, add it to content/organisations.yaml in the same pull request, "
+                        "and check its kind and regions: kent-polise-10: {name: Kent Polise 10, kind: other, "
+                        "regions: [south-east]}\n1 file checked: 11 errors, 0 warnings\n")
 
 
 # --- long values in messages ---------------------------------------------------------------------------------

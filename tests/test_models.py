@@ -151,7 +151,11 @@ def test_scope_and_evaluation_kind(registry: Registry) -> None:
     ("Kent Police", "did you mean 'kent-police'?"),
     ("kent-fire", "did you mean 'kent-fire-and-rescue-service'?"),
     ("kent-ambulance", "did you mean 'south-east-coast-ambulance-service'?"),
-    ("zzz", "use an id from content/organisations.yaml"),
+    ("zzz", "if it is not in the registry yet, add it to content/organisations.yaml in the same pull request, "
+            "with its region ids from schema/regions.yaml: zzz: {name: Zzz, kind: other, regions: [REGION-ID]}"),
+    ("surrey-county-council", "if it is not in the registry yet, add it to content/organisations.yaml in the same pull request, "
+     "with its region ids from schema/regions.yaml: "
+     "surrey-county-council: {name: Surrey County Council, kind: local-authority, regions: [REGION-ID]}"),
 ])
 def test_unknown_organisation(registry: Registry, value: str, hint: str) -> None:
     assert one(registry, partners=[value]) == ("partners[0]", f"unknown organisation '{value}'", hint)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from site_builder.catalogue.registry import Registry, load_registry
+from site_builder.intake.issue_form import issue_form
+from site_builder.intake.labels import question_for
 from site_builder.model.project import ProjectFrontMatter
 from site_builder.outputs.field_docs import (
     GUIDE_FILE,
@@ -15,7 +18,6 @@ from site_builder.outputs.field_docs import (
     field_rows,
     field_table,
     generated_files,
-    issue_form,
     project_template,
 )
 from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
@@ -76,10 +78,15 @@ def test_template_names_every_top_level_field_once(registry: Registry) -> None:
         assert template.count(f"\n{name}:\n") == 1, name
 
 
-def test_issue_form_offers_every_field(registry: Registry) -> None:
-    form = issue_form(registry)
-    for name in ProjectFrontMatter.model_fields:
-        assert f'"id": "{name}"' in form, name
+def test_issue_form_asks_a_question_for_every_field(registry: Registry) -> None:
+    form = json.loads(issue_form(registry).split("\n", 1)[1])
+    ids = {item.get("id") for item in form["body"]}
+    rows = field_rows(registry)
+    parents = {row.name.split(".")[0].removesuffix("[]") for row in rows if "." in row.name}  # asked one sub-field at a time
+    for row in (row for row in rows if row.name not in parents):
+        question = question_for(row.name.replace("[]", "[0]"))
+        assert question is not None and question.id in ids, row.name
+        assert "_" not in question.label and question.label[0].isupper(), f"{row.name}: ask in plain words, not a field name"
 
 
 def test_generated_files_are_deterministic(registry: Registry) -> None:

@@ -6,25 +6,22 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
 
-from pydantic import ValidationError
-
-from site_builder.catalogue.explain import explain_validation_error
+from site_builder.catalogue.misplaced import misplaced_projects
+from site_builder.catalogue.parse import parse_project_bytes
 from site_builder.catalogue.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry, load_registry, read_yaml_file
 from site_builder.catalogue.rules import check_catalogue, check_project
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue, OtherFiles, Project, title_key
 from site_builder.diagnostics.report import Diagnostic, Report
-from site_builder.model.project import SLUG_RE, ProjectFrontMatter, describe
+from site_builder.model.project import SLUG_RE, describe
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.text.file_access import list_folder, read_content_file
-from site_builder.text.source_file import decode_text, size_limit, split_front_matter
-from site_builder.text.strict_yaml import format_path
-from site_builder.text.text_checks import TextProblem, character_problem, listed, only_invisible, raw_characters, read_checked_yaml
+from site_builder.text.source_file import decode_text, split_front_matter
+from site_builder.text.text_checks import read_checked_yaml
 
 MAX_SLUG_LENGTH = 80
-MAX_BODY_BYTES = 100 * 1024
 _FOLDER_AMONG_PROJECTS = "expected only project files here, found a folder"
+
 WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
 )
@@ -107,85 +104,9 @@ def load_project(root: Path, rel: str, registry: Registry,
     raw, problems = read_content_file(root, rel)
     if raw is None:
         return None, problems
-    text, problems = decode_text(raw, rel)
-    if text is None:
-        return None, problems
-    split, problems = split_front_matter(text, rel)
-    if split is None:
-        return None, problems
-    checked = read_checked_yaml(split.front_matter, split.front_matter_line)
-    data, source = checked.data, checked.source
-    diagnostics = [Diagnostic(rel, p.position.line, p.position.col, "error", p.field, p.message, p.hint)
-                   for p in checked.problems]
-    diagnostics += [Diagnostic(rel, p.position.line, p.position.col, "error", format_path(p.path), p.message, p.hint)
-                    for p in checked.text_problems]
-    body_problems = _body_problems(split.body, split.body_line)
-    diagnostics += [Diagnostic(rel, line, col, "error", "body", message, hint) for line, col, message, hint in body_problems]
-    if checked.problems:
-        return None, diagnostics
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        pos = source.value(())
-        found = "a list" if isinstance(data, list) else f"the text {describe(data)}"
-        return None, [*diagnostics, Diagnostic(rel, pos.line, pos.col, "error", "",
-                                               f"expected fields written as 'name: value', found {found}",
-                                               "start from the project template in the contributor guide")]
-    # "skip": an id that refers to a registry file that could not be read is not checked, and not reported
-    context = {"registry": registry, "unusable": unusable or {}, "unloaded": "skip", "suggestions": {}}
-    rejected = frozenset(str(key) for key in checked.rejected)  # fields with refused text: reported already
-    unchecked: frozenset[str] = rejected
-    try:
-        meta = ProjectFrontMatter.model_validate({k: v for k, v in data.items() if k not in rejected}, context=context)
-    except ValidationError as exc:
-        diagnostics += explain_validation_error(exc, ProjectFrontMatter, rel, source, ignore=rejected)
-        unchecked |= frozenset(str(error["loc"][0]) for error in exc.errors() if error["loc"])
-        salvaged = _with_placeholders(data, unchecked, registry, context)
-        if salvaged is None:
-            return None, diagnostics
-        meta = salvaged
-    orgs = [meta.lead, *meta.partners]
-    project = Project(rel.rsplit("/", 1)[-1][:-3], rel, meta, split.body, split.body_line, source,
-                      tuple(registry.services_of(orgs)), tuple(registry.regions_of(orgs)),
-                      unchecked | ({"body"} if body_problems else frozenset()))
-    return project, diagnostics
+    return parse_project_bytes(raw, rel, registry, unusable)
 
 
-def _with_placeholders(data: dict[str, Any], failed: frozenset[str], registry: Registry,
-                       context: dict[str, Any]) -> ProjectFrontMatter | None:
-    """The front matter with each failed field dropped, or replaced by a valid stand-in if required.
-
-    When the registry or the themes could not be read at all, a made-up id stands in (and is accepted).
-    """
-    some_org = next(iter(registry.organisations), "placeholder-organisation")
-    stand_ins = {"title": "Placeholder title", "summary": "Placeholder summary for the remaining checks.",
-                 "status": "proposed", "lead": some_org, "partners": [some_org],
-                 "themes": [next(iter(registry.themes), "placeholder-theme")], "last_reviewed": "2000-01-01"}
-    kept = {key: value for key, value in data.items() if key not in failed and key in ProjectFrontMatter.model_fields}
-    for key in failed & stand_ins.keys():
-        kept[key] = stand_ins[key]
-    try:
-        return ProjectFrontMatter.model_validate(kept, context={**context, "unloaded": "accept"})
-    except ValidationError:
-        return None
-
-
-def _body_problems(body: str, first_line: int) -> list[tuple[int, int, str, str]]:
-    """What is wrong with the description, as (line, column, message, hint)."""
-    write = "write a few paragraphs of Markdown below the closing '---' line"
-    if not body.strip():
-        return [(first_line, 1, "expected a description of the project after the front matter, found nothing", write)]
-    invisible = only_invisible(body)
-    if invisible:
-        return [(first_line, 1, f"expected a description of the project after the front matter, found {invisible}",
-                 f"delete them and {write}")]
-    size = len(body.encode("utf-8"))
-    if size > MAX_BODY_BYTES:
-        return [(first_line, 1, f"expected a description of {size_limit(size, MAX_BODY_BYTES)}",
-                 "shorten it and link to longer documents instead")]
-    found = listed([TextProblem(("body",), position, *character_problem(char, escaped=False))
-                    for position, char in raw_characters(body, first_line)])
-    return [(p.position.line, p.position.col, p.message, p.hint) for p in found]
 
 
 def other_files(root: Path, rels: list[str]) -> OtherFiles:
@@ -224,6 +145,9 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -
         files = all_files
         report.extend(problems)
         report.files_checked = len(files) + sum(1 for d in problems if d.message != _FOLDER_AMONG_PROJECTS)
+        misplaced = misplaced_projects(root)
+        report.extend(misplaced)
+        report.files_checked += len(misplaced)
     else:  # the named files, each once; a badly named one gets the same error as in a full check
         wanted = list(dict.fromkeys(only))
         badly_named = {d.path for d in problems}
@@ -238,7 +162,7 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -
         if project is not None:
             report.extend(check_project(project, registry, today or dt.date.today()))
             loaded.append(project)
-            if not (project.unchecked or problems):
+            if not (project.unchecked or any(d.severity == "error" for d in problems)):
                 projects.append(project)
     known_slugs = {f.rsplit("/", 1)[-1][:-3] for f in all_files}
     others = None if only is None else other_files(root, [f for f in all_files if f not in set(files)])

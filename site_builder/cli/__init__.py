@@ -6,13 +6,20 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from site_builder import __version__
 from site_builder.build.pipeline import check_site
 from site_builder.catalogue.environment import EnvironmentProblem
+from site_builder.catalogue.load import load_catalogue, project_files
+from site_builder.catalogue.registry import load_registry
 from site_builder.catalogue.types import PROJECTS_DIR
 from site_builder.cli.crash import debug_wanted, report_internal_error
+from site_builder.diagnostics.markdown import render_markdown
+from site_builder.intake.formatter import format_files, render_format_result
+from site_builder.intake.interactive import MissingAnswers, add_new_arguments, run_new
+from site_builder.intake.spreadsheet import MappingError, run_import
+from site_builder.intake.submit import submit_issue
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -43,8 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                        help=f"check only these project files (in {PROJECTS_DIR}/), against the full registry")
     _add_strict(check)
-    check.add_argument("--format", choices=["text", "github", "json"], default="text",
-                       help="text (default), github (workflow annotations) or json")
+    check.add_argument("--format", choices=["text", "github", "json", "markdown"], default="text",
+                       help="text (default), github (workflow annotations), json or markdown (a pull-request comment)")
+    _intake_parsers(commands, common)
 
     build = commands.add_parser("build", parents=[common], help="validate, then build the site",
                                 description="Validate everything, then render the site into a temporary folder "
@@ -69,6 +77,33 @@ def _parser() -> argparse.ArgumentParser:
                                              "GitHub issue form.")
     schema.add_argument("--check", action="store_true", help="do not write; exit 1 if any generated file is stale")
     return parser
+
+
+def _intake_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
+    """The contributor-intake commands (site_builder.intake)."""
+    fmt = commands.add_parser("fmt", parents=[common], help="rewrite project files in the canonical layout",
+                              description="Put fields in schema order with one quoting and list style, keeping comments.")
+    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=f"format only these files (in {PROJECTS_DIR}/)")
+    fmt.add_argument("--check", action="store_true", help="do not write; exit 1 if any file would change")
+    issue = commands.add_parser("from-issue", parents=[common], help="turn a submitted 'Add a project' issue into a project file",
+                                description="Read the Markdown body GitHub writes for the issue form and write the project "
+                                            "file, or list every problem by question (exit 1).")
+    issue.add_argument("body", type=Path, metavar="BODY.md", help="the issue body, as GitHub renders the form")
+    issue.add_argument("--out", type=Path, default=None, metavar="DIR", help=f"folder to write into (default: ROOT/{PROJECTS_DIR})")
+    issue.add_argument("--comment", type=Path, default=None, metavar="FILE", help="also write the Markdown comment for the issue here")
+    new = commands.add_parser("new", parents=[common], help="answer questions in the terminal to write a new project file",
+                              description="Ask each question in plain words and write a valid project file. Every question "
+                                          "has a flag; with --yes nothing is asked and missing required answers are an error.")
+    add_new_arguments(new)
+    spreadsheet = commands.add_parser("import", parents=[common], help="turn each row of a survey export or spreadsheet into a project file",
+                                      description="Read a .csv or .xlsx file (two header rows from survey tools are understood), "
+                                                  "write a project file for each valid row and list every problem by row and column.")
+    spreadsheet.add_argument("file", type=Path, metavar="FILE", help="a .csv or .xlsx file")
+    spreadsheet.add_argument("--mapping", type=Path, default=None, metavar="MAPPING.yaml",
+                             help="which column fills each field (default: the headers of the catalogue's own data/projects.csv)")
+    spreadsheet.add_argument("--update", action="store_true", help="replace existing project files instead of skipping their rows")
+    spreadsheet.add_argument("--rejects", type=Path, default=None, metavar="REJECTS.csv", help="write the problems of rejected rows here")
+    spreadsheet.add_argument("--print-mapping", action="store_true", help="print a starting mapping guessed from the headers, and stop")
 
 
 def _add_strict(parser: argparse.ArgumentParser) -> None:
@@ -106,7 +141,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     root = _catalogue_root(args.root)
     only = _project_paths(root, args.paths) if args.paths else None
     report = check_site(root, only, args.strict)
-    out.write(report.render(args.format, args.strict))
+    out.write(render_markdown(report, args.strict) if args.format == "markdown" else report.render(args.format, args.strict))
     return EXIT_OK if report.ok(args.strict) else EXIT_CONTENT
 
 
@@ -199,6 +234,53 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "schema": cmd_schema}
+
+
+def cmd_fmt(args: argparse.Namespace, out: TextIO) -> int:
+    root = _catalogue_root(args.root)
+    result = format_files(root, _project_paths(root, args.paths) if args.paths else project_files(root)[0], write=not args.check)
+    out.write(render_format_result(result, args.check))
+    return EXIT_CONTENT if result.problems or (args.check and result.changed) else EXIT_OK
+
+
+def cmd_from_issue(args: argparse.Namespace, out: TextIO) -> int:
+    root = _catalogue_root(args.root)
+    if not args.body.is_file():
+        raise UsageError(f"{args.body}: no such file")
+    outcome = submit_issue(root, args.body.read_bytes(), args.out)
+    out.write(outcome.render())
+    if args.comment:
+        args.comment.write_text(outcome.markdown(), encoding="utf-8")
+    return EXIT_OK if outcome.written else EXIT_CONTENT
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    root = _catalogue_root(args.root)
+    try:
+        outcome = run_new(root, args, sys.stdin.isatty() and not args.yes)
+    except MissingAnswers as exc:
+        raise UsageError(str(exc)) from exc
+    out.write(outcome.render())
+    return EXIT_OK if outcome.written else EXIT_CONTENT
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    root = _catalogue_root(args.root)
+    if not args.file.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    registry, problems = load_registry(root)
+    if problems:
+        out.write("".join(p.text() + "\n" for p in problems))
+        return EXIT_CONTENT
+    try:
+        text, ok = run_import(root, registry, args.file, args.mapping, args.update, args.rejects, args.print_mapping)
+    except MappingError as exc:
+        raise UsageError(str(exc)) from exc
+    out.write(text)
+    return EXIT_OK if ok else EXIT_CONTENT
+
+
+COMMANDS |= {"fmt": cmd_fmt, "from-issue": cmd_from_issue, "new": cmd_new, "import": cmd_import}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

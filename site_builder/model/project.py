@@ -130,9 +130,32 @@ def suggest_organisation(found: object, organisations: dict[str, Any]) -> str:
     if current or same_place:
         best = max(current or same_place, key=lambda org_id: difflib.SequenceMatcher(None, wanted, org_id).ratio())
         return f"did you mean '{best}'?"
-    if same_kind:  # a guess of another kind would mislead
-        return did_you_mean(found, same_kind)
-    return did_you_mean(found, organisations)
+    # Only a near spelling of the id, or of its place: 'surrey-county-council' is not 'hertfordshire-county-council'.
+    pool = same_kind or list(organisations)
+    near = [org_id for org_id in pool if difflib.SequenceMatcher(None, wanted, org_id).ratio() >= 0.85
+            or (place and (set(place) <= set(_place_words(org_id))
+                           or difflib.SequenceMatcher(None, " ".join(place), " ".join(_place_words(org_id))).ratio() >= 0.8))]
+    return did_you_mean(found, near)
+
+
+def _place_words(org_id: str) -> list[str]:
+    return [w for w in org_id.split("-") if w not in _KIND_WORDS and w not in ("and", "service", "services", "nhs", "trust")]
+
+
+_SMALL_WORDS = frozenset({"and", "of", "the", "for", "in", "on"})
+
+
+def new_organisation_hint(found: str, regions: list[str]) -> str:
+    """How to add a missing organisation to the registry, with a ready-to-paste entry."""
+    org_id = slugify(found) or "new-organisation"
+    written = " ".join(found.split())
+    name = written if " " in written else " ".join(
+        "NHS" if w == "nhs" else w if w in _SMALL_WORDS and i else w.capitalize() for i, w in enumerate(org_id.split("-")))
+    kind = next((_KIND_WORDS[w] for w in org_id.split("-") if w in _KIND_WORDS), "other")
+    entry = f"{org_id}: {{name: {name}, kind: {kind}, regions: [{', '.join(regions) or 'REGION-ID'}]}}"
+    check = ", and check its kind and regions" if regions else ", with its region ids from schema/regions.yaml"
+    return (f"if it is not in the registry yet, add it to content/organisations.yaml in the same pull request{check}: {entry}"
+            f"{'' if org_id == found else f' (and write {org_id} here)'}")
 
 
 def describe(value: object) -> str:
@@ -267,6 +290,9 @@ def _full_date(value: object) -> object:
         except ValueError:
             pass
     hint = _date_hint(text, "2026-03-31")
+    iso = _as_iso(text)
+    if iso and len(iso) == 7:  # 'December 2026': a month is not enough here
+        hint = f"write {iso}-01 (a full date: last_reviewed needs the day too)"
     if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", text):
         hint = f"give the day too, for example {text}{'-01' if len(text) == 7 else '-03-31'}"
     raise _fail("date", "expected a date as YYYY-MM-DD, found {found}", value, hint)
@@ -324,7 +350,11 @@ def _suggestion(value: str, known: dict[str, Any], context_key: str, info: Valid
         if counts.get(field, 0) > LISTED_PER_FIELD:
             return ""
         counts[field] = counts.get(field, 0) + 1
-    return suggest_organisation(value, known) if context_key == "organisations" else did_you_mean(value, known)
+    if context_key != "organisations":
+        return did_you_mean(value, known)
+    if not known:  # with no registry at all, its own errors come first
+        return ""
+    return suggest_organisation(value, known) or new_organisation_hint(value, (info.context or {}).get("regions_hint", []))
 
 
 def _vocabulary_ref(kind: str, context_key: str, where: str) -> Any:
