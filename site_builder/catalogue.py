@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from site_builder.diagnostics import Diagnostic, Report
 from site_builder.explain import explain_validation_error
 from site_builder.gc_pause import gc_paused
+from site_builder.insights.region_map import check_region_tiles
 from site_builder.models import SLUG_RE, ProjectFrontMatter, describe
 from site_builder.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry, load_registry, read_yaml_file
 from site_builder.source_file import decode_text, size_limit, split_front_matter
@@ -250,6 +251,7 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -
     report = Report()
     registry, problems = load_registry(root)
     report.extend(problems)
+    report.extend(check_region_tiles(root, registry))
     unusable = _unusable_ids(root, registry) if problems else {}
     all_files, problems = project_files(root)
     if only is None:

@@ -1,0 +1,130 @@
+"""The region map: a tile grid of the English regions, one link per region, with its project count.
+
+Tile positions live in ``schema/region-tiles.yaml`` (a row and a column from the top left for each
+region), validated when loaded: every region in ``schema/regions.yaml`` has exactly one tile, and no
+two tiles share a square. A catalogue without the file simply has no map.
+
+The map is an HTML list of links placed on a CSS grid (the site's CSP allows no style attributes, so
+each position is a class, ``app-region-map__tile--r2 app-region-map__tile--c3``): every tile is a
+focusable link with the region's name and count as its text, in reading order, and with no styles at
+all it is still a plain list of links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Protocol
+
+from pydantic import BeforeValidator, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+from site_builder.diagnostics import Diagnostic
+from site_builder.explain import explain_validation_error
+from site_builder.models import RegionId, Strict, describe
+from site_builder.registry import Registry, read_yaml_file
+
+TILES_FILE = "schema/region-tiles.yaml"
+GRID = 8  # rows and columns; assets/scss/site.scss has a class for each
+
+
+def _position(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+        return int(value.strip())
+    raise PydanticCustomError("tile_position", "expected a whole number from 1 to {limit}, found {found}",
+                              {"found": describe(value), "limit": GRID, "hint": "count from 1, at the top left"})
+
+
+Position = Annotated[int, Field(ge=1, le=GRID), BeforeValidator(_position)]
+
+
+class RegionTile(Strict):
+    """Where one region's tile sits on the map."""
+
+    region: RegionId = Field(description="Region id from schema/regions.yaml.")
+    row: Position = Field(description="Row, from 1 at the top.")
+    column: Position = Field(description="Column, from 1 at the left.")
+
+
+class Listing(Protocol):
+    """A region's facet (site_builder.views.Facet; not imported, as catalogue.py imports this module)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def projects(self) -> Sequence[object]: ...
+
+
+@dataclass(frozen=True)
+class Tile:
+    id: str
+    label: str
+    url: str
+    count: int
+    row: int
+    column: int
+
+
+def load_region_tiles(root: Path, registry: Registry) -> tuple[list[RegionTile] | None, list[Diagnostic]]:
+    """The tiles in file order, or ``None`` when the file is missing or has any problem."""
+    if not (root / TILES_FILE).is_file():
+        return None, []
+    data, source, diagnostics = read_yaml_file(root, TILES_FILE)
+    if data is None:
+        return None, diagnostics
+    if not isinstance(data, list):
+        pos = source.value(())
+        return None, [Diagnostic(TILES_FILE, pos.line, pos.col, "error", "", f"expected a list of tiles, found {describe(data)}",
+                                 "start each tile with '- region: …'")]
+    tiles: list[RegionTile] = []
+    seen: dict[str, int] = {}
+    squares: dict[tuple[int, int], str] = {}
+    for index, item in enumerate(data):
+        try:
+            tile = RegionTile.model_validate(item, context={"registry": registry})
+        except ValidationError as exc:
+            diagnostics += explain_validation_error(exc, RegionTile, TILES_FILE, source, (index,))
+            continue
+        if tile.region in seen:
+            pos = source.value((index, "region"))
+            diagnostics.append(Diagnostic(TILES_FILE, pos.line, pos.col, "error", f"[{index}].region",
+                                          f"expected each region once, found '{tile.region}' again", "remove the repeat"))
+            continue
+        if (tile.row, tile.column) in squares:
+            pos = source.value((index, "row"))
+            diagnostics.append(Diagnostic(TILES_FILE, pos.line, pos.col, "error", f"[{index}]",
+                                          f"expected a free square, found row {tile.row}, column {tile.column} taken by "
+                                          f"'{squares[(tile.row, tile.column)]}'", "move one of the two tiles"))
+            continue
+        seen[tile.region] = index
+        squares[(tile.row, tile.column)] = tile.region
+        tiles.append(tile)
+    missing = [r for r in registry.regions if r not in seen]
+    if missing:
+        pos = source.value(())
+        diagnostics.append(Diagnostic(TILES_FILE, pos.line, pos.col, "error", "",
+                                      f"expected a tile for every region in schema/regions.yaml, found none for "
+                                      f"{', '.join(repr(r) for r in missing)}", "add a '- region: …' entry with its row and column"))
+    return (None if diagnostics else tiles), diagnostics
+
+
+def check_region_tiles(root: Path, registry: Registry) -> list[Diagnostic]:
+    """The problems in ``schema/region-tiles.yaml`` (none when it is absent), for ``catalogue check``."""
+    return load_region_tiles(root, registry)[1]
+
+
+def region_map(tiles: Sequence[RegionTile] | None, regions: Sequence[Listing]) -> tuple[Tile, ...]:
+    """The map's tiles in reading order (top to bottom, left to right), or none without a tile file."""
+    if not tiles:
+        return ()
+    facets: Mapping[str, Listing] = {f.id: f for f in regions}
+    placed = [Tile(t.region, facets[t.region].label, facets[t.region].url, len(facets[t.region].projects), t.row, t.column)
+              for t in tiles if t.region in facets]
+    return tuple(sorted(placed, key=lambda t: (t.row, t.column)))
