@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterator
@@ -134,7 +135,7 @@ def test_the_network_tables_match_the_open_data(built: tuple[Path, Path]) -> Non
     root, site = built
     projects = records(site)
     registry, _ = load_registry(root)
-    kinds = {oid: org.kind for oid, org in registry.organisations.items()}
+    kinds: dict[str, str] = {oid: str(org.kind) for oid, org in registry.organisations.items()}
     found = tables(site / "network/index.html")
     matrix = found["network:kinds"]
     labels = [row.label for row in matrix.rows]
@@ -177,7 +178,7 @@ def test_every_link_lists_as_many_projects_as_its_row_shows(built: tuple[Path, P
 
 
 def test_links_count_projects_across_pages(tmp_path: Path) -> None:
-    many = {f"kent-joint-control-room-{n:02d}": VALID_PROJECT.replace("title: Kent joint control room",
+    many: dict[str, str | bytes] = {f"kent-joint-control-room-{n:02d}": VALID_PROJECT.replace("title: Kent joint control room",
                                                                       f"title: Kent joint control room {n:02d}")
             for n in range(PER_PAGE + 3)}
     site = build(make_catalogue(tmp_path / "cat", many), tmp_path / "_site")
@@ -291,3 +292,24 @@ def _kind_changes() -> list[tuple[str, int, tuple[int, int]]]:
                 was = 1 if {row, col} == {"Police", "Fire and rescue"} else 0
                 changes.append((row, j, (was, was + 1)))
     return changes
+
+
+FACTORS = re.compile(r'<h3 class="govuk-heading-s">(What helped|What got in the way)</h3>\s*<ul class="govuk-list app-factors">(.*?)</ul>',
+                     re.DOTALL)
+FACTOR = re.compile(r'">([^<]+)</a> <span class="app-muted">\(([0-9]+) of these projects\)</span>')
+
+
+def test_theme_region_and_service_pages_show_their_own_enablers_and_barriers(built: tuple[Path, Path]) -> None:
+    _, site = built
+    projects = records(site)
+    checked = 0
+    for folder in ("themes", "regions", "services"):
+        for facet in sorted({i for p in projects for i in p[folder]}):
+            html = (site / folder / facet / "index.html").read_text(encoding="utf-8")
+            mine = [p for p in projects if facet in p[folder]]
+            found = {title: {label: int(n) for label, n in FACTOR.findall(body)} for title, body in FACTORS.findall(html)}
+            for title, field in (("What helped", "enabler_labels"), ("What got in the way", "barrier_labels")):
+                want = dict(Counter(label for p in mine for label in p[field]))
+                assert found.get(title, {}) == want, (folder, facet, title)
+            checked += 1
+    assert checked >= 3

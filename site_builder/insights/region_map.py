@@ -97,13 +97,13 @@ def load_region_tiles(root: Path, registry: Registry) -> tuple[list[RegionTile] 
             diagnostics.append(Diagnostic(TILES_FILE, pos.line, pos.col, "error", f"[{index}].region",
                                           f"expected each region once, found '{tile.region}' again", "remove the repeat"))
             continue
+        seen[tile.region] = index  # it has a tile, even if that tile overlaps another
         if (tile.row, tile.column) in squares:
             pos = source.value((index, "row"))
             diagnostics.append(Diagnostic(TILES_FILE, pos.line, pos.col, "error", f"[{index}]",
                                           f"expected a free square, found row {tile.row}, column {tile.column} taken by "
                                           f"'{squares[(tile.row, tile.column)]}'", "move one of the two tiles"))
             continue
-        seen[tile.region] = index
         squares[(tile.row, tile.column)] = tile.region
         tiles.append(tile)
     missing = [r for r in registry.regions if r not in seen]
