@@ -29,7 +29,8 @@ def test_a_bar_chart_is_a_labelled_image_with_its_numbers_as_text() -> None:
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert texts == ["Shared estates", "12", "Joint control rooms", "3", "Drones", "0"]
     widths = [float(r.get("width", "0")) for r in root.iter(f"{SVG}rect")]
-    assert widths == [480, 120]  # the longest bar fills the space; a zero has no bar
+    assert len(widths) == 2 and widths[1] == widths[0] / 4  # to scale; a zero has no bar
+    assert widths[0] + 6 + 2 * 9 <= int(root.get("viewBox", "").split()[2])  # the longest bar leaves room for its value
     assert not list(root.iter(f"{SVG}a")) and "<a" not in str(svg)
     assert str(svg) == str(bar_chart("chart-x", "Projects by theme", "How many <projects> & themes.",
                                      [Bar("Shared estates", 12, "12"), Bar("Joint control rooms", 3, "3"), Bar("Drones", 0, "0")]))
@@ -42,7 +43,8 @@ def test_a_stacked_chart_has_a_legend_and_its_parts_add_up_to_the_bar() -> None:
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert texts[:3] == ["Pilot", "Operational", "Completed"]
     rects = [(float(r.get("x", "0")), float(r.get("width", "0"))) for r in root.iter(f"{SVG}rect")][3:]
-    assert rects == [(0, 80), (80, 160), (0, 480)]
+    full = rects[2][1]
+    assert rects == [(0, round(full / 6, 1)), (round(full / 6, 1), round(full / 3, 1)), (0, full)]
 
 
 def test_an_empty_chart_says_so() -> None:

@@ -15,6 +15,7 @@ from site_builder.insights.stats import Chart, CrossTable, Factors, charts, cros
 from site_builder.insights.svg import Bar, bar_chart
 from site_builder.views import FacetGroup, OrganisationView, ProjectView
 
+MAX_BARS = 20  # a chart draws at most this many bars (funding sources are free text); its table lists all
 FACTOR_GROUPS = ("themes", "regions", "services")  # facet pages that show their own enablers and barriers
 
 
@@ -24,11 +25,15 @@ def _plural(n: int, word: str) -> str:
 
 def chart_svg(chart: Chart) -> Markup:
     """The chart's SVG: bars by count, or by amount (with the count beside it) for money charts."""
+    rows = chart.rows[:MAX_BARS]
     if chart.money:
-        bars = [Bar(r.label, r.amount or 0, f"£{r.amount or 0:,} ({_plural(r.count, 'project')})") for r in chart.rows]
+        bars = [Bar(r.label, r.amount or 0, f"£{r.amount or 0:,} ({_plural(r.count, 'project')})") for r in rows]
     else:
-        bars = [Bar(r.label, r.count, f"{r.count:,}", r.parts) for r in chart.rows]
-    return bar_chart(f"chart-{chart.id}", chart.title, chart.description, bars, [s.label for s in chart.series])
+        bars = [Bar(r.label, r.count, f"{r.count:,}", r.parts) for r in rows]
+    description = chart.description
+    if len(chart.rows) > MAX_BARS:
+        description += f" The first {MAX_BARS} of {len(chart.rows):,} are drawn; the table below lists them all."
+    return bar_chart(f"chart-{chart.id}", chart.title, description, bars, [s.label for s in chart.series])
 
 
 @dataclass(frozen=True)

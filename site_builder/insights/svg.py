@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-BAR_SPACE = 480  # the longest bar; the rest of the width is for its value
+WIDTH = 480  # narrow, so that text stays readable when a phone shrinks the chart
+CHAR_WIDTH = 9  # a generous width of one character of the value text, to leave room after the longest bar
 ROW = 46
 BAR_HEIGHT = 16
 LEGEND_ROW = 24
 LEGEND_COLUMNS = 3
-MAX_LABEL = 80
+MAX_LABEL = 56
 INK = "#0b0c0c"
 BAR = "#1d70b8"
 # Stacked parts: dark to light, told apart by the legend's order as well as by shade.
@@ -51,8 +51,9 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar],
     top = -(-len(legend) // LEGEND_COLUMNS) * LEGEND_ROW + (8 if legend else 0)
     height = top + max(1, len(bars)) * ROW + 4
     largest = max((b.value for b in bars), default=0) or 1
+    space = WIDTH - 8 - CHAR_WIDTH * max((len(b.text) for b in bars), default=0)  # the longest bar
     out = [f'<svg class="app-chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-           f'viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg" font-family="Arial, sans-serif" font-size="14">',
+           f'viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg" font-family="Arial, sans-serif" font-size="15">',
            f'<title id="{chart_id}-title">{escape(title)}</title>',
            f'<desc id="{chart_id}-desc">{escape(description)}</desc>']
     for i, name in enumerate(legend):
@@ -64,12 +65,12 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar],
     for row, bar in enumerate(bars):
         y = top + row * ROW
         out.append(f'<text x="0" y="{y + 15}" fill="{INK}">{escape(_short(bar.label))}</text>')
-        length = BAR_SPACE * bar.value / largest
+        length = space * bar.value / largest
         if legend:
             x = 0.0
             for i, part in enumerate(bar.parts):
                 if part:
-                    w = BAR_SPACE * part / largest
+                    w = space * part / largest
                     out.append(f'<rect x="{_num(x)}" y="{y + 21}" width="{_num(w)}" height="{BAR_HEIGHT}" '
                                f'fill="{PALETTE[i % len(PALETTE)]}"/>')
                     x += w
