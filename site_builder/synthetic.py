@@ -10,6 +10,7 @@ import random
 import shutil
 from pathlib import Path
 
+from site_builder.insights.region_map import TILES_FILE
 from site_builder.models import STATUSES
 from site_builder.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry
 
@@ -49,7 +50,7 @@ def _body(rng: random.Random, vocab: list[str], weights: list[float]) -> str:
 def generate_catalogue(root: Path, count: int, registry: Registry, seed: int = 2017, source: Path = REPO) -> None:
     """Write a copy of the registry at ``source`` and ``count`` project files under ``root``."""
     rng = random.Random(seed)
-    for rel in (ORGANISATIONS_FILE, *VOCABULARY_FILES.values(), "site.yaml"):
+    for rel in (ORGANISATIONS_FILE, *VOCABULARY_FILES.values(), "site.yaml", TILES_FILE):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / rel, root / rel)
     projects = root / "content/projects"
