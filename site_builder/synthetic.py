@@ -50,7 +50,8 @@ def _body(rng: random.Random, vocab: list[str], weights: list[float]) -> str:
 def generate_catalogue(root: Path, count: int, registry: Registry, seed: int = 2017, source: Path = REPO) -> None:
     """Write a copy of the registry at ``source`` and ``count`` project files under ``root``."""
     rng = random.Random(seed)
-    for rel in (ORGANISATIONS_FILE, *VOCABULARY_FILES.values(), "site.yaml", TILES_FILE):
+    optional = [TILES_FILE] if (source / TILES_FILE).is_file() else []  # a catalogue may have no region map
+    for rel in (ORGANISATIONS_FILE, *VOCABULARY_FILES.values(), "site.yaml", *optional):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / rel, root / rel)
     projects = root / "content/projects"
