@@ -10,6 +10,7 @@ import pytest
 
 from site_builder.catalogue import load_catalogue
 from site_builder.config import load_site_config
+from site_builder.insights import similar
 from site_builder.insights.similar import SHOWN, similar_projects
 from site_builder.insights.stats import combination, median
 from site_builder.insights.svg import Bar, bar_chart
@@ -114,3 +115,17 @@ def test_similar_projects_are_ranked_by_score_then_slug_and_capped(tmp_path: Pat
     assert equal == sorted(equal)  # ties by slug
     assert "p1-kent" not in slugs
     assert similar_projects(views) == found  # deterministic
+
+
+def test_candidates_come_from_capped_posting_lists_not_from_every_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """O(n * k): with every posting list cut to 4 projects, 30 identical projects each meet at most the same 5."""
+    same = {f"p{n:02d}-kent": _project(f"Kent control room {n:02d}", FIRE, ["kent-police"], "control-rooms", "Shared floor.")
+            for n in range(30)}
+    views = _views(tmp_path, same)
+    monkeypatch.setattr(similar, "MAX_POSTINGS", 4)
+    found = similar_projects(views)
+    met = {s.project.slug for found_for in found.values() for s in found_for}
+    assert met <= {f"p{n:02d}-kent" for n in range(5)}  # the strongest postings: fewest terms, then the earliest slugs
+    assert all(1 <= len(f) <= 4 for f in found.values())
+    monkeypatch.setattr(similar, "MAX_POSTINGS", 100)
+    assert all(len(f) == SHOWN for f in similar_projects(views).values())  # uncapped, everyone has five
