@@ -119,7 +119,7 @@ def test_similar_projects_are_ranked_by_score_then_slug_and_capped(tmp_path: Pat
 
 def test_candidates_come_from_capped_posting_lists_not_from_every_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """O(n * k): with every posting list cut to 4 projects, 30 identical projects each meet at most the same 5."""
-    same = {f"p{n:02d}-kent": _project(f"Kent control room {n:02d}", FIRE, ["kent-police"], "control-rooms", "Shared floor.")
+    same: dict[str, str | bytes] = {f"p{n:02d}-kent": _project(f"Kent control room {n:02d}", FIRE, ["kent-police"], "control-rooms", "Shared floor.")
             for n in range(30)}
     views = _views(tmp_path, same)
     monkeypatch.setattr(similar, "MAX_POSTINGS", 4)
