@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
+from site_builder.site.data import SiteData
 
 from site_builder.catalogue.config import load_site_config
 from site_builder.catalogue.load import load_catalogue
@@ -28,7 +29,6 @@ from site_builder.outputs.data import (
 from site_builder.outputs.render import render_bodies
 from site_builder.runtime.jsonio import json_bytes
 from site_builder.views.project import ViewBuilder
-from site_builder.views.site import SiteData
 from tests.helpers import VALID_PROJECT, make_catalogue
 
 AS_OF = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)

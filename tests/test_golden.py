@@ -73,8 +73,11 @@ def test_the_golden_output_covers_what_the_fixture_promises(built: dict[str, byt
     for path in ("index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "data/projects.json", "data/projects.csv",
                  "projects/north-shire-joint-control-room/index.html", "projects/north-shire-fire-control/index.html",
                  "projects/south-shire-co-responding-trial/index.html", "projects/coastal-shared-station/index.html",
-                 "projects/hostile-input-test-entry/index.html", "data/projects/hostile-input-test-entry.json"):
+                 "projects/hostile-input-test-entry/index.html", "data/projects/hostile-input-test-entry.json",
+                 "insights/index.html", "network/index.html", "enablers/index.html", "insights/combinations/police-fire/index.html"):
         assert path in built
+    assert b"Similar projects" in built["projects/north-shire-joint-control-room/index.html"]
+    assert b"app-region-map__link" in built["regions/index.html"] and b"app-region-map__link" in built["index.html"]
     data = json.loads(built["data/projects.json"])
     assert data["generated"] == "2026-03-01T12:00:00Z"
     assert any(p["status"] == "completed" for p in data["projects"])

@@ -18,7 +18,7 @@ from site_builder.search import index as search_index
 from site_builder.search.builder import FIELDS, TermBuilder
 from site_builder.search.index import BodyTrim, analyse, trimmed
 from site_builder.search.shards import field_rows, group_terms, shard_index, shard_key
-from site_builder.search.text import stem, terms, words
+from site_builder.text.words import stem, terms, words
 from tests.helpers import make_catalogue
 from tests.node.runner import ranked_refs, run_search_cli
 from tests.search_support import load_index, shard_indexes

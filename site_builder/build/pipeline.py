@@ -24,8 +24,8 @@ from site_builder.outputs.template_errors import trial_render
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.search.docstore import DOCSTORE_PATH, build_docstore
 from site_builder.search.index import search_files
+from site_builder.site.data import SiteData
 from site_builder.views.project import ViewBuilder, template_globals
-from site_builder.views.site import SiteData
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from site_builder.catalogue.misplaced import misplaced_projects
 from site_builder.catalogue.parse import parse_project_bytes
+from site_builder.catalogue.region_tiles import check_region_tiles
 from site_builder.catalogue.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry, load_registry, read_yaml_file
 from site_builder.catalogue.rules import check_catalogue, check_project
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue, OtherFiles, Project, title_key
@@ -139,6 +140,7 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None) -
     report = Report()
     registry, problems = load_registry(root)
     report.extend(problems)
+    report.extend(check_region_tiles(root, registry))
     unusable = _unusable_ids(root, registry) if problems else {}
     all_files, problems = project_files(root)
     if only is None:

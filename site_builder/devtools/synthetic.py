@@ -10,6 +10,7 @@ import random
 import shutil
 from pathlib import Path
 
+from site_builder.catalogue.region_tiles import TILES_FILE
 from site_builder.catalogue.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry
 from site_builder.model.project import STATUSES
 from site_builder.runtime.paths import TOOL_ROOT
@@ -50,7 +51,8 @@ def _body(rng: random.Random, vocab: list[str], weights: list[float]) -> str:
 def generate_catalogue(root: Path, count: int, registry: Registry, seed: int = 2017, source: Path = REPO) -> None:
     """Write a copy of the registry at ``source`` and ``count`` project files under ``root``."""
     rng = random.Random(seed)
-    for rel in (ORGANISATIONS_FILE, *VOCABULARY_FILES.values(), "site.yaml"):
+    optional = [TILES_FILE] if (source / TILES_FILE).is_file() else []  # a catalogue may have no region map
+    for rel in (ORGANISATIONS_FILE, *VOCABULARY_FILES.values(), "site.yaml", *optional):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / rel, root / rel)
     projects = root / "content/projects"

@@ -24,8 +24,8 @@ from site_builder.catalogue.rules import STALE_AFTER_MONTHS
 from site_builder.catalogue.types import Project
 from site_builder.outputs.markdown import strip_xml_illegal
 from site_builder.runtime.jsonio import json_bytes
+from site_builder.site.data import SiteData
 from site_builder.views.project import ProjectView
-from site_builder.views.site import SiteData
 
 FORMAT_VERSION = 1
 LIST_SEPARATOR = "; "

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 from site_builder.outputs.data import iso_datetime
 from site_builder.outputs.markdown import strip_xml_illegal
+from site_builder.site.data import SiteData
 from site_builder.views.project import ProjectView
-from site_builder.views.site import SiteData
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -7,6 +7,8 @@
 | ``projects/<slug>/`` | one project; ``projects/<alias>/`` redirects to it |
 | ``organisations/``, ``organisations/<id>/`` | organisations by kind; one organisation's projects |
 | ``<facet>/``, ``<facet>/<id>/``, ``<facet>/<id>/page/<n>/`` | status, services, themes, regions |
+| ``insights/``, ``network/`` | the catalogue in charts; who works with whom |
+| ``enablers/<id>/``, ``barriers/<id>/``, ``insights/<chart>/<id>/`` | the listings behind the charts |
 | ``data/``, ``about/``, ``contribute/``, ``accessibility/``, ``search/`` | the site's own pages |
 | ``404.html`` | not found, with links from the site root so it works at any depth |
 """
@@ -19,8 +21,8 @@ from typing import Any
 from site_builder.outputs.data import DERIVED_FIELDS
 from site_builder.outputs.field_docs import field_rows
 from site_builder.outputs.page import Page
+from site_builder.site.data import SiteData
 from site_builder.views.project import FacetGroup, ProjectView, page_url, pagination
-from site_builder.views.site import SiteData
 
 PER_PAGE = 50
 RECENT = 5
@@ -45,11 +47,13 @@ def home_page(site: SiteData) -> Page:
         "facets": site.facets,
         "recently_added": site.recently_added(RECENT),
         "recently_updated": site.recently_updated(RECENT),
+        "tiles": site.insights.tiles,
     })
 
 
 def project_pages(site: SiteData) -> list[Page]:
-    pages = [Page(f"{p.url}index.html", "project.html", {"project": p}) for p in site.projects]
+    similar = site.similar
+    pages = [Page(f"{p.url}index.html", "project.html", {"project": p, "similar": similar[p.slug]}) for p in site.projects]
     pages += [Page(f"projects/{alias}/index.html", "redirect.html", {"project": p})
               for p in site.projects for alias in p.aliases]
     return pages
@@ -63,10 +67,11 @@ def organisation_pages(site: SiteData) -> list[Page]:
     return pages
 
 
-def facet_pages(group: FacetGroup) -> list[Page]:
-    pages = [Page(f"{group.name}/index.html", "facet_index.html", {"group": group})]
+def facet_pages(group: FacetGroup, extra: Mapping[str, Any] | None = None) -> list[Page]:
+    """A group's index and each facet's listing; ``extra`` goes into every one's context."""
+    pages = [Page(f"{group.name}/index.html", "facet_index.html", {"group": group, **(extra or {})})]
     for facet in group.facets:
-        pages += listing_pages(facet.url, "facet.html", facet.projects, {"group": group, "facet": facet})
+        pages += listing_pages(facet.url, "facet.html", facet.projects, {"group": group, "facet": facet, **(extra or {})})
     return pages
 
 
@@ -88,6 +93,18 @@ def plan_pages(site: SiteData) -> list[Page]:
     pages += project_pages(site)
     pages += organisation_pages(site)
     for group in site.facets.values():
-        pages += facet_pages(group)
+        pages += facet_pages(group, site.insights.facet_context(group))
+    pages += insight_pages(site)
     pages += site_pages(site)
+    return pages
+
+
+# --- insights: /insights/, /network/ and the listings behind their charts (site_builder/insights/) ---
+
+def insight_pages(site: SiteData) -> list[Page]:
+    insights = site.insights
+    pages = [Page("insights/index.html", "insights.html", {"insights": insights, "project_count": len(site.projects)}),
+             Page("network/index.html", "network.html", {"network": insights.network, "project_count": len(site.projects)})]
+    for group in insights.groups.values():
+        pages += facet_pages(group)
     return pages

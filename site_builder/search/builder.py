@@ -12,7 +12,7 @@ from lunr import __TARGET_JS_VERSION__
 from lunr.builder import Builder
 from lunr.idf import idf as lunr_idf
 
-from site_builder.search.stemmer import stemmer
+from site_builder.text.stemmer import stemmer
 
 # field -> boost (checked against tests/test_search_relevance.py)
 FIELDS: dict[str, int] = {"title": 10, "summary": 4, "orgs": 3, "labels": 3, "factors": 2, "body": 1}

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from site_builder.runtime.jsonio import json_bytes
-from site_builder.views.site import SiteData
+from site_builder.site.data import SiteData
 
 DOCSTORE_PATH = "search/documents.json"
 

@@ -28,7 +28,7 @@ from site_builder.runtime.jsonio import json_bytes
 from site_builder.runtime.parallel import parallel_map
 from site_builder.search import shards as search_shards
 from site_builder.search.builder import FieldTerms, TermBuilder
-from site_builder.search.text import html_text, term_counts
+from site_builder.text.words import html_text, term_counts
 from site_builder.views.project import ProjectView
 
 BODY_POSTINGS_BUDGET = 60_000  # body term-project pairs in the whole index

@@ -258,6 +258,7 @@ def shipped_pages() -> dict[str, str]:
     pages = {"home": "", "projects": "projects/", "organisations": "organisations/", "themes": "themes/",
              "regions": "regions/", "services": "services/", "status": "status/", "data": "data/",
              "about": "about/", "contribute": "contribute/", "accessibility": "accessibility/", "404": "404.html",
+             "insights": "insights/", "network": "network/", "enablers": "enablers/",
              "missing page (404)": "no-such-page/at/any/depth/"}
     catalogue = shipped_catalogue()
     if catalogue is None or not catalogue.projects:
@@ -269,6 +270,8 @@ def shipped_pages() -> dict[str, str]:
     pages["region"] = f"regions/{project.regions[0]}/" if project.regions else "regions/"
     pages["service"] = f"services/{project.services[0]}/"
     pages["status page"] = f"status/{project.meta.status}/"
+    if project.meta.enablers:
+        pages["enabler"] = f"enablers/{project.meta.enablers[0]}/"
     return pages  # alias pages redirect at once: test_accessibility audits them on their own
 
 

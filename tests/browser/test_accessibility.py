@@ -91,6 +91,15 @@ def test_mobile_viewport_has_no_violations_and_no_sideways_scrolling(make_page: 
     assert overflow <= 0, f"/{path} scrolls sideways by {overflow}px at 375px wide (WCAG 1.4.10 Reflow)"
 
 
+@pytest.mark.parametrize("name", ["insights", "network", "regions"])
+def test_insights_pages_have_no_violations_at_320px(make_page: Any, shipped_url: str, name: str) -> None:
+    page = make_page(viewport={"width": 320, "height": 640})
+    path = PAGES[name]
+    page.goto(shipped_url + path)
+    problems = _audit(page)
+    assert not problems, f"/{path} at 320px:\n{problems}"
+
+
 @pytest.fixture(scope="module")
 def alias_case(shipped_url: str, tmp_path_factory: pytest.TempPathFactory, serve: Callable[..., str]) -> tuple[str, str, str]:
     """(site URL, alias, slug): the shipped site's first alias or, while it has none, a fixture catalogue's."""

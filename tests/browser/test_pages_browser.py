@@ -242,6 +242,36 @@ def test_facet_links_on_projects_work_without_javascript(make_page: Any, shipped
     assert not page.recorder.problems(), page.recorder.problems()
 
 
+@pytest.mark.parametrize("path", ["insights/", "network/", "regions/", ""])
+def test_insights_pages_show_their_charts_tables_and_map_without_javascript(make_page: Any, shipped_url: str, path: str) -> None:
+    page = make_page(java_script_enabled=False)
+    page.goto(shipped_url + path)
+    charts = page.locator("main svg[role='img']")
+    for i in range(charts.count()):
+        assert charts.nth(i).is_visible() and charts.nth(i).bounding_box()["height"] > 40, f"/{path}: chart {i} is not shown"
+    tables = page.locator("main table")
+    assert tables.count() or path == "", f"/{path} has no tables"
+    for i in range(tables.count()):
+        assert tables.nth(i).is_visible(), f"/{path}: table {i} is hidden"
+    if path in ("regions/", ""):
+        tiles = page.locator("main .app-region-map__link")
+        assert tiles.count() == len(_catalogue().registry.regions), f"/{path}: the map does not show every region"
+        tiles.first.focus()
+        assert page.evaluate("() => document.activeElement.classList.contains('app-region-map__link')")
+    assert not page.recorder.problems(), page.recorder.problems()
+
+
+def test_a_chart_row_links_to_its_projects_without_javascript(make_page: Any, shipped_url: str) -> None:
+    page = make_page(java_script_enabled=False)
+    page.goto(shipped_url + "insights/")
+    row = page.locator("main table[data-chart='combinations'] tbody tr").first
+    shown = int(row.locator("td").first.inner_text().replace(",", ""))
+    href = row.locator("th a").get_attribute("href") or ""
+    listed, _pages = _listed_across_pages(page, page.evaluate("href => new URL(href, document.baseURI).href", href))
+    assert len(listed) == shown
+    assert not page.recorder.problems(), page.recorder.problems()
+
+
 class _TextParts(html.parser.HTMLParser):
     def __init__(self) -> None:
         super().__init__()

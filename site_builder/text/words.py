@@ -17,7 +17,7 @@ from itertools import filterfalse
 
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
-from site_builder.search.stemmer import porter_stem
+from site_builder.text.stemmer import porter_stem
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")  # search.js: WORD_RE
 JOINER_RE = re.compile(r"['’\-]")

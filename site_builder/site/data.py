@@ -8,6 +8,8 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from site_builder.catalogue.types import Catalogue
+from site_builder.insights.model import Insights, build_insights
+from site_builder.insights.similar import Similar, similar_projects
 from site_builder.model.project import SiteConfig
 from site_builder.views.project import FacetGroup, OrganisationView, ProjectView, facet_groups, organisation_views
 
@@ -44,6 +46,16 @@ class SiteData:
     def organisations_involved(self) -> int:
         """How many organisations lead or partner at least one project."""
         return len({o for p in self.projects for o in (p.lead.id, *(q.id for q in p.partners))})
+
+    @cached_property
+    def insights(self) -> Insights:
+        """The charts, tables, network and region map of /insights/, /network/ and the facet pages."""
+        return build_insights(self.catalogue, self.by_title, self.organisations, self.facets)
+
+    @cached_property
+    def similar(self) -> dict[str, tuple[Similar, ...]]:
+        """Each project's most similar projects, with reasons (site_builder/insights/similar.py)."""
+        return similar_projects(self.projects)
 
     def recently_added(self, count: int) -> tuple[ProjectView, ...]:
         """The newest projects: added date descending, then slug."""

@@ -1,0 +1,148 @@
+"""Similar projects: up to five for each project, each with the reasons it was chosen.
+
+The score counts what two projects share (themes, organisations, regions, services) and how alike
+their words are: the cosine of tf-idf vectors over the title, summary and the first ``BODY_WORDS``
+words of the description, keeping each project's ``TOP_TERMS`` heaviest terms. Candidates come from
+inverted indexes over those terms, the organisations and the themes, each posting list cut to its
+``MAX_POSTINGS`` strongest entries, so each project meets at most a few hundred candidates whatever the
+catalogue's size: O(n * k), not O(n^2). The text similarity is summed along those cut lists (a term
+shared with a project outside its list adds nothing); what the projects share is counted exactly.
+Ties go to the slug. The arithmetic runs in a fixed order, so two builds give the same floats and the
+same lists.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from site_builder.text.words import html_text, term_counts
+from site_builder.views.project import ProjectView
+
+SHOWN = 5
+TOP_TERMS = 10
+MAX_POSTINGS = 16
+BODY_WORDS = 150
+WEIGHTS = {"text": 4.0, "themes": 2.0, "organisations": 1.5, "regions": 0.5, "services": 0.25}
+MIN_TEXT = 0.1  # below this cosine, wording is not given as a reason
+
+
+@dataclass(frozen=True)
+class Similar:
+    project: ProjectView
+    reasons: tuple[str, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class _Features:
+    vector: Mapping[str, float]  # top terms, unit length
+    themes: frozenset[str]
+    organisations: frozenset[str]
+    regions: frozenset[str]
+    services: frozenset[str]
+    theme_bits: int  # the same sets as bit masks, for fast counting
+    region_bits: int
+    service_bits: int
+
+
+def _bits(ids: frozenset[str], positions: dict[str, int]) -> int:
+    mask = 0
+    for item in ids:
+        mask |= 1 << positions.setdefault(item, len(positions))
+    return mask
+
+
+def _text(project: ProjectView) -> str:
+    body = html_text(str(project.body_html)).split(maxsplit=BODY_WORDS)[:BODY_WORDS]
+    return f"{project.title} {project.summary} {' '.join(body)}"
+
+
+def _vectors(projects: Sequence[ProjectView]) -> list[dict[str, float]]:
+    counts = [term_counts(_text(p))[0] for p in projects]
+    df: dict[str, int] = {}
+    for found in counts:
+        for term in found:
+            df[term] = df.get(term, 0) + 1
+    idf = {t: math.log(len(projects) / n) for t, n in df.items()}
+    tf = [0.0, *(1 + math.log(c) for c in range(1, 64))]
+    vectors = []
+    for found in counts:
+        weights = ((tf[c] if c < len(tf) else 1 + math.log(c)) * idf[t] for t, c in found.items())
+        top = heapq.nlargest(TOP_TERMS, ((w, t) for w, t in zip(weights, found, strict=True) if w > 0))  # then term descending
+        norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
+        vectors.append({t: w / norm for w, t in top})
+    return vectors
+
+
+def _postings(entries: Mapping[str, list[tuple[float, int]]]) -> dict[str, list[tuple[int, float]]]:
+    """Each key's strongest ``MAX_POSTINGS`` projects (weight descending, then position), with their weights."""
+    return {key: [(i, w) for w, i in heapq.nsmallest(MAX_POSTINGS, found, key=lambda e: (-e[0], e[1]))]
+            for key, found in entries.items()}
+
+
+def _reasons(a: ProjectView, b: ProjectView, fa: _Features, fb: _Features, cosine: float,
+             labels: Mapping[str, str]) -> tuple[str, ...]:
+    reasons = [f"also {t.label[0].lower()}{t.label[1:]}" for t in b.themes if t.id in fa.themes]
+    shared = [o for o in (b.lead, *b.partners) if o.id in fa.organisations]
+    if shared:
+        reasons.append("same partners: " + ", ".join(o.label for o in shared))
+    if cosine >= MIN_TEXT:
+        reasons.append("similar description")
+    if not reasons:
+        regions = [labels[r[2:]] for r in sorted(fa.regions & fb.regions, key=lambda r: labels[r[2:]])]
+        reasons.append("also in " + ", ".join(regions) if regions else "similar services")
+    return tuple(reasons)
+
+
+def similar_projects(projects: Sequence[ProjectView]) -> dict[str, tuple[Similar, ...]]:
+    """For each slug, its most similar projects: score descending, then slug."""
+    projects = sorted(projects, key=lambda p: p.slug)  # so that a lower position is an earlier slug
+    vectors = _vectors(projects)
+    positions: dict[str, int] = {}
+    features = []
+    for p, v in zip(projects, vectors, strict=True):
+        themes, regions, services = (frozenset(t.id for t in p.themes), frozenset("r:" + r.id for r in p.regions),
+                                     frozenset("s:" + s.id for s in p.services))
+        features.append(_Features(v, themes, frozenset([p.lead.id, *(o.id for o in p.partners)]), regions, services,
+                                  _bits(themes, positions), _bits(regions, positions), _bits(services, positions)))
+    entries: dict[str, list[tuple[float, int]]] = {}
+    for i, f in enumerate(features):
+        for term, weight in f.vector.items():
+            entries.setdefault("t:" + term, []).append((weight, i))
+        for org in f.organisations:
+            entries.setdefault("o:" + org, []).append((1.0 / len(f.organisations), i))
+        for theme in f.themes:
+            entries.setdefault("h:" + theme, []).append((1.0 / len(f.themes), i))
+    index = _postings(entries)
+    w_text, w_themes, w_orgs, w_regions, w_services = (WEIGHTS[k] for k in ("text", "themes", "organisations", "regions", "services"))
+    labels = {r.id: r.label for p in projects for r in p.regions}
+    result: dict[str, tuple[Similar, ...]] = {}
+    for i, (project, f) in enumerate(zip(projects, features, strict=True)):
+        text: dict[int, float] = {}
+        for term, weight in f.vector.items():
+            for j, other in index["t:" + term]:
+                text[j] = text.get(j, 0.0) + weight * other
+        candidates = set(text)
+        for key in [*("o:" + o for o in f.organisations), *("h:" + t for t in f.themes)]:
+            candidates.update(j for j, _ in index[key])
+        candidates.discard(i)
+        scored = []
+        orgs, theme_bits, region_bits, service_bits = f.organisations, f.theme_bits, f.region_bits, f.service_bits
+        for j in candidates:
+            g = features[j]
+            cosine = text.get(j, 0.0)
+            shared_themes, shared_orgs = (theme_bits & g.theme_bits).bit_count(), len(orgs & g.organisations)
+            if shared_themes or shared_orgs or cosine >= MIN_TEXT:
+                score = (w_text * cosine + w_themes * shared_themes + w_orgs * shared_orgs
+                         + w_regions * (region_bits & g.region_bits).bit_count()
+                         + w_services * (service_bits & g.service_bits).bit_count())
+                scored.append((-score, j))
+        best = heapq.nsmallest(SHOWN, scored)  # score descending, then position, which is slug order
+        result[project.slug] = tuple(Similar(projects[j], _reasons(project, projects[j], f, features[j], text.get(j, 0.0), labels),
+                                             -score) for score, j in best)
+    return result
+
+

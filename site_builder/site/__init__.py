@@ -1,0 +1,1 @@
+"""The assembled site: the validated catalogue with its view models, insights and settings, that every output works from."""
