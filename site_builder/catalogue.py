@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from site_builder.body_scan import scan_body
 from site_builder.diagnostics import Diagnostic, Report
 from site_builder.explain import explain_validation_error
 from site_builder.gc_pause import gc_paused
@@ -144,8 +145,13 @@ def load_project(root: Path, rel: str, registry: Registry,
     diagnostics = [Diagnostic(rel, p.position.line, p.position.col, "error", p.field, p.message, p.hint)
                    for p in yaml_problems]
     body_problem = _body_problem(split.body)
+    body_bad = body_problem is not None
     if body_problem:
         diagnostics.append(Diagnostic(rel, split.body_line, 1, "error", "body", *body_problem))
+    else:
+        scanned = scan_body(split.body)
+        diagnostics += [Diagnostic(rel, split.body_line + p.line - 1, p.col, "error", "body", p.message, p.hint) for p in scanned]
+        body_bad = bool(scanned)
     if yaml_problems:
         return None, diagnostics
     if data is None:
@@ -170,7 +176,7 @@ def load_project(root: Path, rel: str, registry: Registry,
     orgs = [meta.lead, *meta.partners]
     project = Project(rel.rsplit("/", 1)[-1][:-3], rel, meta, split.body, split.body_line, source,
                       tuple(registry.services_of(orgs)), tuple(registry.regions_of(orgs)),
-                      unchecked | ({"body"} if body_problem else frozenset()))
+                      unchecked | ({"body"} if body_bad else frozenset()))
     return project, diagnostics
 
 

@@ -14,6 +14,8 @@ import unicodedata
 import markdown
 import nh3
 
+from site_builder.markdown_bounds import BoundedExtension
+
 RENDERER_VERSION = "1"  # bump when the output of render_markdown changes, to invalidate caches
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6",
@@ -48,7 +50,7 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(
-            extensions=["tables", "sane_lists", "toc"],
+            extensions=["tables", "sane_lists", "toc", BoundedExtension()],
             extension_configs={"toc": {"baselevel": 2, "slugify": heading_slug, "toc_depth": "2-6"}},
             output_format="html",
         )
