@@ -22,7 +22,7 @@ import re
 import xml.etree.ElementTree as etree
 from typing import Any
 
-from markdown import Markdown
+from markdown import Markdown, util
 from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ListIndentProcessor, SetextHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
@@ -210,13 +210,17 @@ class _RemembersMisses:
     _miss = ""
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        miss = self._miss
-        if len(block) <= len(miss) and miss.endswith(block) and (len(block) == len(miss) or miss[-len(block) - 1] == "\n"):
+        if _last_lines_of(block, self._miss):
             return False
         result: bool = super().test(parent, block)  # type: ignore[misc]
         if not result:
             self._miss = block
         return result
+
+
+def _last_lines_of(block: str, other: str) -> bool:
+    """Is ``block`` made of the last whole lines of ``other``?"""
+    return len(block) <= len(other) and other.endswith(block) and (len(block) == len(other) or other[-len(block) - 1] == "\n")
 
 
 class MemoHashHeader(_RemembersMisses, HashHeaderProcessor):
@@ -250,8 +254,21 @@ class ShallowUList(_Shallow, SaneUListProcessor):
     pass
 
 
-class ShallowBlockQuote(_Shallow, _RemembersMisses, BlockQuoteProcessor):
-    pass
+class ShallowBlockQuote(BlockQuoteProcessor):
+    """Quotes nest at most ``MAX_BLOCK_DEPTH`` deep, and the search for a quoted line remembers misses
+    as ``_RemembersMisses`` does (only the search: the depth is not a property of the block)."""
+
+    _miss = ""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        if len(self.parser.state) >= MAX_BLOCK_DEPTH or util.nearing_recursion_limit():
+            return False
+        if _last_lines_of(block, self._miss):
+            return False
+        if self.RE.search(block):
+            return True
+        self._miss = block
+        return False
 
 
 class FlattenDeepElements(Treeprocessor):
