@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import re
+
+import pytest
+
+from site_builder.outputs import markdown as markdown_render
 from site_builder.outputs.markdown import MarkdownRenderer, body_key, strip_xml_illegal
 
 
@@ -26,11 +32,43 @@ def test_tables_render() -> None:
     assert "style=" not in html  # alignment styles are dropped by the allow-list
 
 
-def test_https_mailto_and_relative_links_survive_with_noopener() -> None:
-    html = render("[a](https://example.org/x) [b](mailto:team@example.org) [c](../other/)")
+def test_https_mailto_and_in_page_links_survive_with_noopener() -> None:
+    html = render("# Results\n\n[a](https://example.org/x) [b](mailto:team@example.org) [c](#results) [d](HTTPS://example.org/)")
     assert '<a href="https://example.org/x" rel="noopener">a</a>' in html
     assert '<a href="mailto:team@example.org" rel="noopener">b</a>' in html
-    assert '<a href="../other/" rel="noopener">c</a>' in html
+    assert '<a href="#section-results" rel="noopener">c</a>' in html and 'id="section-results"' in html
+    assert '<a href="HTTPS://example.org/" rel="noopener">d</a>' in html
+
+
+@pytest.mark.parametrize("href", [
+    "//evil.example/x", "/\\evil.example/x", "\\\\evil.example", "../other/", "/absolute", "other.html", "?q=1",
+    "http://example.org", "https:/evil.example", "https:///evil.example", "https:\\\\evil.example",
+    "&#32;https://example.org/", "https://exa&#9;mple.org/", "https://example.org/&#10;x", "ht&#x09;tps://example.org/",
+    "&#x2F;&#x2F;evil.example", "mailto:", "mailto://evil.example", "javascript&#58;alert(1)", "#a b",
+])
+def test_other_links_are_unlinked_keeping_their_text(href: str) -> None:
+    html = render(f'Go <a href="{href}">there</a> now.')
+    assert html == "<p>Go there now.</p>", href
+
+
+def test_markdown_links_of_other_kinds_are_unlinked_too() -> None:
+    assert render("[a](//evil.example/) [b](../x/) [c](<https:\\\\evil.example>)") == "<p>a b c</p>"
+
+
+def test_every_heading_id_is_prefixed_and_unique() -> None:
+    html = render('<h2 id="main-content">Raw</h2>\n\n# Main content\n\n<h3 id="section-main-content">Again</h3>\n\n'
+                  '<h4 id="a &quot;b&quot; C">Odd</h4>\n\n[to raw](#main-content)')
+    ids = re.findall(r' id="([^"]*)"', html)
+    assert ids == ["section-main-content", "section-main-content-2", "section-main-content-3", "section-a-b-c"]
+    assert '<a href="#section-main-content" rel="noopener">to raw</a>' in html
+
+
+def test_tables_scroll_in_their_own_labelled_focusable_region() -> None:
+    html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\ntext\n\n| c |\n|---|\n| 3 |\n")
+    assert html.count('<div class="app-table-scroll" role="region" aria-label="Table 1" tabindex="0"><table>') == 1
+    assert html.count('<div class="app-table-scroll" role="region" aria-label="Table 2" tabindex="0"><table>') == 1
+    assert html.count("</table></div>") == 2
+    assert "role=" not in render('<div role="region" tabindex="0" class="app-table-scroll">x</div>')  # not for authors
 
 
 def test_other_schemes_lose_their_href() -> None:
@@ -58,3 +96,23 @@ def test_xml_illegal_characters_are_stripped() -> None:
 def test_cache_key_depends_on_the_text() -> None:
     assert body_key("a") == body_key("a")
     assert body_key("a") != body_key("b")
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("ALLOWED_TAGS", markdown_render.ALLOWED_TAGS | {"img"}),
+    ("ALLOWED_ATTRIBUTES", {**markdown_render.ALLOWED_ATTRIBUTES, "p": {"style"}}),
+    ("URL_SCHEMES", markdown_render.URL_SCHEMES | {"http"}),
+    ("REMOVE_WITH_CONTENT", markdown_render.REMOVE_WITH_CONTENT - {"script"}),
+    ("RENDERER_VERSION", "0"),
+])
+def test_cache_key_depends_on_the_sanitiser_rules(monkeypatch: pytest.MonkeyPatch, name: str, value: object) -> None:
+    before = body_key("a")
+    monkeypatch.setattr(markdown_render, name, value)
+    assert body_key("a") != before
+
+
+def test_cache_key_depends_on_the_nh3_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = body_key("a")
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.1" if name == "nh3" else real(name))
+    assert body_key("a") != before

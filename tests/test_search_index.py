@@ -331,3 +331,19 @@ def test_shards_built_from_postings_equal_shards_cut_from_the_whole_index() -> N
         ours = shard_index(built, terms[key], rows)
         assert ours["invertedIndex"] == shard["invertedIndex"]
         assert dict(map(tuple, ours["fieldVectors"])) == dict(map(tuple, shard["fieldVectors"]))
+
+
+@pytest.mark.node
+def test_search_js_shows_a_query_back_without_control_or_text_direction_characters() -> None:
+    texts = ["fire\u202eecilop\u202c station", "a\u2066b\u2069c\u200fd\u061ce", "line\nbreak\ttab\x00nul\x85nel\u2028ls",
+             "zero\u200bwidth\ufeffbom", "  plain   words  ", "x" * 400, "café naïve 消防"]
+    out = run_search_cli("text", "-", {"texts": texts})["display"]
+    assert out == {
+        texts[0]: "fireecilop station",
+        texts[1]: "abcde",
+        texts[2]: "line break tab nul nel ls",
+        texts[3]: "zerowidthbom",
+        texts[4]: "plain words",
+        texts[5]: "x" * 300,
+        texts[6]: "café naïve 消防",
+    }

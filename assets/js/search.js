@@ -37,6 +37,20 @@
 
   // --- Text ----------------------------------------------------------------------------------------
 
+  // Control characters (C0, DEL, C1, line and paragraph separators) become spaces; invisible
+  // text-direction controls (bidi embeddings, overrides, isolates and marks) and other invisible
+  // formatting characters are dropped: echoed, they make text read differently from what it is (an
+  // RTL override reverses the rest of the status line).
+  var CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+  var INVISIBLE_RE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+
+  // `text` fit to show back to the reader: without the characters above, spaces collapsed, at most
+  // MAX_QUERY_LENGTH characters. Pure, for the Node tests.
+  function displayText(text) {
+    return String(text || "").replace(CONTROL_RE, " ").replace(INVISIBLE_RE, "").replace(/\s+/g, " ").trim()
+      .slice(0, MAX_QUERY_LENGTH);
+  }
+
   // The words of `text` as search_text.py splits them, with each joined word joined up
   // ("co-resp" -> "coresp"), lower-cased, each once, without stop words.
   function queryWords(text) {
@@ -228,6 +242,7 @@
 
   var api = {
     queryWords: queryWords,
+    displayText: displayText,
     stem: stem,
     shardKey: shardKey,
     rank: rank,
@@ -387,7 +402,7 @@
           return /^[a-z0-9-]{1,80}$/.test(v);
         });
       });
-      return { q: params.get("q") || "", chosen: chosen };
+      return { q: api.displayText(params.get("q")), chosen: chosen };  // echoed in the box and the status
     }
 
     function urlFor(state) {
@@ -619,7 +634,7 @@
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      go({ q: input.value, chosen: readState().chosen });
+      go({ q: api.displayText(input.value), chosen: readState().chosen });
     });
     facetsForm.addEventListener("change", function () {
       go({ q: readState().q, chosen: chosenFromForm() });

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from site_builder.catalogue.body_scan import scan_body
 from site_builder.catalogue.explain import explain_validation_error
 from site_builder.catalogue.lints import body_lints, repair_text, value_lints
 from site_builder.catalogue.recover import later_syntax_errors
@@ -121,4 +122,7 @@ def _body_problems(body: str, first_line: int) -> list[tuple[int, int, str, str]
                  "shorten it and link to longer documents instead")]
     found = listed([TextProblem(("body",), position, *character_problem(char, escaped=False))
                     for position, char in raw_characters(body, first_line)])
-    return [(p.position.line, p.position.col, p.message, p.hint) for p in found]
+    if found:
+        return [(p.position.line, p.position.col, p.message, p.hint) for p in found]
+    # What the Markdown renderer cannot handle in bounded time: rejected here, located, before any build.
+    return [(first_line + p.line - 1, p.col, p.message, p.hint) for p in scan_body(body)]

@@ -2,19 +2,29 @@
 
 Bodies are untrusted: python-markdown renders them (tables, heading ids, headings demoted one level so
 the page keeps a single ``h1``), then nh3 keeps only an explicit allow-list of tags and attributes and
-only https, mailto and relative links. Images are dropped: the site makes no request to other hosts.
+only https, mailto and in-page links, and ``body_html`` finishes the result (ids, table regions).
+Images are dropped: the site makes no request to other hosts.
+
+The two halves are separate because only the first is cached (``render.py``): the sanitiser runs on
+every build, in the building process, on cached and fresh HTML alike, so a cache file planted in a pull
+request cannot put HTML on a page that nh3 has not cleaned.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import json
 import re
 import unicodedata
 
 import markdown
 import nh3
 
-RENDERER_VERSION = "1"  # bump when the output of render_markdown changes, to invalidate caches
+from site_builder.outputs.body_html import finish_body_html, href_filter
+from site_builder.outputs.markdown_bounds import BoundedExtension
+
+RENDERER_VERSION = "2"  # bump when the output of MarkdownRenderer.convert changes, to invalidate caches
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6",
     "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
@@ -48,16 +58,19 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(
-            extensions=["tables", "sane_lists", "toc"],
+            extensions=["tables", "sane_lists", "toc", BoundedExtension()],
             extension_configs={"toc": {"baselevel": 2, "slugify": heading_slug, "toc_depth": "2-6"}},
             output_format="html",
         )
 
-    def render(self, text: str) -> str:
-        """Markdown to sanitised HTML."""
+    def convert(self, text: str) -> str:
+        """Markdown to HTML, not yet safe: what the cache holds."""
         self._md.reset()
-        html = self._md.convert(strip_xml_illegal(text))
-        return sanitise_html(html)
+        return self._md.convert(strip_xml_illegal(text))
+
+    def render(self, text: str) -> str:
+        """Markdown to the sanitised HTML that goes on the page."""
+        return finish_html(self.convert(text))
 
 
 def sanitise_html(html: str) -> str:
@@ -66,16 +79,34 @@ def sanitise_html(html: str) -> str:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(REMOVE_WITH_CONTENT),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=href_filter,
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener",
         strip_comments=True,
     )
 
 
-def body_key(text: str) -> str:
-    """Cache key for a body: its content hash plus the renderer and library versions."""
+def finish_html(converted: str) -> str:
+    """python-markdown's HTML (fresh or from the cache) to the HTML a page may show."""
+    return finish_body_html(sanitise_html(converted))
+
+
+def sanitiser_fingerprint() -> str:
+    """The nh3 version and what the sanitiser allows, for the cache key: a cache made under other
+    rules is not reused (the cache is sanitised on every build anyway; this keeps it honest)."""
+    return json.dumps({
+        "nh3": importlib.metadata.version("nh3"),
+        "tags": sorted(ALLOWED_TAGS),
+        "attributes": {tag: sorted(attrs) for tag, attrs in sorted(ALLOWED_ATTRIBUTES.items())},
+        "url_schemes": sorted(URL_SCHEMES),
+        "clean_content_tags": sorted(REMOVE_WITH_CONTENT),
+    }, sort_keys=True)
+
+
+def body_key(text: str, sanitiser: str | None = None) -> str:
+    """Cache key for a body: its content hash plus the renderer, library and sanitiser versions."""
     digest = hashlib.sha256()
-    for part in (RENDERER_VERSION, markdown.__version__, text):
+    for part in (RENDERER_VERSION, markdown.__version__, sanitiser or sanitiser_fingerprint(), text):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()

@@ -121,22 +121,14 @@ def test_project_page_shows_hostile_text_as_text(page: Any, hostile_url: str) ->
     assert PAYLOADS[0] in heading, f"the title should be shown literally (escaped), not dropped: {heading!r}"
 
 
-def test_clicking_every_link_in_the_hostile_body_runs_nothing(page: Any, hostile_url: str) -> None:
+def test_unsafe_links_in_the_hostile_body_are_plain_text(page: Any, hostile_url: str) -> None:
+    """Links to anything but https, mailto or a heading of the page lose their link, keeping their text."""
     url = f"{hostile_url}projects/{SLUG}/"
     page.goto(url)
-    links = page.locator("main a").filter(has_text="pwn-")
-    count = links.count()
     shown = page.locator("main").inner_text()
     assert all(text in shown for text in LINK_TEXTS), "the text of the unsafe links should stay readable"
-    assert count >= len(LINK_TEXTS), f"expected the {LINK_TEXTS} links (made safe) to click, found {count}"
-    for index in range(count):
-        page.goto(url)
-        link = links.nth(index)
-        text = link.inner_text()
-        link.click()
-        page.wait_for_load_state()
-        _assert_inert(page, f"after clicking {text!r}")
-        assert page.url == url, f"the link {text!r} went to {page.url}"
+    assert page.locator("main a").filter(has_text="pwn-").count() == 0, "an unsafe link is still a link"
+    _assert_inert(page, "the project page")
 
 
 @pytest.mark.parametrize("path", ["", "projects/", "organisations/kent-police/", "themes/control-rooms/", "status/pilot/"],

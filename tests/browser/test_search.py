@@ -15,6 +15,7 @@ from tests.helpers import VALID_PROJECT, make_catalogue
 
 pytestmark = pytest.mark.browser
 
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 SYNTAX_QUERIES = ["title:", "fire~", "+-^", "a:b:c", '"unclosed', "*", "~1", "fire^", "-", "::", "\\", "<b>x</b>"]
 
 
@@ -227,3 +228,14 @@ def test_without_javascript_the_page_says_so_and_links_to_browsing(make_page: Ca
     assert "needs JavaScript" in page.inner_text("#search-nojs")
     hrefs = page.eval_on_selector_all("#search-nojs a", "links => links.map(a => a.getAttribute('href'))")
     assert {"../themes/", "../services/", "../regions/", "../projects/"} <= set(hrefs)
+
+
+@pytest.mark.parametrize("query", ["fire\u202eecilop\u202c", "fire\u2067\u200fnot\u2069 here\u0007", "zzqx\u202eqq"])
+def test_the_query_is_echoed_without_control_or_text_direction_characters(page: Any, shipped_url: str, query: str) -> None:
+    open_search(page, shipped_url, query)
+    echoed = page.text_content("#search-count") + page.input_value("#search-input")
+    assert "\u201c" in echoed, echoed  # the query is echoed in the status ...
+    hidden = [c for c in echoed + page.text_content("#search-results") if c in BIDI_CONTROLS]
+    assert [c for c in echoed if ord(c) < 0x20] == []
+    assert hidden == [], [hex(ord(c)) for c in hidden]  # ... without them
+    assert not page.recorder.problems()

@@ -6,7 +6,8 @@
 //   node tests/node/search_cli.js lunr INDEX_JSON < {"queries": [...]}
 //     lunr.js 2.3.9's own query parser on one serialised index: {query: [{ref, score}] or {error}}
 //   node tests/node/search_cli.js text - < {"texts": [...]}
-//     {"version": lunr.version, "words": {text: queryWords(text)}, "stems": {text: stem(text)}}
+//     {"version": lunr.version, "words": {text: queryWords(text)}, "stems": {text: stem(text)},
+//      "display": {text: displayText(text)}}
 "use strict";
 
 const fs = require("fs");
@@ -62,11 +63,13 @@ function lunrAll(indexFile, queries) {
 function textAll(texts) {
   const words = {};
   const stems = {};
+  const display = {};
   for (const text of texts) {
     words[text] = search.queryWords(text);
     stems[text] = search.stem(text);
+    display[text] = search.displayText(text);
   }
-  return { version: lunr.version, words: words, stems: stems };
+  return { version: lunr.version, words: words, stems: stems, display: display };
 }
 
 const [mode, target] = process.argv.slice(2);
