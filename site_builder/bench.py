@@ -10,8 +10,10 @@ process so that its peak resident memory is its own:
 
 and prints a table of seconds per build stage, and one of the memory high-water mark after each
 stage (MiB, main process / largest worker), then the search figures (search data sizes, and search
-speed in headless Chromium when it is installed). 'wall' includes starting Python and importing.
-Timings are printed, never asserted: these machines are noisy.
+speed in headless Chromium when it is installed). 'wall' includes starting Python and importing;
+'cpu' is the user and system time of the process and its workers, which other work on the machine
+disturbs less than wall time; 'load' is the load average as the run started. Timings are printed,
+never asserted: these machines are noisy.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.build import BuildOptions, build_site
@@ -47,7 +49,8 @@ class Run:
     memory: dict[str, tuple[float, float]]
     peak: float  # MiB: ru_maxrss of the process and the workers it waited for
     wall: float  # seconds, including starting Python and importing
-    notes: list[str] = field(default_factory=list)
+    cpu: float = 0.0  # user and system seconds of the process and its workers: less noisy than wall time
+    load: float = 0.0  # the machine's 1-minute load average as the run started (other work slows it down)
 
 
 def _child(stage: str, root: Path, out: Path, today: dt.date, jobs: int) -> dict[str, object]:
@@ -69,6 +72,7 @@ def measure(name: str, stage: str, root: Path, out: Path, today: dt.date, jobs: 
     epoch = int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp())
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}  # the build time matches the review dates
     child = [sys.executable, "-m", "site_builder.bench", "--child", stage, str(root), str(out), today.isoformat(), str(jobs)]
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(child, stdout=subprocess.PIPE, env=env)
     assert proc.stdout is not None
@@ -79,7 +83,7 @@ def measure(name: str, stage: str, root: Path, out: Path, today: dt.date, jobs: 
         raise SystemExit(f"bench: {name} failed on {root}")
     found = json.loads(output)
     memory = {k: (float(v[0]), float(v[1])) for k, v in found["memory"].items()}
-    return Run(name, found["timings"], memory, usage.ru_maxrss / 1024, wall)
+    return Run(name, found["timings"], memory, usage.ru_maxrss / 1024, wall, usage.ru_utime + usage.ru_stime, load)
 
 
 def _site_size(site: Path) -> tuple[int, float]:
@@ -88,14 +92,16 @@ def _site_size(site: Path) -> tuple[int, float]:
 
 
 def time_table(runs: list[Run]) -> list[str]:
-    """Seconds per stage, the total, wall time and peak memory: one row per run."""
-    head = f"{'':<9}" + "".join(f"{s:>9}" for s in STAGES) + f"{'total':>9}{'wall':>8}{'peak MiB':>10}{'main':>7}{'worker':>7}"
+    """Seconds per stage, the total, wall and CPU time, peak memory and the load average: one row per run."""
+    head = (f"{'':<9}" + "".join(f"{s:>9}" for s in STAGES)
+            + f"{'total':>9}{'wall':>8}{'cpu':>8}{'peak MiB':>10}{'main':>7}{'worker':>7}{'load':>6}")
     lines = [head]
     for run in runs:
         cells = "".join(f"{run.timings[s]:9.2f}" if s in run.timings else f"{'':>9}" for s in STAGES)
         last = run.memory[STAGES[-1]] if run.memory else (run.peak, 0.0)
         worker = f"{last[1]:7.0f}" if run.memory else f"{'-':>7}"
-        lines.append(f"{run.name:<9}{cells}{run.timings['total']:9.2f}{run.wall:8.1f}{run.peak:10.0f}{last[0]:7.0f}{worker}")
+        lines.append(f"{run.name:<9}{cells}{run.timings['total']:9.2f}{run.wall:8.1f}{run.cpu:8.1f}"
+                     f"{run.peak:10.0f}{last[0]:7.0f}{worker}{run.load:6.1f}")
     return lines
 
 
@@ -104,21 +110,21 @@ def memory_table(runs: list[Run]) -> list[str]:
     lines = [f"{'MiB':<9}" + "".join(f"{s:>11}" for s in STAGES)]
     for run in runs:
         if run.memory:
-            lines.append(f"{run.name:<9}" + "".join(f"{run.memory[s][0]:>6.0f}/{run.memory[s][1]:<4.0f}" for s in STAGES))
+            lines.append(f"{run.name:<9}" + "".join(f"{f'{run.memory[s][0]:.0f}/{run.memory[s][1]:.0f}':>11}" for s in STAGES))
     return lines
 
 
 def summary_table(results: dict[int, list[Run]]) -> list[str]:
-    """Total seconds and peak MiB of every run, one column per size."""
+    """Total seconds, CPU seconds and peak MiB of every run, one column per size."""
     names = list(dict.fromkeys(run.name for runs in results.values() for run in runs))
-    lines = [f"{'':<9}" + "".join(f"{size:>13,} projects" for size in results)]
+    lines = [f"{'':<9}" + "".join(f"{size:>23,} projects" for size in results)]
     for name in names:
         cells = []
         for runs in results.values():
             run = next((r for r in runs if r.name == name), None)
-            cell = f"{run.timings['total']:.2f} s {run.peak:5.0f} MiB" if run else ""
-            cells.append(f"{cell:>22}")
-        lines.append(f"{name:<9}" + "".join(cells))
+            cell = f"{run.timings['total']:.2f} s  cpu {run.cpu:.1f} s {run.peak:5.0f} MiB" if run else ""
+            cells.append(f"{cell:>32}")
+        lines.append((f"{name:<9}" + "".join(cells)).rstrip())
     return lines
 
 
@@ -193,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(time_table([run])))
         print("\n".join(search_report(base / "shipped", run.timings.get("index"), args.browser)))
     results = {size: bench_size(size, base, args.cold_runs, args.jobs, args.browser) for size in sizes}
-    print("\n== summary: total seconds and peak memory of each run")
+    print("\n== summary: total seconds, CPU seconds and peak memory of each run")
     print("\n".join(summary_table(results)))
     print(f"bench took {time.perf_counter() - begun:.0f} s")
     if args.keep is None:
