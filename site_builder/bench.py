@@ -140,15 +140,21 @@ def bench_size(size: int, base: Path, cold_runs: int, jobs: int, browser: bool) 
     print(f"\n== {size:,} projects (generated in {time.perf_counter() - start:.1f} s: {generated.body_words:,} body words, "
           f"a vocabulary of {generated.vocabulary:,}, reviewed as of {generated.today})", flush=True)
     site, cache = root / "_site", root / ".cache"
-    runs = [measure("check", "check", root, site, generated.today)]
+    runs: list[Run] = []
+    print(time_table([])[0], flush=True)
+
+    def run(name: str, stage: str) -> None:  # measure, and print its row at once: 10,000 projects take minutes
+        runs.append(measure(name, stage, root, site, generated.today, jobs))
+        print(time_table(runs[-1:])[1], flush=True)
+
+    run("check", "check")
     for number in range(cold_runs):
         shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(site, ignore_errors=True)
-        runs.append(measure("cold" if number == 0 else f"cold {number + 1}", "build", root, site, generated.today, jobs))
+        run("cold" if number == 0 else f"cold {number + 1}", "build")
     shutil.rmtree(site, ignore_errors=True)
-    runs.append(measure("warm", "build", root, site, generated.today, jobs))
-    runs.append(measure("rebuild", "build", root, site, generated.today, jobs))
-    print("\n".join(time_table(runs)))
+    run("warm", "build")
+    run("rebuild", "build")
     print("\n".join(memory_table(runs)))
     files, mib = _site_size(site)
     print(f"output: {files:,} files, {mib:.1f} MiB")
