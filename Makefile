@@ -13,7 +13,8 @@ help:
 	@echo "make test           ruff, lint-imports, mypy --strict and every test"
 	@echo "make check          validate the content (catalogue check --strict)"
 	@echo "make serve          build, then serve _site/ and rebuild on changes"
-	@echo "make bench          time each stage on synthetic catalogues (1,000 and 10,000 projects)"
+	@echo "make bench          time check and each build stage on synthetic catalogues (1,000 and 10,000 projects);"
+	@echo "                    options: make bench BENCH_ARGS='--sizes 500 --no-browser' (see python -m site_builder.devtools.bench --help)"
 	@echo "make schema         regenerate schema/project.schema.json"
 	@echo "make fmt            rewrite the project files in the canonical layout (catalogue fmt)"
 	@echo "make update-golden  regenerate the golden pages in tests/golden/ for review"
@@ -61,8 +62,9 @@ unit: install assets
 
 test: lint typecheck unit
 
+BENCH_ARGS ?=
 bench: install assets
-	$(BIN)/python -m site_builder.devtools.bench
+	$(BIN)/python -m site_builder.devtools.bench $(BENCH_ARGS)
 
 serve: install assets
 	$(BIN)/catalogue serve

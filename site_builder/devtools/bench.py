@@ -1,12 +1,25 @@
-"""``make bench``: generate synthetic catalogues and time each stage, with peak memory.
+"""``make bench``: time each stage of check and build on synthetic catalogues shaped like the shipped one.
 
-Each measurement runs in a fresh subprocess so that its peak resident memory (``ru_maxrss`` of the
-process, from ``wait4``) is its own. Timings are printed, never asserted: these machines are noisy.
+For each size it generates a catalogue (site_builder/devtools/synthetic.py), then measures, each in a fresh
+process so that its peak resident memory is its own:
+
+  check     loading and validating everything, as 'catalogue check --strict' (the corpus must pass)
+  cold      a build with no Markdown cache and no previous site
+  warm      a build with the cache of the previous build but no previous site (CI restoring its cache)
+  rebuild   a build with nothing changed since the last one (cache and previous site in place)
+
+and prints a table of seconds per build stage, and one of the memory high-water mark after each
+stage (MiB, main process / largest worker), then the search figures (search data sizes, and search
+speed in headless Chromium when it is installed). 'wall' includes starting Python and importing;
+'cpu' is the user and system time of the process and its workers, which other work on the machine
+disturbs less than wall time; 'load' is the load average as the run started. Timings are printed,
+never asserted: these machines are noisy.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -14,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.build.pipeline import BuildOptions, build_site
@@ -21,93 +35,179 @@ from site_builder.catalogue.load import load_catalogue
 from site_builder.catalogue.registry import load_registry
 from site_builder.devtools.search_bench import report as search_report
 from site_builder.devtools.synthetic import REPO, generate_catalogue
+from site_builder.devtools.synthetic_shape import measure_shape
+
+STAGES = ("load", "markdown", "views", "render", "data", "index", "write")
 
 
-def _child(stage: str, root: Path, out: Path | None = None) -> dict[str, dict[str, float]]:
-    """Run one stage in this process (called in the subprocess): its timings, and the memory
-    high-water mark (MiB) after each build stage, of the main process and of its largest worker."""
+@dataclass
+class Run:
+    """One measured process: seconds per stage, memory high-water marks and the peak of the process tree."""
 
+    name: str
+    timings: dict[str, float]
+    memory: dict[str, tuple[float, float]]
+    peak: float  # MiB: ru_maxrss of the process and the workers it waited for
+    wall: float  # seconds, including starting Python and importing
+    cpu: float = 0.0  # user and system seconds of the process and its workers: less noisy than wall time
+    load: float = 0.0  # the machine's 1-minute load average as the run started (other work slows it down)
+
+
+def _child(stage: str, root: Path, out: Path, today: dt.date, jobs: int) -> dict[str, object]:
+    """Run one stage in this process (called in the subprocess)."""
     start = time.perf_counter()
     if stage == "check":
-        _, report = load_catalogue(root)
-        if report.errors:
+        _, report = load_catalogue(root, today=today)
+        if not report.ok(strict=True):  # the corpus must pass 'catalogue check --strict'
             raise SystemExit(report.render())
         return {"timings": {"total": time.perf_counter() - start}, "memory": {}}
-    result = build_site(root, BuildOptions(out=out or root / "_site"))  # cold: the parent emptied .cache
+    result = build_site(root, BuildOptions(out=out, jobs=jobs, use_cache=stage != "nocache"))
     if not result.ok:
         raise SystemExit(result.report.render())
-    timings = dict(result.timings)
-    timings["total"] = time.perf_counter() - start
-    memory = {f"{stage} {who}": mib for stage, pair in result.memory.items() for who, mib in zip(("main", "worker"), pair, strict=True)}
-    return {"timings": timings, "memory": memory}
+    return {"timings": {**result.timings, "total": time.perf_counter() - start}, "memory": result.memory}
 
 
-def measure(stage: str, root: Path, out: Path | None = None) -> tuple[dict[str, float], float, dict[str, float]]:
-    """Timings, peak memory (MiB) and per-stage memory of one stage in a fresh process (into ``out`` if given)."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
-    child = [sys.executable, "-m", "site_builder.devtools.bench", "--child", stage, str(root), *([str(out)] if out else [])]
-    proc = subprocess.Popen(child,
-                            stdout=subprocess.PIPE, env=env)
+def measure(name: str, stage: str, root: Path, out: Path, today: dt.date, jobs: int = 0) -> Run:
+    """Run ``stage`` ('check', 'build' or 'nocache') in a fresh process, as of ``today``."""
+    epoch = int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp())
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}  # the build time matches the review dates
+    child = [sys.executable, "-m", "site_builder.devtools.bench", "--child", stage, str(root), str(out), today.isoformat(), str(jobs)]
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    proc = subprocess.Popen(child, stdout=subprocess.PIPE, env=env)
     assert proc.stdout is not None
     output = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{stage} failed on {root}")
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {name} failed on {root}")
     found = json.loads(output)
-    return found["timings"], usage.ru_maxrss / 1024, found["memory"]
+    memory = {k: (float(v[0]), float(v[1])) for k, v in found["memory"].items()}
+    return Run(name, found["timings"], memory, usage.ru_maxrss / 1024, wall, usage.ru_utime + usage.ru_stime, load)
 
 
-def _site_size(root: Path) -> tuple[int, float]:
-    files = [p for p in (root / "_site").rglob("*") if p.is_file()]
+def _site_size(site: Path) -> tuple[int, float]:
+    files = [p for p in site.rglob("*") if p.is_file()]
     return len(files), sum(p.stat().st_size for p in files) / 1024 / 1024
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated project counts (default 1000,10000)")
-    parser.add_argument("--keep", type=Path, default=None, help="keep the generated catalogues under this folder")
-    parser.add_argument("--no-shipped", dest="search_shipped", action="store_false",
-                        help="skip building the shipped catalogue for the search report")
-    parser.add_argument("--child", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        out = Path(args.child[2]) if len(args.child) > 2 else None
-        print(json.dumps(_child(args.child[0], Path(args.child[1]), out)))
-        return 0
+def time_table(runs: list[Run]) -> list[str]:
+    """Seconds per stage, the total, wall and CPU time, peak memory and the load average: one row per run."""
+    head = (f"{'':<9}" + "".join(f"{s:>9}" for s in STAGES)
+            + f"{'total':>9}{'wall':>8}{'cpu':>8}{'peak MiB':>10}{'main':>7}{'worker':>7}{'load':>6}")
+    lines = [head]
+    for run in runs:
+        cells = "".join(f"{run.timings[s]:9.2f}" if s in run.timings else f"{'':>9}" for s in STAGES)
+        last = run.memory[STAGES[-1]] if run.memory else (run.peak, 0.0)
+        worker = f"{last[1]:7.0f}" if run.memory else f"{'-':>7}"
+        lines.append(f"{run.name:<9}{cells}{run.timings['total']:9.2f}{run.wall:8.1f}{run.cpu:8.1f}"
+                     f"{run.peak:10.0f}{last[0]:7.0f}{worker}{run.load:6.1f}")
+    return lines
+
+
+def memory_table(runs: list[Run]) -> list[str]:
+    """The memory high-water mark after each build stage, MiB, as main/largest worker."""
+    lines = [f"{'MiB':<9}" + "".join(f"{s:>11}" for s in STAGES)]
+    for run in runs:
+        if run.memory:
+            lines.append(f"{run.name:<9}" + "".join(f"{f'{run.memory[s][0]:.0f}/{run.memory[s][1]:.0f}':>11}" for s in STAGES))
+    return lines
+
+
+def summary_table(results: dict[int, list[Run]]) -> list[str]:
+    """Total seconds, CPU seconds and peak MiB of every run, one column per size."""
+    names = list(dict.fromkeys(run.name for runs in results.values() for run in runs))
+    lines = [f"{'':<9}" + "".join(f"{size:>23,} projects" for size in results)]
+    for name in names:
+        cells = []
+        for runs in results.values():
+            run = next((r for r in runs if r.name == name), None)
+            cell = f"{run.timings['total']:.2f} s  cpu {run.cpu:.1f} s {run.peak:5.0f} MiB" if run else ""
+            cells.append(f"{cell:>32}")
+        lines.append((f"{name:<9}" + "".join(cells)).rstrip())
+    return lines
+
+
+def bench_size(size: int, base: Path, cold_runs: int, jobs: int, browser: bool) -> list[Run]:
+    """Generate ``size`` projects under ``base`` and measure check and each kind of build; prints as it goes."""
     registry, problems = load_registry(REPO)
     if problems:
-        print("\n".join(p.text() for p in problems))
-        return 1
+        raise SystemExit("\n".join(p.text() for p in problems))
+    root = base / f"n{size}"
+    shutil.rmtree(root, ignore_errors=True)
+    start = time.perf_counter()
+    generated = generate_catalogue(root, size, registry)
+    print(f"\n== {size:,} projects (generated in {time.perf_counter() - start:.1f} s: {generated.body_words:,} body words, "
+          f"a vocabulary of {generated.vocabulary:,}, reviewed as of {generated.today})", flush=True)
+    site, cache = root / "_site", root / ".cache"
+    runs: list[Run] = []
+    print(time_table([])[0], flush=True)
+
+    def run(name: str, stage: str) -> None:  # measure, and print its row at once: 10,000 projects take minutes
+        runs.append(measure(name, stage, root, site, generated.today, jobs))
+        print(time_table(runs[-1:])[1], flush=True)
+
+    run("check", "check")
+    for number in range(cold_runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+        run("cold" if number == 0 else f"cold {number + 1}", "build")
+    shutil.rmtree(site, ignore_errors=True)
+    run("warm", "build")
+    run("rebuild", "build")
+    print("\n".join(memory_table(runs)))
+    files, mib = _site_size(site)
+    print(f"output: {files:,} files, {mib:.1f} MiB")
+    print("\n".join(search_report(site, runs[1].timings.get("index"), browser)), flush=True)
+    return runs
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m site_builder.devtools.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="make bench runs it with no options; pass options as make bench BENCH_ARGS='...'")
+    parser.add_argument("--sizes", default="1000,10000", metavar="N,N",
+                        help="comma-separated project counts (default 1000,10000)")
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="generate and build under DIR and keep it (e.g. /dev/shm/bench, a RAM disk); "
+                             "default: a temporary folder, removed at the end")
+    parser.add_argument("--cold-runs", type=int, default=1, metavar="N",
+                        help="how many times to measure the cold build of each size (default 1)")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for the builds (default: all cores)")
+    parser.add_argument("--no-shipped", dest="shipped", action="store_false",
+                        help="skip building the shipped catalogue for the search report")
+    parser.add_argument("--no-browser", dest="browser", action="store_false",
+                        help="skip the search timings in headless Chromium (search data sizes are still reported)")
+    parser.add_argument("--child", nargs=5, metavar="ARG", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.child:
+        stage, root, out, today, jobs = args.child
+        print(json.dumps(_child(stage, Path(root), Path(out), dt.date.fromisoformat(today), int(jobs))))
+        return 0
+    try:
+        sizes = [int(s) for s in args.sizes.split(",")]
+    except ValueError:
+        parser.error(f"--sizes: expected comma-separated whole numbers such as 1000,10000, found {args.sizes!r}")
+    if any(s < 1 for s in sizes) or args.cold_runs < 1:
+        parser.error("--sizes and --cold-runs: expected numbers of 1 or more")
     base = args.keep or Path(tempfile.mkdtemp(prefix="catalogue-bench-"))
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    if args.search_shipped:
-        print("\n== the shipped catalogue")
-        shipped = base / "shipped"
-        timings, _, _ = measure("build-cold", REPO, shipped)
-        print(f"build-cold  {timings['total']:6.2f} s")
-        print("\n".join(search_report(shipped, timings.get("index"))))
-    for size in (int(s) for s in args.sizes.split(",")):
-        root = base / f"n{size}"
-        shutil.rmtree(root, ignore_errors=True)
-        start = time.perf_counter()
-        generate_catalogue(root, size, registry)
-        print(f"\n== {size:,} projects (generated in {time.perf_counter() - start:.1f} s)")
-        cold: dict[str, float] = {}
-        for stage in ("check", "build-cold", "build-warm"):
-            if stage == "build-cold":
-                shutil.rmtree(root / ".cache", ignore_errors=True)
-            timings, peak, memory = measure(stage, root)
-            cold = timings if stage == "build-cold" else cold
-            parts = ", ".join(f"{k} {v:.2f}" for k, v in timings.items() if k != "total")
-            print(f"{stage:<11} {timings['total']:6.2f} s  peak {peak:6.0f} MiB" + (f"  ({parts})" if parts else ""))
-            if memory:
-                stages = [k.removesuffix(" main") for k in memory if k.endswith(" main")]
-                marks = ", ".join(f"{k} {memory[k + ' main']:.0f}/{memory[k + ' worker']:.0f}" for k in stages)
-                print(f"{'':<11} memory high-water after each stage, MiB (main/largest worker): {marks}")
-        files, mib = _site_size(root)
-        print(f"output: {files:,} files, {mib:.1f} MiB")
-        print("\n".join(search_report(root / "_site", cold.get("index"))))
+    begun = time.perf_counter()
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; folder {base}")
+    if args.shipped:
+        today = measure_shape(REPO).reference_date
+        run = measure("shipped", "nocache", REPO, base / "shipped", today, args.jobs)
+        print(f"\n== the shipped catalogue (no cache), as of {today}")
+        print("\n".join(time_table([run])))
+        print("\n".join(search_report(base / "shipped", run.timings.get("index"), args.browser)))
+    results = {size: bench_size(size, base, args.cold_runs, args.jobs, args.browser) for size in sizes}
+    print("\n== summary: total seconds, CPU seconds and peak memory of each run")
+    print("\n".join(summary_table(results)))
+    print(f"bench took {time.perf_counter() - begun:.0f} s")
     if args.keep is None:
         shutil.rmtree(base, ignore_errors=True)
     return 0

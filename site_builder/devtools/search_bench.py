@@ -14,9 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from playwright.sync_api import sync_playwright
-
 from site_builder.serve.static_server import start_server
+
+try:  # a dev dependency: without it only the sizes are reported
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the install
+    sync_playwright = None  # type: ignore[assignment]
 
 QUERIES = ["control room", "ambulance", "cardiac arrest", "missing people", "shared headquarters", "ambul", "co-resp",
            "staffordshre", "kent police", "drone", "fleet workshop", "governance commissioner", "falls", "mayor",
@@ -55,7 +58,7 @@ def _served(folder: Path) -> Iterator[str]:
 def browser_timings(site: Path, runs: int = 3) -> dict[str, float] | None:
     """Median ms from opening ``search/?q=…`` (cold cache) to the first results, and median ms per query."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
+    if sync_playwright is None or not Path(chromium).exists():
         return None
     first: list[float] = []
     query: list[float] = []
@@ -77,8 +80,8 @@ def browser_timings(site: Path, runs: int = 3) -> dict[str, float] | None:
     return {"first": statistics.median(first), "query": statistics.median(query), "query_max": max(query)}
 
 
-def report(site: Path, index_seconds: float | None) -> list[str]:
-    """Lines for the bench report on the built ``site``."""
+def report(site: Path, index_seconds: float | None, browser: bool = True) -> list[str]:
+    """Lines for the bench report on the built ``site``; with ``browser``, search timings in Chromium too."""
     lines = []
     if index_seconds is not None:
         lines.append(f"search: index stage {index_seconds:.2f} s")
@@ -87,8 +90,10 @@ def report(site: Path, index_seconds: float | None) -> list[str]:
     total = sum(packed for name, _, packed in search_sizes(site) if name in ("index.json", "documents.json", "manifest.json"))
     if not (site / "search" / "shards").is_dir():
         lines.append(f"  all search data {total / 1024:.1f} KiB gzipped")
-    timings = browser_timings(site)
-    if timings is None:
+    timings = browser_timings(site) if browser else None
+    if not browser:
+        lines.append("  browser timings skipped (--no-browser)")
+    elif timings is None:
         lines.append("  browser timings skipped: no Chromium or Playwright")
     else:
         lines.append(f"  Chromium: first results {timings['first']:.0f} ms after opening search/?q={FIRST_QUERY}; "
