@@ -62,7 +62,11 @@ def _stage(result: BuildResult, name: str) -> Iterator[None]:
 
 
 def build_site(root: Path, options: BuildOptions) -> BuildResult:
-    """Build the site from the catalogue at ``root`` into ``options.out``; see :class:`BuildResult`."""
+    """Build the site from the catalogue at ``root`` into ``options.out``; see :class:`BuildResult`.
+
+    Raises ``UnsafeOutput`` if ``options.out`` is not a folder the build may replace, ``OutputError``
+    if the site cannot be written, and ``Stopped`` on SIGINT or SIGTERM (see output.py, stopping.py).
+    """
     with gc_paused():
         return _build(root, options)
 
@@ -97,7 +101,7 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
         site = SiteData(catalogue, config, as_of, projects)
         pages = plan_pages(site)
         extra_files = {DOCSTORE_PATH: build_docstore(site)}
-    with StagedSite(options.out) as staged:  # removed again unless published
+    with StagedSite(options.out, root) as staged:  # refuses a folder it did not make; removed again unless published
         with _stage(result, "render"):
             env = make_environment({**template_globals(config, as_of), "assets": assets.urls})
             heads = render_pages(env, pages, staged.path, options.jobs)

@@ -1,4 +1,8 @@
-"""The ``catalogue`` command: a thin layer over the library. Exit codes: 0 ok, 1 content errors, 2 usage."""
+"""The ``catalogue`` command: a thin layer over the library.
+
+Exit codes: 0 ok, 1 content errors, 2 usage errors (including an --out the build must not replace, or a
+site that cannot be written), 3 a bug in the tool, 128 + N when stopped by signal N (130 Ctrl-C, 143 SIGTERM).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,17 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder.catalogue import PROJECTS_DIR, load_catalogue
+from site_builder.output import OutputError, wait_for_trash
+from site_builder.safe_paths import UnsafeOutput, check_out, shown
+from site_builder.stopping import Stopped, stop_on_signals
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+OUT_HELP = "output folder (default: ROOT/_site): a new or empty folder, or one an earlier build made"
+OUT_RULES = ("The build replaces --out as a whole, so it refuses any folder it did not make itself (marked by "
+             "its .catalogue-build file): the catalogue folder or a folder above it, content/, schema/, templates/, "
+             "anything git tracks, a symlink, a file, an empty value, or a non-empty folder without the marker.")
 
 
 class UsageError(Exception):
@@ -25,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="catalogue",
         description="Check and build the Emergency Services Collaboration Catalogue.",
-        epilog="Exit codes: 0 ok, 1 content errors (or warnings with --strict), 2 usage errors.",
+        epilog="Exit codes: 0 ok, 1 content errors (or warnings with --strict), 2 usage errors, "
+               "130 or 143 when stopped by Ctrl-C or SIGTERM.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -41,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", parents=[common], help="validate, then build the site",
                                 description="Validate everything, then render the site into a temporary folder "
-                                            "and swap it into place. A failed build leaves the old site untouched.")
-    build.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: ROOT/_site)")
+                                            "and swap it into place. A failed build leaves the old site untouched.",
+                                epilog=OUT_RULES)
+    build.add_argument("--out", default=None, metavar="DIR", help=OUT_HELP)
     build.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.yaml")
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for rendering (default: all cores)")
     build.add_argument("--no-cache", action="store_true", help="ignore the rendered-Markdown cache in ROOT/.cache")
@@ -51,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[common], help="build, serve on this machine and rebuild on changes",
                                 description="Build the site, serve it at http://HOST:PORT/ and rebuild when content, "
                                             "templates or assets change. A failed rebuild keeps the last good site.")
-    serve.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: ROOT/_site)")
+    serve.add_argument("--out", default=None, metavar="DIR", help=OUT_HELP)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     _add_strict(serve)
@@ -123,7 +138,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("--jobs must be 0 (all cores) or more")
     if args.base_url is not None:
         _check_base_url(args.base_url)
-    options = BuildOptions(out=args.out or root / "_site", base_url=args.base_url, jobs=args.jobs,
+    options = BuildOptions(out=check_out(args.out, root), base_url=args.base_url, jobs=args.jobs,
                            use_cache=not args.no_cache, strict=args.strict)
     result = build_site(root, options)
     if not result.ok:
@@ -134,7 +149,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     if result.report.diagnostics:
         out.write(result.report.render("text", args.strict))
     count = len(result.catalogue.projects)
-    out.write(f"built {result.pages} pages for {count} project{'' if count == 1 else 's'} into {options.out}\n")
+    out.write(f"built {result.pages} pages for {count} project{'' if count == 1 else 's'} into {shown(options.out)}\n")
     return EXIT_OK
 
 
@@ -175,7 +190,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     root = _catalogue_root(args.root)
     if not 0 <= args.port <= 65535:
         raise UsageError("--port must be between 0 and 65535")
-    options = BuildOptions(out=args.out or root / "_site", strict=args.strict)
+    options = BuildOptions(out=check_out(args.out, root), strict=args.strict)
     try:
         return serve(root, options, args.host, args.port, out)
     except OSError as exc:
@@ -193,11 +208,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SystemExit as exc:  # argparse has printed the usage message
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
-        return COMMANDS[args.command](args, out)
-    except UsageError as exc:
+        with stop_on_signals():
+            try:
+                return COMMANDS[args.command](args, out)
+            finally:
+                wait_for_trash()  # the old site, deleted in the background since it was replaced
+    except (UsageError, UnsafeOutput, OutputError) as exc:
         sys.stderr.write(f"catalogue: error: {exc}\n")
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except Stopped as exc:
+        site = ""
+        if args.command == "build":
+            site = "; the new site had already been published" if exc.published else "; the previous site was left as it was"
+        sys.stderr.write(f"catalogue: stopped by {exc.name}{site}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:  # Ctrl-C outside the main thread's handler
         sys.stderr.write("catalogue: interrupted\n")
         return 130
     except Exception as exc:

@@ -12,6 +12,7 @@ import jinja2
 
 from site_builder.markdown_render import MarkdownRenderer, body_key
 from site_builder.parallel import parallel_map
+from site_builder.safe_paths import cache_file
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CACHE_FILE = ".cache/markdown.json"
@@ -53,7 +54,7 @@ def _render_body(index: int) -> str:
 def render_bodies(bodies: Sequence[str], cache_dir: Path | None, jobs: int = 0) -> tuple[list[str], int]:
     """HTML for each body, reusing the cache. Returns the HTML and how many bodies were rendered."""
     cache: dict[str, str] = {}
-    cache_path = cache_dir / CACHE_FILE if cache_dir else None
+    cache_path = cache_file(cache_dir, CACHE_FILE) if cache_dir else None  # None: a symlink, ignored
     if cache_path and cache_path.is_file():
         try:
             loaded = json.loads(cache_path.read_text(encoding="utf-8"))

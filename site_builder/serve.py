@@ -10,14 +10,22 @@ from pathlib import Path
 from typing import TextIO
 
 from site_builder.build import BuildOptions, build_site
+from site_builder.output import OutputError
+from site_builder.safe_paths import UnsafeOutput
 from site_builder.static_server import start_server
+from site_builder.stopping import Stopped
 
 WATCHED = ("content", "schema", "templates", "assets", "site.yaml")
 
 
 def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
     """Build once and say how it went. Returns whether the build succeeded."""
-    result = build_site(root, options)
+    try:
+        result = build_site(root, options)
+    except (UnsafeOutput, OutputError) as exc:
+        out.write(f"catalogue: error: {exc}\nbuild failed: still serving the last good build\n")
+        out.flush()
+        return False
     if result.report.diagnostics:
         out.write(result.report.render("text", options.strict))
     if result.ok:
@@ -29,7 +37,7 @@ def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
 
 
 def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) -> int:
-    """Serve until interrupted. Returns the exit code."""
+    """Serve until Ctrl-C or SIGTERM, the usual way to stop it (so exit code 0), even during a rebuild."""
     import watchfiles
 
     rebuild(root, options, out)
@@ -43,8 +51,8 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) 
             names = sorted({Path(path).name for _, path in changes})
             out.write(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}\n")
             rebuild(root, options, out)
-    except KeyboardInterrupt:
-        pass
+    except (KeyboardInterrupt, Stopped):  # watchfiles turns any signal into KeyboardInterrupt
+        out.write("stopped\n")
     finally:
         server.shutdown()
         server.server_close()
