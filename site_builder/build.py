@@ -22,6 +22,7 @@ from site_builder.history import build_time, file_dates
 from site_builder.output import StagedSite
 from site_builder.pages import plan_pages
 from site_builder.render import make_environment, render_bodies, render_pages
+from site_builder.safe_paths import guard
 from site_builder.search_index import search_files
 from site_builder.site import SiteData
 from site_builder.views import ViewBuilder, template_globals
@@ -72,6 +73,7 @@ def build_site(root: Path, options: BuildOptions) -> BuildResult:
 
 
 def _build(root: Path, options: BuildOptions) -> BuildResult:
+    guard(options.out, root)  # before any work: the output must be a folder the build may replace
     result = BuildResult(Report())
     with _stage(result, "load"):
         config, problems = load_site_config(root, options.base_url)

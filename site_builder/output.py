@@ -30,7 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import cast
 
-from site_builder.safe_paths import MARKER, MARKER_TEXT, UnsafeOutput, absolute, is_empty_folder, is_marked, refusal, shown
+from site_builder.safe_paths import MARKER, MARKER_TEXT, UnsafeOutput, guard, is_empty_folder, is_marked, shown
 from site_builder.stopping import Stopped, pause_point, signals_deferred
 
 # File creation dominates writing a large site; a few threads overlap the system calls.
@@ -159,10 +159,7 @@ class StagedSite:
     """
 
     def __init__(self, out: Path, root: Path) -> None:
-        self.out = absolute(out)
-        reason = refusal(self.out, root)
-        if reason:
-            raise UnsafeOutput(f"--out {shown(self.out)}: {reason}")
+        self.out = guard(out, root)  # again, right before anything is written
         self.path = self.out.parent / f".{self.out.name}.new-{os.getpid()}"
         self.published = False
         try:

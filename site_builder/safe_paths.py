@@ -118,6 +118,15 @@ def refusal(out: Path, root: Path) -> str | None:
     return None
 
 
+def guard(out: Path, root: Path) -> Path:
+    """``out`` made absolute (see :func:`absolute`); raises :class:`UnsafeOutput` if the build must not replace it."""
+    full = absolute(out)
+    reason = refusal(full, root)
+    if reason:
+        raise UnsafeOutput(f"--out {shown(full)}: {reason}")
+    return full
+
+
 def check_out(value: str | None, root: Path) -> Path:
     """The output folder to use for ``--out value`` (``None``: ROOT/_site); raises :class:`UnsafeOutput`."""
     if value is not None and not value.strip():
