@@ -118,7 +118,8 @@ def discard(path: Path) -> None:
     _in_flight.add(path)
     thread = threading.Thread(target=_delete, args=(path,), name=f"catalogue-trash-{path.name}")
     _trash_threads.append(thread)
-    thread.start()
+    with signals_deferred():  # see signals_deferred: the stop signals stay with the main thread
+        thread.start()
 
 
 def wait_for_trash() -> None:
@@ -192,7 +193,9 @@ class StagedSite:
             folder.mkdir(parents=True, exist_ok=True)
         pool = ThreadPoolExecutor(WRITER_THREADS)
         try:
-            for count, _ in enumerate(pool.map(lambda rel: write_file(self.path / rel, files[rel]), sorted(files))):
+            with signals_deferred():  # the writer threads start now, and leave the stop signals to the main thread
+                written = pool.map(lambda rel: write_file(self.path / rel, files[rel]), sorted(files))
+            for count, _ in enumerate(written):
                 if count == len(files) // 2:
                     pause_point("write")
         finally:

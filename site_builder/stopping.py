@@ -77,7 +77,13 @@ def stop_on_signals() -> Iterator[None]:
 
 @contextmanager
 def signals_deferred() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the block is done: for steps that must not be cut in two."""
+    """SIGINT and SIGTERM wait until the block is done: for steps that must not be cut in two.
+
+    Also the way to start helper threads and worker processes: they inherit the blocked mask, so the
+    kernel hands the stop signals to the main thread, where they interrupt whatever it waits on. (A
+    signal taken by a helper thread only sets a flag that the main thread checks when its wait ends,
+    which for ``pool.map`` can be never.) Workers unblock them again in :func:`worker_init`.
+    """
     old = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         yield
@@ -100,6 +106,7 @@ def worker_init() -> None:
     parent = os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by the parent while it forked us
     prctl = getattr(LIBC, "prctl", None)  # Linux: the kernel sends SIGTERM when the parent dies
     if prctl is not None:
         prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
