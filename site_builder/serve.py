@@ -11,7 +11,7 @@ from typing import TextIO
 
 from site_builder.build import BuildOptions, build_site
 from site_builder.output import OutputError
-from site_builder.safe_paths import UnsafeOutput
+from site_builder.safe_paths import UnsafeOutput, shown
 from site_builder.static_server import start_server
 from site_builder.stopping import Stopped
 
@@ -43,7 +43,7 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) 
     rebuild(root, options, out)
     options.out.mkdir(parents=True, exist_ok=True)
     server = start_server(options.out.resolve(), host, port)
-    out.write(f"serving {options.out} at {server.url} (Ctrl-C to stop)\n")
+    out.write(f"serving {shown(options.out)} at {server.url} (Ctrl-C to stop)\n")
     out.flush()
     watched = [str(root / name) for name in WATCHED if (root / name).exists()]
     try:
