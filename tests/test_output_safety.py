@@ -227,6 +227,48 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
         exchange(tmp_path / "a", tmp_path / "missing")
 
 
+def test_publishing_over_a_site_is_one_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if output.RENAMEAT2 is None:
+        pytest.skip("no renameat2 here: publishing uses two renames")
+    calls: list[tuple[str, str]] = []
+    real = output.exchange
+
+    def recorded(first: Path, second: Path) -> bool:
+        calls.append((first.name, second.name))
+        return real(first, second)
+
+    real_rename = Path.rename
+
+    def rename(self: Path, target: str | os.PathLike[str]) -> Path:
+        if self == tmp_path / "site":
+            pytest.fail("the live site was renamed away: there was a moment without a site")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(output, "exchange", recorded)
+    monkeypatch.setattr(Path, "rename", rename)
+    root = make_catalogue(tmp_path / "catalogue")
+    with fixture_environment(tmp_path):
+        assert build_site(root, BuildOptions(out=tmp_path / "site", jobs=1)).ok  # nothing there yet: no exchange
+        assert calls == []
+        assert build_site(root, BuildOptions(out=tmp_path / "site", jobs=1)).ok
+    wait_for_trash()
+    assert calls == [(f".site.new-{os.getpid()}", "site")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue", "site"]
+
+
+def test_an_output_swapped_for_a_symlink_during_the_build_is_not_published(tmp_path: Path) -> None:
+    root = make_catalogue(tmp_path / "catalogue")
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / MARKER).write_bytes(MARKER_TEXT)
+    (target / "sentinel.txt").write_text("must survive\n", encoding="utf-8")
+    with pytest.raises(UnsafeOutput, match=r"changed during the build"), StagedSite(tmp_path / "site", root) as staged:
+        (tmp_path / "site").symlink_to(target)
+        staged.publish()
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "sentinel.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue", "elsewhere", "site"]
+
+
 def test_without_exchange_two_renames_still_publish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(output, "exchange", lambda first, second: False)
     root = make_catalogue(tmp_path / "catalogue")
