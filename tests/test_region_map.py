@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from pathlib import Path
 
 import pytest
 
-from site_builder import cli
-from site_builder.catalogue.load import load_catalogue
 from site_builder.catalogue.region_tiles import GRID, TILES_FILE, load_region_tiles
 from site_builder.catalogue.registry import load_registry
 from site_builder.insights.region_map import region_map
 from site_builder.views.project import Facet
-from tests.helpers import make_catalogue, run_cli
+from tests.helpers import make_catalogue, pin_today, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD = """\
@@ -33,7 +30,7 @@ GOOD = """\
 
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "load_catalogue", functools.partial(load_catalogue, today=dt.date(2026, 6, 1)))
+    pin_today(monkeypatch, dt.date(2026, 6, 1))
 
 
 def check(tmp_path: Path, tiles: str | None) -> tuple[int, str]:

@@ -115,7 +115,7 @@ def test_two_generations_with_one_seed_are_byte_identical(tmp_path: Path, regist
     for name, seed in (("one", 7), ("two", 7), ("other", 8)):
         generate_catalogue(tmp_path / name, 40, registry, seed=seed)
         files[name] = {p.name: p.read_bytes() for p in sorted((tmp_path / name).rglob("*")) if p.is_file()}
-    assert len(files["one"]) == 40 + 6
+    assert len(files["one"]) == 40 + 7  # the projects, the registry, four vocabularies, site.yaml and the region tiles
     assert files["one"] == files["two"]
     assert files["one"] != files["other"]
 

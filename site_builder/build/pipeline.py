@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.build.load import LoadedSite, load_site
+from site_builder.build.safe_paths import guard
 from site_builder.build.staging import StagedSite
 from site_builder.catalogue.history import build_time, file_dates
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue
@@ -67,6 +68,8 @@ def build_site(root: Path, options: BuildOptions) -> BuildResult:
 
     Content problems are reported in the result; a bad ``SOURCE_DATE_EPOCH`` raises
     :class:`~site_builder.environment.EnvironmentProblem` before anything is read or written.
+    It also raises ``UnsafeOutput`` if ``options.out`` is not a folder the build may replace, ``OutputError``
+    if the site cannot be written, and ``Stopped`` on SIGINT or SIGTERM (see build/staging.py, build/stopping.py).
     """
     with gc_paused():
         return _build(root, options)
@@ -103,6 +106,7 @@ def check_site(root: Path, only: list[str] | None = None, strict: bool = False) 
 
 
 def _build(root: Path, options: BuildOptions) -> BuildResult:
+    guard(options.out, root)  # before any work: the output must be a folder the build may replace
     result = BuildResult(Report())
     with _stage(result, "load"):
         as_of = build_time(root)  # first: a bad SOURCE_DATE_EPOCH stops the build before any work (EnvironmentProblem)
@@ -110,7 +114,7 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
     if loaded is None or not result.report.ok(options.strict):
         return result
     site, pages = _prepare(loaded, as_of, options.use_cache, options.jobs, result)
-    with StagedSite(options.out) as staged:  # removed again unless published
+    with StagedSite(options.out, root) as staged:  # refuses a folder it did not make; removed again unless published
         with _stage(result, "render"):
             heads, problems = render_pages(loaded.templates, pages, staged.path, options.jobs)
         if problems:

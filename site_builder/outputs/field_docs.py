@@ -191,3 +191,29 @@ def generated_files(root: Path, registry: Registry) -> tuple[dict[str, str], lis
         if updated is not None:
             files[GUIDE_FILE] = updated
     return files, problems
+
+
+@dataclass(frozen=True)
+class SchemaUpdate:
+    """What ``catalogue schema`` found: problems that stop it, and the generated files that were stale."""
+
+    problems: list[Diagnostic]
+    stale: list[str]
+    written: bool
+
+
+def update_generated_files(root: Path, registry: Registry, write: bool) -> SchemaUpdate:
+    """Compare every generated file with what the schema gives; with ``write``, rewrite the stale ones.
+
+    Writes all or nothing: with any problem (CONTRIBUTING.md unreadable or without its markers) nothing is written.
+    """
+    files, problems = generated_files(root, registry)
+    stale = [rel for rel, text in files.items()
+             if not ((root / rel).is_file() and (root / rel).read_text(encoding="utf-8", errors="replace") == text)]
+    if problems or not write:
+        return SchemaUpdate(problems, stale, written=False)
+    for rel in stale:
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(files[rel], encoding="utf-8")
+    return SchemaUpdate(problems, stale, written=True)

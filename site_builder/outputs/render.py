@@ -15,6 +15,7 @@ from site_builder.outputs.page import Page
 from site_builder.outputs.template_errors import template_diagnostic
 from site_builder.runtime.parallel import parallel_map
 from site_builder.runtime.paths import TEMPLATES_DIR
+from site_builder.text.file_access import cache_file
 
 TEMPLATES = TEMPLATES_DIR
 CACHE_FILE = ".cache/markdown.json"
@@ -41,7 +42,7 @@ def render_bodies(bodies: Sequence[str], cache_dir: Path | None, jobs: int = 0) 
     reach a page.
     """
     cache: dict[str, str] = {}
-    cache_path = cache_dir / CACHE_FILE if cache_dir else None
+    cache_path = cache_file(cache_dir, CACHE_FILE) if cache_dir else None  # None: a symlink, ignored
     if cache_path and cache_path.is_file():
         try:
             loaded = json.loads(cache_path.read_text(encoding="utf-8"))

@@ -6,10 +6,14 @@ and results cross process boundaries.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
+
+from site_builder.runtime.stopping import PAUSE_ENV, pause_point, signals_deferred, worker_init
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,10 +29,31 @@ def cpu_count() -> int:
 
 def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0) -> list[R]:
     """``[func(i) for i in items]``, spread over ``jobs`` forked processes (0 = all cores)."""
+    if os.environ.get(PAUSE_ENV) and items:  # tests only: pause in the middle of the work
+        func = functools.partial(_paused, func, items[len(items) // 2])
     jobs = jobs or cpu_count()
     jobs = min(jobs, max(1, len(items) // MIN_ITEMS_PER_WORKER))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [func(item) for item in items]
     chunk = max(1, len(items) // (jobs * 4))
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return pool.map(func, items, chunksize=chunk)
+    # Workers are quiet on SIGTERM and die with this process, and neither they nor the pool's threads
+    # take the stop signals from the main thread (stopping.py). The executor, unlike
+    # multiprocessing.Pool, does not hang when a worker dies holding a queue lock (say, killed with
+    # its process group), so on an exception or a signal here the workers are terminated outright.
+    with signals_deferred():
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=worker_init)
+        results = pool.map(func, items, chunksize=chunk)  # starts the workers and threads, submits everything
+    try:
+        return list(results)
+    except BaseException:
+        for child in multiprocessing.active_children():  # the pool's workers: the tool starts no other children
+            child.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _paused(func: Callable[[T], R], middle: T, item: T) -> R:
+    if item == middle:
+        pause_point(getattr(func, "__name__", "").strip("_"))
+    return func(item)

@@ -13,7 +13,10 @@ from typing import TextIO
 import watchfiles
 
 from site_builder.build.pipeline import BuildOptions, build_site
+from site_builder.build.safe_paths import UnsafeOutput, shown
+from site_builder.build.staging import OutputError
 from site_builder.catalogue.history import build_time
+from site_builder.runtime.stopping import Stopped
 from site_builder.serve.static_server import start_server
 
 WATCHED = ("content", "schema", "templates", "assets", "site.yaml")
@@ -22,10 +25,15 @@ WATCHED = ("content", "schema", "templates", "assets", "site.yaml")
 def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
     """Build once and say how it went. Returns whether the build succeeded.
 
-    Never raises: a bug in the tool during a rebuild is printed, and the last good build stays served.
+    Never raises for a failed build: a bug in the tool during a rebuild is printed, and the last good
+    build stays served. Ctrl-C and SIGTERM (``Stopped``) still stop the server.
     """
     try:
         result = build_site(root, options)
+    except (UnsafeOutput, OutputError) as exc:
+        out.write(f"catalogue: error: {exc}\nbuild failed: still serving the last good build\n")
+        out.flush()
+        return False
     except Exception as exc:
         out.write(f"internal error during the rebuild: {type(exc).__name__}: {exc}\n"
                   f"{''.join(traceback.format_exception(exc)[-3:])}"
@@ -43,12 +51,12 @@ def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
 
 
 def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) -> int:
-    """Serve until interrupted. Returns the exit code."""
+    """Serve until Ctrl-C or SIGTERM, the usual way to stop it (so exit code 0), even during a rebuild."""
     build_time(root)  # a bad SOURCE_DATE_EPOCH stops serve (EnvironmentProblem) before it listens
     rebuild(root, options, out)
     options.out.mkdir(parents=True, exist_ok=True)
     server = start_server(options.out.resolve(), host, port)
-    out.write(f"serving {options.out} at {server.url} (Ctrl-C to stop)\n")
+    out.write(f"serving {shown(options.out)} at {server.url} (Ctrl-C to stop)\n")
     out.flush()
     watched = [str(root / name) for name in WATCHED if (root / name).exists()]
     try:
@@ -56,8 +64,8 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) 
             names = sorted({Path(path).name for _, path in changes})
             out.write(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}\n")
             rebuild(root, options, out)
-    except KeyboardInterrupt:
-        pass
+    except (KeyboardInterrupt, Stopped):  # watchfiles turns any signal into KeyboardInterrupt
+        out.write("stopped\n")
     finally:
         server.shutdown()
         server.server_close()

@@ -161,3 +161,15 @@ def list_folder(root: Path, rel: str) -> tuple[list[tuple[str, bool]] | None, li
     finally:
         os.close(fd)
     return found, []
+
+
+def cache_file(root: Path, rel: str) -> Path | None:
+    """``ROOT/rel``, or ``None`` if any part of it (or its ``.tmp`` sibling) is a symlink, which is never followed.
+
+    A cache is only a speed-up, so one that could lead the build outside the checkout is not used.
+    """
+    path = root / rel
+    parts = [root.joinpath(*Path(rel).parts[:n]) for n in range(1, len(Path(rel).parts) + 1)]
+    if any(part.is_symlink() for part in [*parts, path.with_suffix(".tmp")]):
+        return None
+    return path
