@@ -16,7 +16,7 @@ from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.model.project import STATUS_LABELS
 from site_builder.outputs.pages import PER_PAGE
 from site_builder.runtime.jsonio import json_bytes
-from site_builder.search.docstore import DOCSTORE_PATH
+from site_builder.search.docstore import FILTER_PATH, FRAGMENTS_DIR, excerpt
 from site_builder.views.project import pagination
 from tests.helpers import ORGANISATIONS, VALID_PROJECT, make_catalogue
 
@@ -392,7 +392,7 @@ def test_pagination_shows_neighbours_and_ellipses() -> None:
 def test_projects_page_has_a_hidden_filter_form_and_links_to_the_facet_pages(site: Site) -> None:
     page = site.page("projects/index.html")
     form = page.find("form", id="project-filters")[0]
-    assert "hidden" in form.attrs and form.attrs["data-docstore"] == "../search/documents.json"
+    assert "hidden" in form.attrs and form.attrs["data-filter"] == "../search/filter.json"
     names = {i.attrs["name"] for i in page.find("input", type="checkbox")}
     assert names == {"status", "service", "theme", "region"}
     for i in page.find("input", type="checkbox"):
@@ -451,23 +451,44 @@ def test_about_and_accessibility_pages_say_what_they_must(site: Site) -> None:
         assert phrase in statement, phrase
 
 
-# --- documents.json --------------------------------------------------------------------------------
+# --- search/filter.json and search/fragments/ ------------------------------------------------------
 
-def test_docstore_contract(site: Site) -> None:
-    raw = (site.out / DOCSTORE_PATH).read_bytes()
+def test_the_filter_file_holds_slugs_and_facet_numbers_in_reading_order(site: Site) -> None:
+    raw = (site.out / FILTER_PATH).read_bytes()
     data = json.loads(raw)
     assert raw == json_bytes(data)  # the one JSON writer: compact, sorted, markup escaped
     assert not re.search(rb"[<>&]", raw)
-    assert set(data) == {"documents", "labels"}
-    assert sorted(data["documents"]) == ["ambulance-station-share", "hampshire-merger", "kent-joint-control-room", "tricky-title"]
-    doc = data["documents"]["ambulance-station-share"]
-    assert doc == {
-        "t": "Ambulance station share", "u": "projects/ambulance-station-share/",
-        "s": "A summary of ambulance station share that is long enough.", "st": "pilot",
-        "sv": ["police", "fire", "ambulance"], "th": ["shared-estates"], "rg": ["south-east"],
-    }
-    assert data["documents"]["tricky-title"]["t"] == TRICKY_TITLE
-    labels = data["labels"]
-    assert set(labels) == {"st", "sv", "th", "rg"}
-    assert labels["st"] == STATUS_LABELS and labels["th"]["control-rooms"] == "Joint control rooms"
-    assert labels["sv"]["ambulance"] == "Ambulance" and labels["rg"]["north-west"] == "North West"
+    assert set(data) == {"facets", "columns", "projects"} and data["columns"] == ["st", "sv", "th", "rg"]
+    assert [row[0] for row in data["projects"]] == [
+        "ambulance-station-share", "hampshire-merger", "kent-joint-control-room", "tricky-title"]  # by title
+    facets = data["facets"]
+    decoded = {row[0]: {key: [facets[key][n][0] for n in numbers] for key, numbers in zip(data["columns"], row[1:], strict=True)}
+               for row in data["projects"]}
+    assert decoded["ambulance-station-share"] == {
+        "st": ["pilot"], "sv": ["police", "fire", "ambulance"], "th": ["shared-estates"], "rg": ["south-east"]}
+    assert dict(facets["st"]) == STATUS_LABELS and dict(facets["th"])["control-rooms"] == "Joint control rooms"
+    assert dict(facets["sv"])["ambulance"] == "Ambulance" and dict(facets["rg"])["north-west"] == "North West"
+    assert b"Ambulance station share" not in raw  # titles and summaries live in the fragments
+    assert not (site.out / "search" / "documents.json").exists()
+
+
+def test_each_project_has_a_fragment_with_what_a_result_shows(site: Site) -> None:
+    names = sorted(p.name for p in (site.out / FRAGMENTS_DIR).iterdir())
+    assert names == ["ambulance-station-share.json", "hampshire-merger.json", "kent-joint-control-room.json", "tricky-title.json"]
+    raw = (site.out / FRAGMENTS_DIR / "ambulance-station-share.json").read_bytes()
+    fragment = json.loads(raw)
+    assert raw == json_bytes(fragment)
+    assert set(fragment) == {"t", "u", "s", "b"}
+    assert (fragment["t"], fragment["u"]) == ("Ambulance station share", "projects/ambulance-station-share/")
+    assert fragment["s"] == "A summary of ambulance station share that is long enough."
+    assert fragment["b"] == "A description of the project."
+    tricky = (site.out / FRAGMENTS_DIR / "tricky-title.json").read_bytes()
+    assert json.loads(tricky)["t"] == TRICKY_TITLE and not re.search(rb"[<>&]", tricky)
+
+
+def test_a_long_description_is_cut_at_a_word_boundary() -> None:
+    text = "word " * 200
+    cut = excerpt(text, 23)
+    assert cut == "word word word word…" and len(cut) <= 24
+    assert excerpt("  short\n\n text ", 23) == "short text"
+    assert excerpt("x" * 30, 10) == "x" * 10 + "…"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,10 @@ from lunr.exceptions import QueryParseError
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.runtime.jsonio import json_bytes
 from site_builder.search import index as search_index
-from site_builder.search.builder import FIELDS, TermBuilder
+from site_builder.search import shards as search_shards
+from site_builder.search.builder import FIELDS, TermBuilder, js_order
 from site_builder.search.index import BodyTrim, analyse, trimmed
-from site_builder.search.shards import field_rows, group_terms, shard_index, shard_key
+from site_builder.search.shards import cut_shards, field_rows, group_terms, shard_index
 from site_builder.search.text import stem, terms, words
 from tests.helpers import make_catalogue
 from tests.node.runner import ranked_refs, run_search_cli
@@ -181,50 +182,108 @@ def test_two_builds_write_identical_search_files(tmp_path: Path, site: Path) -> 
 
 # --- shards ---------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+SMALL_SHARD = 4_000  # bytes: the test catalogue's index cut into several shards
+
+
+def build_sharded(root: Path, files: dict[str, str | bytes], limit: int) -> Path:
     patch = pytest.MonkeyPatch()
-    patch.setattr(search_index, "SHARD_ABOVE", 2)
+    patch.setattr(search_shards, "SHARD_BYTES", limit)
     try:
-        root = make_catalogue(tmp_path_factory.mktemp("sharded"), CATALOGUE)
-        yield build(root, root / "_site")
+        return build(make_catalogue(root, files), root / "_site")
     finally:
         patch.undo()
 
 
-def test_shard_keys_are_two_safe_characters() -> None:
-    assert [shard_key(t) for t in ("control", "x", "é1", "2017", "_a")] == ["co", "x", "_1", "20", "_a"]
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sharded(tmp_path_factory.mktemp("sharded"), CATALOGUE, SMALL_SHARD)
 
 
-def test_a_large_catalogue_is_split_into_shards_that_each_hold_their_terms(sharded_site: Path) -> None:
-    search_dir = sharded_site / "search"
+CONTR_WORDS = "contract contrast contribution contrary controversy contractor contrition contraption contralto"
+
+
+def shard_files_of(site: Path) -> list[tuple[str, str, bytes]]:
+    """(first term, last term, file content) of each shard the manifest lists, in its order."""
+    search_dir = site / "search"
     manifest = json.loads((search_dir / "manifest.json").read_bytes())
-    assert manifest["keyLength"] == 2 and "index" not in manifest
-    seen: set[str] = set()
-    for key, rel in manifest["shards"].items():
-        data = json.loads((search_dir / rel).read_bytes())
+    return [(first, last, (search_dir / rel).read_bytes()) for first, last, rel in manifest["shards"]]
+
+
+def test_a_large_index_is_cut_by_size_into_contiguous_ranges_the_manifest_lists(site: Path, sharded_site: Path) -> None:
+    manifest = json.loads((sharded_site / "search" / "manifest.json").read_bytes())
+    assert "index" not in manifest and not (sharded_site / "search" / "index.json").exists()
+    shards = shard_files_of(sharded_site)
+    assert len(shards) > search_index.SHARD_ABOVE
+    every: list[str] = []
+    for first, last, raw in shards:
+        data = json.loads(raw)
         shard_terms = [t for t, _ in data["invertedIndex"]]
-        assert shard_terms and all(shard_key(t) == key for t in shard_terms)
+        assert shard_terms == sorted(shard_terms, key=js_order) and (first, last) == (shard_terms[0], shard_terms[-1])
+        assert len(raw) <= SMALL_SHARD or len(shard_terms) == 1, f"{first}..{last}: {len(raw)} bytes"
         numbers = {p["_index"] for _, p in data["invertedIndex"]}
         assert all(e in numbers for _, el in data["fieldVectors"] for e in el[::2])
-        seen.update(shard_terms)
         load_index(data)  # lunr.py reads every shard
-    assert "control" in {t[:7] for t in seen} and "maidston" in seen
+        every += shard_terms
+    assert every == sorted(every, key=js_order) and len(every) == len(set(every))  # contiguous, in order, disjoint
+    whole = json.loads((site / "search" / "index.json").read_bytes())
+    assert every == [t for t, _ in whole["invertedIndex"]]  # every term, in exactly one shard
+
+
+def test_shards_are_cut_at_the_size_limit_and_a_huge_term_gets_its_own() -> None:
+    builder = TermBuilder()
+    for i in range(40):  # "common" in every project; each project has one rare term
+        builder.add_terms(f"project-{i:02d}", analyse({n: f"common rare{chr(97 + i % 26)}{i}" if n == "body" else "" for n in FIELDS}))
+    numbered = group_terms(builder, cut_shards(builder, 900))
+    rows = field_rows(builder)
+    sizes = [(shard, len(json_bytes(shard_index(builder, shard, rows)))) for shard in numbered]
+    assert ["common"] in [shard for shard, _ in sizes]  # over the limit alone
+    assert all(size <= 900 for shard, size in sizes if len(shard) > 1)
+    assert max(size for _, size in sizes) > 900  # (the huge one)
+    joined = [sorted(shard, key=js_order) for shard, _ in sizes]
+    assert all(a[-1] < b[0] for a, b in itertools.pairwise(joined))
+    assert len(cut_shards(builder, 10**9)) == 1
 
 
 def test_a_word_scores_the_same_in_its_shard_as_in_the_whole_index() -> None:
     builder = TermBuilder()
     for ref, body in (("a", "fire control control"), ("b", "fire police"), ("c", "police zebra")):
         builder.add_terms(ref, analyse({name: body if name == "body" else "" for name in FIELDS}))
-    shards = shard_indexes(builder)
+    shards = shard_indexes(builder, 300)
     whole = builder.serialise(list(builder.inverted_index), builder.field_vectors_as_lists())
-    assert sorted(shards) == ["co", "fi", "po", "ze"]
-    for key, shard in shards.items():
+    assert len(shards) > 1
+    for shard in shards:
         for term, _ in shard["invertedIndex"]:
-            assert shard_key(term) == key
             a = load_index(whole).search(f"body:{term}")
             b = load_index(shard).search(f"body:{term}")
             assert [(r["ref"], r["score"]) for r in a] == [(r["ref"], r["score"]) for r in b]
+
+
+@pytest.mark.node
+def test_a_prefix_spanning_two_shards_finds_the_projects_of_both(tmp_path: Path) -> None:
+    files = {**CATALOGUE, "contr-words": project("Contr words", "Words that start alike.", CONTR_WORDS)}
+    site = build(make_catalogue(tmp_path / "whole", files), tmp_path / "whole" / "_site")
+    sharded_site = build_sharded(tmp_path / "sharded", files, 1_500)
+    shards = shard_files_of(sharded_site)
+    def common(a: str, b: str) -> str:
+        n = 0
+        while n < min(len(a), len(b)) and a[n] == b[n]:
+            n += 1
+        return a[:n]
+
+    prefix, before, after = max(((common(a[1], b[0]), a, b) for a, b in itertools.pairwise(shards)), key=lambda x: len(x[0]))
+    assert len(prefix) >= 4 and prefix.isalpha(), f"no two neighbouring shards share a prefix: {[s[:2] for s in shards]}"
+
+    def refs_of(raw: bytes, term: str) -> set[str]:
+        posting = dict(json.loads(raw)["invertedIndex"])[term]
+        return {ref for name in FIELDS for ref in posting[name]}
+
+    ranked = run_search_cli("rank", sharded_site, {"queries": [prefix]})[prefix]
+    found = {hit["ref"] for hit in ranked}
+    assert refs_of(before[2], before[1]) <= found and refs_of(after[2], after[0]) <= found
+    assert {before[1], after[0]} <= {t for hit in ranked for t in hit["terms"]}
+    loaded = run_search_cli("files", sharded_site, {"queries": [prefix]})[prefix]
+    assert sum(1 for path in loaded if path.startswith("shards/")) >= 2
+    assert ranked_refs(sharded_site, [prefix]) == ranked_refs(site, [prefix])
 
 
 # --- lunr.js 2.3.9 reads what lunr.py wrote -------------------------------------------------------
@@ -323,11 +382,12 @@ def test_shards_built_from_postings_equal_shards_cut_from_the_whole_index() -> N
             made.add_terms(ref, analyse({n: body if n == "body" else title if n == "title" else "" for n in FIELDS}))
         return made
 
-    cut = shard_indexes(builder())
+    cut = shard_indexes(builder(), 400)
     built = builder()
-    terms = group_terms(built)
+    terms = group_terms(built, cut_shards(built, 400))
     rows = field_rows(built)
-    for key, shard in cut.items():
-        ours = shard_index(built, terms[key], rows)
+    assert len(cut) == len(terms) > 1
+    for shard_terms, shard in zip(terms, cut, strict=True):
+        ours = shard_index(built, shard_terms, rows)
         assert ours["invertedIndex"] == shard["invertedIndex"]
         assert dict(map(tuple, ours["fieldVectors"])) == dict(map(tuple, shard["fieldVectors"]))

@@ -7,12 +7,15 @@ is Debian's Chromium driven by Playwright (a dev dependency): without them only 
 from __future__ import annotations
 
 import gzip
+import json
+import re
 import shutil
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from playwright.sync_api import sync_playwright
 
@@ -22,6 +25,7 @@ QUERIES = ["control room", "ambulance", "cardiac arrest", "missing people", "sha
            "staffordshre", "kent police", "drone", "fleet workshop", "governance commissioner", "falls", "mayor",
            "training centre", "blue light hub", "collaboration", "police fire ambulance", "rural", "prevention visits"]
 FIRST_QUERY = "control room"
+BYTES_QUERIES = ["ambulance", "collaboration", "control", "headquarters", "xontrol", "ambulanse"]  # one word each
 
 
 def search_sizes(site: Path) -> list[tuple[str, int, int]]:
@@ -77,6 +81,68 @@ def browser_timings(site: Path, runs: int = 3) -> dict[str, float] | None:
     return {"first": statistics.median(first), "query": statistics.median(query), "query_max": max(query)}
 
 
+def rare_word(site: Path) -> str | None:
+    """The rarest title word of 6+ letters (then the first alphabetically): a rare one-word query."""
+    data = site / "data" / "projects.json"
+    if not data.is_file():
+        return None
+    projects = json.loads(data.read_bytes())
+    rows = projects.get("projects", projects) if isinstance(projects, dict) else projects
+    counts = Counter(w for p in rows for w in set(re.findall(r"[a-z]{6,}", str(p.get("title", "")).lower())))
+    return min(counts, key=lambda w: (counts[w], w)) if counts else None
+
+
+def _served_path(site: Path, base: str, url: str) -> Path | None:
+    """The file a same-site URL was answered from (``None`` for another host or a folder's page)."""
+    if not url.startswith(base):
+        return None
+    path = site / unquote(urlsplit(url).path).lstrip("/")
+    return path if path.is_file() else None
+
+
+def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, float]] | None:
+    """For each query, opened cold as ``search/?q=…``: (files, gzipped bytes of search data under
+    ``search/`` the page fetched until its first results were shown, ms to those results)."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        return None
+    out: dict[str, tuple[int, int, float]] = {}
+    with _served(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
+        try:
+            for text in queries:
+                context = browser.new_context()
+                page = context.new_page()
+                fetched: list[str] = []
+                page.on("requestfinished", lambda request: fetched.append(request.url))  # noqa: B023  # one page each
+                page.goto(f"{base}search/?q={quote(text)}")
+                page.wait_for_function("() => window.catalogueSearch && window.catalogueSearch.firstResultsMs !== undefined",
+                                       timeout=60_000)
+                page.wait_for_load_state("networkidle")
+                ms = float(page.evaluate("() => window.catalogueSearch.firstResultsMs"))
+                files = {p for p in (_served_path(site, base, u) for u in fetched)
+                         if p is not None and p.suffix == ".json" and p.is_relative_to(site / "search")}
+                out[text] = (len(files), sum(len(gzip.compress(p.read_bytes(), 6)) for p in files), ms)
+                context.close()
+        finally:
+            browser.close()
+    return out
+
+
+def bytes_lines(site: Path) -> list[str]:
+    """The bytes-per-query table for the bench report."""
+    rare = rare_word(site)
+    queries = [*BYTES_QUERIES, *([rare] if rare else [])]
+    measured = query_bytes(site, queries)
+    if measured is None:
+        return ["  bytes per query skipped: no Chromium"]
+    lines = ["  search data fetched for a one-word query's first results (cold cache, gzipped):"]
+    for text, (files, packed, ms) in measured.items():
+        kind = "rare" if text == rare else "typo" if text in ("xontrol", "ambulanse") else "common"
+        lines.append(f"    {text:<16} {kind:<6} {files:3d} files {packed / 1024:8.1f} KiB   first results {ms:6.0f} ms")
+    return lines
+
+
 def report(site: Path, index_seconds: float | None) -> list[str]:
     """Lines for the bench report on the built ``site``."""
     lines = []
@@ -93,4 +159,5 @@ def report(site: Path, index_seconds: float | None) -> list[str]:
     else:
         lines.append(f"  Chromium: first results {timings['first']:.0f} ms after opening search/?q={FIRST_QUERY}; "
                      f"median query {timings['query']:.1f} ms (slowest {timings['query_max']:.1f} ms, {len(QUERIES)} queries)")
+        lines.extend(bytes_lines(site))
     return lines

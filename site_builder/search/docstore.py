@@ -1,40 +1,74 @@
-"""``search/documents.json``: what the browser needs to filter (and list search results for) projects.
+"""What the browser needs to filter projects and show search results, in two parts.
 
-The file is one JSON object, compact and deterministic (sorted keys, no spaces)::
+``search/filter.json`` is small enough to load whole even at 10,000 projects: every project's slug
+and its facet values as numbers, in reading order (by title, then slug), and each facet's ids and
+labels once::
 
     {
-      "documents": {"<slug>": {"t": title, "u": "projects/<slug>/", "s": summary, "st": status id,
-                               "sv": [service ids], "th": [theme ids], "rg": [region ids]}, ...},
-      "labels": {"st": {id: label}, "sv": {id: label}, "th": {id: label}, "rg": {id: label}}
+      "facets": {"st": [[id, label], ...], "sv": [...], "th": [...], "rg": [...]},
+      "columns": ["st", "sv", "th", "rg"],
+      "projects": [[slug, [st numbers], [sv numbers], [th numbers], [rg numbers]], ...]
     }
 
-``u`` is relative to the site root. Documents sit under their own key so that no slug can collide
-with ``labels``, and labels are grouped by field because ids are only unique within a vocabulary.
-``assets/js/filters.js`` reads it on the project list; the search page reuses it for results.
+A number is a position in that facet's list. ``search/fragments/<slug>.json`` holds what one listed
+result shows, fetched only for the results on screen (in the spirit of Pagefind's page fragments)::
+
+    {"t": title, "u": "projects/<slug>/", "s": summary, "b": the start of the description, as text}
+
+``u`` is relative to the site root. ``assets/js/filters.js`` reads both on the project list and
+``assets/js/search.js`` on the search page. Facet ids are only unique within a facet, hence the keys.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from site_builder.runtime.jsonio import json_bytes
+from site_builder.search.text import html_text
+from site_builder.views.project import ProjectView
 from site_builder.views.site import SiteData
 
-DOCSTORE_PATH = "search/documents.json"
+FILTER_PATH = "search/filter.json"
+FRAGMENTS_DIR = "search/fragments"
+EXCERPT_CHARS = 400  # of the description, cut at a word boundary
+COLUMNS = ("st", "sv", "th", "rg")
+_SPACE_RE = re.compile(r"\s+")
 
 
-def docstore_data(site: SiteData) -> dict[str, Any]:
-    documents = {
-        p.slug: {
-            "t": p.title, "u": p.url, "s": p.summary, "st": p.status.id,
-            "sv": [r.id for r in p.services], "th": [r.id for r in p.themes], "rg": [r.id for r in p.regions],
-        }
-        for p in site.projects
-    }
-    labels = {group.key: {f.id: f.label for f in group.facets} for group in site.facets.values()}
-    return {"documents": documents, "labels": labels}
+def facet_values(view: ProjectView) -> dict[str, list[str]]:
+    """A project's facet ids, by facet key."""
+    return {"st": [view.status.id], "sv": [r.id for r in view.services], "th": [r.id for r in view.themes],
+            "rg": [r.id for r in view.regions]}
 
 
-def build_docstore(site: SiteData) -> bytes:
-    """The bytes of ``search/documents.json``."""
-    return json_bytes(docstore_data(site))
+def filter_data(site: SiteData) -> dict[str, Any]:
+    groups = {group.key: group.facets for group in site.facets.values()}
+    number = {key: {f.id: i for i, f in enumerate(facets)} for key, facets in groups.items()}
+    projects = []
+    for view in site.by_title:
+        values = facet_values(view)
+        projects.append([view.slug, *([number[key][v] for v in values[key] if v in number[key]] for key in COLUMNS)])
+    return {"facets": {key: [[f.id, f.label] for f in facets] for key, facets in groups.items()},
+            "columns": list(COLUMNS), "projects": projects}
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` with its white space collapsed, cut to ``limit`` characters at a word boundary (with "…")."""
+    text = _SPACE_RE.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def fragment_data(view: ProjectView) -> dict[str, str]:
+    return {"t": view.title, "u": view.url, "s": view.summary, "b": excerpt(html_text(str(view.body_html)))}
+
+
+def docstore_files(site: SiteData) -> dict[str, bytes]:
+    """``search/filter.json`` and one ``search/fragments/<slug>.json`` per project."""
+    files = {FILTER_PATH: json_bytes(filter_data(site))}
+    for view in site.projects:
+        files[f"{FRAGMENTS_DIR}/{view.slug}.json"] = json_bytes(fragment_data(view))
+    return files

@@ -7,12 +7,12 @@ Text is split and stemmed once per project (search_text.py, on all cores), then 
 * the body field keeps only each project's most distinctive terms by tf-idf (``body_terms_per_project``),
   with BM25 lengths from the whole body, so the terms kept score as they would untrimmed;
 * weights keep 3 significant figures, and the most used terms get the shortest term numbers;
-* beyond ``SHARD_ABOVE`` projects the index is split by the first two characters of each term
-  (search_shards.py) and the browser loads only the shards that a query's words need; no single
-  ``index.json`` is written then (at 10,000 projects it would be 40 MB that no browser should load).
+* an index of more than ``SHARD_ABOVE`` shards' worth of terms is cut by size into shards of
+  contiguous term ranges (shards.py) and the browser loads only the shards that a query's words need;
+  no single ``index.json`` is written then (at 10,000 projects it would be 40 MB that no browser should load).
 
 ``search/manifest.json`` tells search.js which files to load: ``{"index": "index.json?v=<hash>"}`` or
-``{"shards": {key: path}, "keyLength": 2}``.
+``{"shards": [[first term, last term, path], ...], "terms": {length: path}}`` (shards.py).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from site_builder.views.project import ProjectView
 BODY_POSTINGS_BUDGET = 60_000  # body term-project pairs in the whole index
 MIN_BODY_TERMS = 40  # kept per project, however large the catalogue
 IDF_SAMPLE = 500  # bodies sampled to weigh terms for trimming
-SHARD_ABOVE = 2_000  # projects; a larger catalogue is searched in shards
+SHARD_ABOVE = 2  # shards' worth of terms (shards.SHARD_BYTES each); a larger index is searched in shards
 INDEX_PATH = "search/index.json"
 MANIFEST_PATH = "search/manifest.json"
 
@@ -138,11 +138,13 @@ def search_files(projects: Sequence[ProjectView], jobs: int = 0) -> dict[str, by
 
 
 def _search_files(projects: Sequence[ProjectView], jobs: int) -> dict[str, bytes]:
-    if len(projects) > SHARD_ABOVE:
-        files, shards = search_shards.shard_files(index_builder(projects, jobs), jobs)
-        manifest: dict[str, Any] = {"shards": shards, "keyLength": search_shards.KEY_LENGTH}
+    builder = index_builder(projects, jobs)
+    cut = search_shards.cut_shards(builder)
+    manifest: dict[str, Any]
+    if len(cut) > SHARD_ABOVE:
+        files, manifest = search_shards.shard_files(builder, jobs, cut)
     else:
-        content = json_bytes(build_index(projects, jobs))
+        content = json_bytes(builder.serialise(builder.number_terms(), builder.field_vectors_as_lists()))
         files = {INDEX_PATH: content}
         manifest = {"index": f"index.json?v={hashlib.sha256(content).hexdigest()[:12]}"}
     files[MANIFEST_PATH] = json_bytes({**manifest, "projects": len(projects), "version": 1})
