@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from lunr.index import Index
 
 from site_builder.search.builder import TermBuilder
 from site_builder.search.shards import cut_shards, group_terms
+
+
+def slugs(site: Path) -> list[str]:
+    """The slug of each ref (row number) of a built site's search data, from the fragments' addresses."""
+    search_dir = site / "search"
+    data = json.loads((search_dir / "filter.json").read_bytes())
+    folder = search_dir / data["fragments"]
+    return [json.loads((folder / f"{row}.json").read_bytes())["u"].split("/")[1] for row in range(len(data["projects"]))]
 
 
 def load_index(data: Mapping[str, Any] | str | bytes) -> Index:

@@ -453,36 +453,38 @@ def test_about_and_accessibility_pages_say_what_they_must(site: Site) -> None:
 
 # --- search/filter.json and search/fragments/ ------------------------------------------------------
 
-def test_the_filter_file_holds_slugs_and_facet_numbers_in_reading_order(site: Site) -> None:
+READING_ORDER = ["ambulance-station-share", "hampshire-merger", "kent-joint-control-room", "tricky-title"]  # by title
+
+
+def test_the_filter_file_holds_facet_numbers_one_row_per_project_in_reading_order(site: Site) -> None:
     raw = (site.out / FILTER_PATH).read_bytes()
     data = json.loads(raw)
     assert raw == json_bytes(data)  # the one JSON writer: compact, sorted, markup escaped
     assert not re.search(rb"[<>&]", raw)
-    assert set(data) == {"facets", "columns", "projects"} and data["columns"] == ["st", "sv", "th", "rg"]
-    assert [row[0] for row in data["projects"]] == [
-        "ambulance-station-share", "hampshire-merger", "kent-joint-control-room", "tricky-title"]  # by title
+    assert set(data) == {"facets", "columns", "projects", "fragments"} and data["columns"] == ["st", "sv", "th", "rg"]
+    assert re.fullmatch(r"fragments/[0-9a-f]{12}/", data["fragments"])
+    assert len(data["projects"]) == len(READING_ORDER)
     facets = data["facets"]
-    decoded = {row[0]: {key: [facets[key][n][0] for n in numbers] for key, numbers in zip(data["columns"], row[1:], strict=True)}
-               for row in data["projects"]}
-    assert decoded["ambulance-station-share"] == {
-        "st": ["pilot"], "sv": ["police", "fire", "ambulance"], "th": ["shared-estates"], "rg": ["south-east"]}
+    decoded = [{key: [facets[key][n][0] for n in numbers] for key, numbers in zip(data["columns"], row, strict=True)}
+               for row in data["projects"]]
+    assert decoded[0] == {"st": ["pilot"], "sv": ["police", "fire", "ambulance"], "th": ["shared-estates"], "rg": ["south-east"]}
     assert dict(facets["st"]) == STATUS_LABELS and dict(facets["th"])["control-rooms"] == "Joint control rooms"
     assert dict(facets["sv"])["ambulance"] == "Ambulance" and dict(facets["rg"])["north-west"] == "North West"
-    assert b"Ambulance station share" not in raw  # titles and summaries live in the fragments
+    assert b"Ambulance station share" not in raw and b"ambulance-station-share" not in raw  # titles live in fragments
     assert not (site.out / "search" / "documents.json").exists()
 
 
-def test_each_project_has_a_fragment_with_what_a_result_shows(site: Site) -> None:
-    names = sorted(p.name for p in (site.out / FRAGMENTS_DIR).iterdir())
-    assert names == ["ambulance-station-share.json", "hampshire-merger.json", "kent-joint-control-room.json", "tricky-title.json"]
-    raw = (site.out / FRAGMENTS_DIR / "ambulance-station-share.json").read_bytes()
-    fragment = json.loads(raw)
-    assert raw == json_bytes(fragment)
-    assert set(fragment) == {"t", "u", "s", "b"}
-    assert (fragment["t"], fragment["u"]) == ("Ambulance station share", "projects/ambulance-station-share/")
-    assert fragment["s"] == "A summary of ambulance station share that is long enough."
-    assert fragment["b"] == "A description of the project."
-    tricky = (site.out / FRAGMENTS_DIR / "tricky-title.json").read_bytes()
+def test_each_row_has_a_fragment_with_what_a_result_shows(site: Site) -> None:
+    folder = site.out / "search" / json.loads((site.out / FILTER_PATH).read_bytes())["fragments"]
+    assert sorted(p.name for p in folder.iterdir()) == ["0.json", "1.json", "2.json", "3.json"]
+    assert [p.name for p in (site.out / FRAGMENTS_DIR).iterdir()] == [folder.name]  # no other build's fragments
+    fragments = [json.loads((folder / f"{row}.json").read_bytes()) for row in range(4)]
+    assert [f["u"] for f in fragments] == [f"projects/{slug}/" for slug in READING_ORDER]
+    raw = (folder / "0.json").read_bytes()
+    assert raw == json_bytes(fragments[0])
+    assert fragments[0] == {"t": "Ambulance station share", "u": "projects/ambulance-station-share/",
+                            "s": "A summary of ambulance station share that is long enough.", "b": "A description of the project."}
+    tricky = (folder / "3.json").read_bytes()
     assert json.loads(tricky)["t"] == TRICKY_TITLE and not re.search(rb"[<>&]", tricky)
 
 

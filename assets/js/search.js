@@ -10,7 +10,7 @@
 //      (found in the term lists, so a typo in the first letters is found too), ranked below 1;
 //   3. only if 1 and 2 find nothing: the word with its last letters dropped.
 // Projects matching more of the words come first, then those matching more of them by 1, then by
-// score. Results show fragments (search/fragments/<slug>.json) fetched for the results on screen;
+// score. Results show fragments (search/fragments/<hash>/<ref>.json) fetched for the results on screen;
 // facets come from search/filter.json. Everything is built with DOM APIs and textContent: the data
 // is contributors' text.
 //
@@ -338,6 +338,11 @@
     return clauses;
   }
 
+  // Refs are row numbers (search/docstore.py): ties go in reading order.
+  function refOrder(a, b) {
+    return (Number(a) - Number(b)) || (a < b ? -1 : a > b ? 1 : 0);
+  }
+
   function tagged(hits, exact) {
     return hits.map(function (hit) {
       return { ref: hit.ref, score: hit.score * (exact ? 1 : APPROXIMATE_WEIGHT), exact: exact, terms: hit.terms };
@@ -395,8 +400,7 @@
         byRef[ref].score = rounded(byRef[ref].score);
         return byRef[ref];
       }).sort(function (a, b) {
-        return (b.words - a.words) || (b.exactWords - a.exactWords) || (b.score - a.score) ||
-          (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+        return (b.words - a.words) || (b.exactWords - a.exactWords) || (b.score - a.score) || refOrder(a.ref, b.ref);
       });
     });
   }
@@ -409,10 +413,11 @@
     { param: "theme", key: "th", title: "Themes" },
     { param: "region", key: "rg", title: "Regions" },
   ];
-  var SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  var FRAGMENTS_RE = /^fragments\/[0-9a-f]{1,64}\/$/;
 
-  // search/filter.json (search/docstore.py) as {rows: {slug: {key: [ids]}}, order: [slugs in reading
-  // order], labels: {key: {id: label}}}; anything malformed is left out.
+  // search/filter.json (search/docstore.py) as {rows: {ref: {key: [ids]}}, order: [refs in reading
+  // order], labels: {key: {id: label}}, fragments: folder under search/ or null}; a project's ref is
+  // its row number, as a string. Anything malformed is left out.
   function readFilter(data) {
     var facets = (data && typeof data.facets === "object" && data.facets) || {};
     var columns = Array.isArray(data && data.columns) ? data.columns : [];
@@ -431,21 +436,24 @@
     });
     var rows = {};
     var order = [];
-    (Array.isArray(data && data.projects) ? data.projects : []).forEach(function (row) {
-      if (!Array.isArray(row) || typeof row[0] !== "string" || !SLUG_RE.test(row[0]) || own(rows, row[0])) {
-        return;
-      }
+    (Array.isArray(data && data.projects) ? data.projects : []).forEach(function (row, number) {
       var doc = {};
       columns.forEach(function (key, i) {
         var known = own(ids, key) ? ids[key] : [];
-        doc[key] = (Array.isArray(row[i + 1]) ? row[i + 1] : []).map(function (n) {
+        doc[key] = (Array.isArray(row) && Array.isArray(row[i]) ? row[i] : []).map(function (n) {
           return typeof n === "number" && known[n] ? known[n] : null;
         }).filter(Boolean);
       });
-      rows[row[0]] = doc;
-      order.push(row[0]);
+      rows[String(number)] = doc;
+      order.push(String(number));
     });
-    return { rows: rows, order: order, labels: labels };
+    var fragments = data && typeof data.fragments === "string" && FRAGMENTS_RE.test(data.fragments) ? data.fragments : null;
+    return { rows: rows, order: order, labels: labels, fragments: fragments };
+  }
+
+  // The path under search/ of a project's fragment, or null.
+  function fragmentPath(filter, ref) {
+    return filter && filter.fragments && own(filter.rows, ref) ? filter.fragments + ref + ".json" : null;
   }
 
   function valuesOf(doc, key) {
@@ -544,13 +552,13 @@
     makeSource: makeSource,
     rank: rank,
     readFilter: readFilter,
+    fragmentPath: fragmentPath,
     matchesFacets: matchesFacets,
     valuesOf: valuesOf,
     highlight: highlight,
     excerpt: excerpt,
     safePath: safePath,
     FACETS: FACETS,
-    SLUG_RE: SLUG_RE,
   };
 
   if (typeof module === "object" && module.exports) {
@@ -632,11 +640,12 @@
       return filter;
     };
     // Promise of one result's fragment ({t, u, s, b}), or null if it cannot be had.
-    this.fragment = function (slug) {
-      if (!api.SLUG_RE.test(slug)) {
+    this.fragment = function (filterData, ref) {
+      var path = api.fragmentPath(filterData, ref);
+      if (!path) {
         return Promise.resolve(null);
       }
-      return getJSON(searchDir + "fragments/" + slug + ".json").then(function (data) {
+      return getJSON(searchDir + path).then(function (data) {
         return data && typeof data === "object" ? data : null;
       }, function () {
         return null;
@@ -746,7 +755,7 @@
       var li = element("li", "app-project-list__item app-search-result");
       var heading = element("h2", "govuk-heading-s app-project-list__title");
       var path = fragment ? api.safePath(fragment.u) : null;
-      var title = String((fragment && fragment.t) || hit.ref);
+      var title = String((fragment && fragment.t) || "Project");
       if (path) {
         var link = element("a", "govuk-link", title);
         link.setAttribute("href", root + path);
@@ -783,7 +792,7 @@
       shown = Math.min(hits.length, shown + PAGE_SIZE);
       more.hidden = true;
       return Promise.all(page.map(function (hit) {
-        return loader.fragment(hit.ref);
+        return loader.fragment(filter, hit.ref);
       })).then(function (fragments) {
         if (mine !== generation) {
           return null;

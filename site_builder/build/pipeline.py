@@ -119,7 +119,7 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
         with _stage(result, "data"):
             files = {**loaded.assets.files, **docstore_files(site), **data_files(site), **feed_files(site, heads)}
         with _stage(result, "index"):
-            files.update(search_files(site.projects, options.jobs))
+            files.update(search_files(site.by_title, options.jobs))
         with _stage(result, "write"):
             staged.write_all(files)
             staged.publish()

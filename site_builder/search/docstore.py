@@ -1,27 +1,32 @@
 """What the browser needs to filter projects and show search results, in two parts.
 
-``search/filter.json`` is small enough to load whole even at 10,000 projects: every project's slug
-and its facet values as numbers, in reading order (by title, then slug), and each facet's ids and
-labels once::
+``search/filter.json`` is small enough to load whole even at 10,000 projects: every project's facet
+values as numbers, one row per project in reading order (by title, then slug), and each facet's ids
+and labels once::
 
     {
       "facets": {"st": [[id, label], ...], "sv": [...], "th": [...], "rg": [...]},
       "columns": ["st", "sv", "th", "rg"],
-      "projects": [[slug, [st numbers], [sv numbers], [th numbers], [rg numbers]], ...]
+      "projects": [[[st numbers], [sv numbers], [th numbers], [rg numbers]], ...],
+      "fragments": "fragments/<hash>/"
     }
 
-A number is a position in that facet's list. ``search/fragments/<slug>.json`` holds what one listed
+A facet number is a position in that facet's list. A project's row number is its ref in the search
+index (index.py) and names its fragment, ``search/fragments/<hash>/<row>.json``: what one listed
 result shows, fetched only for the results on screen (in the spirit of Pagefind's page fragments)::
 
     {"t": title, "u": "projects/<slug>/", "s": summary, "b": the start of the description, as text}
 
-``u`` is relative to the site root. ``assets/js/filters.js`` reads both on the project list and
+``u`` is relative to the site root. The hash changes with any fragment, so a cached fragment never
+belongs to another build's numbering. ``assets/js/filters.js`` reads both on the project list and
 ``assets/js/search.js`` on the search page. Facet ids are only unique within a facet, hence the keys.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from site_builder.runtime.jsonio import json_bytes
@@ -42,15 +47,15 @@ def facet_values(view: ProjectView) -> dict[str, list[str]]:
             "rg": [r.id for r in view.regions]}
 
 
-def filter_data(site: SiteData) -> dict[str, Any]:
+def filter_data(site: SiteData, fragments: str) -> dict[str, Any]:
     groups = {group.key: group.facets for group in site.facets.values()}
     number = {key: {f.id: i for i, f in enumerate(facets)} for key, facets in groups.items()}
     projects = []
     for view in site.by_title:
         values = facet_values(view)
-        projects.append([view.slug, *([number[key][v] for v in values[key] if v in number[key]] for key in COLUMNS)])
+        projects.append([[number[key][v] for v in values[key] if v in number[key]] for key in COLUMNS])
     return {"facets": {key: [[f.id, f.label] for f in facets] for key, facets in groups.items()},
-            "columns": list(COLUMNS), "projects": projects}
+            "columns": list(COLUMNS), "projects": projects, "fragments": fragments}
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -66,9 +71,18 @@ def fragment_data(view: ProjectView) -> dict[str, str]:
     return {"t": view.title, "u": view.url, "s": view.summary, "b": excerpt(html_text(str(view.body_html)))}
 
 
+def fragment_files(projects: Sequence[ProjectView]) -> tuple[str, dict[str, bytes]]:
+    """The fragments of ``projects`` (in reading order): their folder under search/, and the files."""
+    contents = [json_bytes(fragment_data(view)) for view in projects]
+    digest = hashlib.sha256()
+    for content in contents:
+        digest.update(content)
+    folder = f"fragments/{digest.hexdigest()[:12]}/"
+    return folder, {f"search/{folder}{row}.json": content for row, content in enumerate(contents)}
+
+
 def docstore_files(site: SiteData) -> dict[str, bytes]:
-    """``search/filter.json`` and one ``search/fragments/<slug>.json`` per project."""
-    files = {FILTER_PATH: json_bytes(filter_data(site))}
-    for view in site.projects:
-        files[f"{FRAGMENTS_DIR}/{view.slug}.json"] = json_bytes(fragment_data(view))
+    """``search/filter.json`` and one ``search/fragments/<hash>/<row>.json`` per project."""
+    folder, files = fragment_files(site.by_title)
+    files[FILTER_PATH] = json_bytes(filter_data(site, folder))
     return files

@@ -1,8 +1,10 @@
 """The search index: lunr indexes over every project, serialised for lunr.js 2.3.9.
 
-Text is split and stemmed once per project (search_text.py, on all cores), then handed to a lunr.py
-``Builder`` as term counts; lunr.py's idf and BM25 settings weigh them, and the index is written as
-``lunr.Index.toJSON`` writes it, which ``lunr.Index.load`` reads. Three things keep it small:
+Each project is known by its position in reading order (its ref, "0", "1", ...: its row of
+``search/filter.json`` and the name of its fragment, docstore.py). Text is split and stemmed once per
+project (search/text.py, on all cores), then handed to a lunr.py ``Builder`` as term counts; lunr.py's
+idf and BM25 settings weigh them, and the index is written as ``lunr.Index.toJSON`` writes it, which
+``lunr.Index.load`` reads. Three things keep it small:
 
 * the body field keeps only each project's most distinctive terms by tf-idf (``body_terms_per_project``),
   with BM25 lengths from the whole body, so the terms kept score as they would untrimmed;
@@ -116,11 +118,12 @@ def analyse_all(projects: Sequence[ProjectView], jobs: int = 0) -> list[Analysed
 
 
 def index_builder(projects: Sequence[ProjectView], jobs: int = 0) -> TermBuilder:
-    """A builder holding every project's analysed, trimmed terms."""
+    """A builder holding every project's analysed, trimmed terms; a project's ref is its position in
+    ``projects`` as a decimal string (short: refs fill most of an index)."""
     analysed = analyse_all(projects, jobs)
     builder = TermBuilder()
-    for view, fields in zip(projects, analysed, strict=True):
-        builder.add_terms(view.slug, fields)
+    for number, fields in enumerate(analysed):
+        builder.add_terms(str(number), fields)
     return builder
 
 
@@ -132,7 +135,11 @@ def build_index(projects: Sequence[ProjectView], jobs: int = 0) -> dict[str, Any
 
 
 def search_files(projects: Sequence[ProjectView], jobs: int = 0) -> dict[str, bytes]:
-    """The search index files: ``search/manifest.json`` and ``search/index.json`` (or its shards)."""
+    """The search index files: ``search/manifest.json`` and ``search/index.json`` (or its shards).
+
+    Pass the projects in reading order (``SiteData.by_title``): refs are positions in it, the rows
+    of ``search/filter.json`` and the names of the fragments (docstore.py).
+    """
     with gc_paused():
         return _search_files(projects, jobs)
 

@@ -2,7 +2,7 @@
 //
 //   node tests/node/search_cli.js rank SITE_DIR < {"queries": [...]}
 //     search.js's own ranking (as the search page does), loading the index or its shards as the
-//     manifest says: {query: [{ref, words, exactWords, score, terms}]}
+//     manifest says: {query: [{ref, words, exactWords, score, terms}]}, each ref a project's slug
 //   node tests/node/search_cli.js files SITE_DIR < {"queries": [...]}
 //     the files under search/ that ranking each query loads: {query: [path]}
 //   node tests/node/search_cli.js lunr INDEX_JSON < {"queries": [...]}
@@ -41,13 +41,23 @@ function siteSource(siteDir, loaded) {
   return search.makeSource(manifest, loadIndex, loadJSON);
 }
 
+// A project's slug from its ref (row number), read from its fragment's address "projects/<slug>/".
+function slugOf(siteDir) {
+  const filter = search.readFilter(readJSON(path.join(siteDir, "search", "filter.json")));
+  return (ref) => {
+    const rel = search.fragmentPath(filter, ref);
+    return rel ? readJSON(path.join(siteDir, "search", rel)).u.split("/")[1] : "?" + ref;
+  };
+}
+
 async function rankAll(siteDir, queries) {
   const out = {};
+  const slug = slugOf(siteDir);
   for (const query of queries) {
     const loaded = {};
     const ranked = await search.rank(search.queryWords(query), siteSource(siteDir, loaded));
     out[query] = ranked.map((hit) => ({
-      ref: hit.ref, words: hit.words, exactWords: hit.exactWords, score: Math.round(hit.score * 1e6) / 1e6, terms: hit.terms.sort(),
+      ref: slug(hit.ref), words: hit.words, exactWords: hit.exactWords, score: Math.round(hit.score * 1e6) / 1e6, terms: hit.terms.sort(),
     }));
   }
   return out;
