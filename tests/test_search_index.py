@@ -394,3 +394,73 @@ def test_shards_built_from_postings_equal_shards_cut_from_the_whole_index() -> N
         ours = shard_index(built, shard_terms, rows)
         assert ours["invertedIndex"] == shard["invertedIndex"]
         assert dict(map(tuple, ours["fieldVectors"])) == dict(map(tuple, shard["fieldVectors"]))
+
+
+# --- typo tolerance --------------------------------------------------------------------------------
+
+TYPO_CATALOGUE: dict[str, str | bytes] = {
+    "control-room": project("Control room", "Call handlers share one control room.", "The control room opened in 2012."),
+    "kontrol-software": project("Kontrol software", "A dispatch system called Kontrol.", "Kontrol replaced paper cards.",
+                                theme="shared-estates"),
+    "fleet-workshop": project("Fleet workshop", "Police and fire share a fleet workshop.", "Vans are serviced here.",
+                              theme="shared-estates"),
+}
+
+
+@pytest.fixture(scope="module")
+def typo_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The typo catalogue as one index and as shards (control and kontrol in different shards)."""
+    root = tmp_path_factory.mktemp("typo")
+    whole = build(make_catalogue(root / "whole", TYPO_CATALOGUE), root / "whole" / "_site")
+    return whole, build_sharded(root / "sharded", TYPO_CATALOGUE, 2_000)
+
+
+@pytest.mark.node
+def test_a_word_finds_its_one_edit_variants_always_but_below_its_exact_matches(typo_sites: tuple[Path, Path]) -> None:
+    for site in typo_sites:
+        hits = run_search_cli("rank", site, {"queries": ["control"]})["control"]
+        # "kontrol" differs in the first letter; found although "control" has exact matches
+        assert [(h["ref"], h["exactWords"]) for h in hits] == [("control-room", 1), ("kontrol-software", 0)], site
+        assert "kontrol" in hits[1]["terms"] and hits[0]["score"] > hits[1]["score"]
+    assert ranked_refs(typo_sites[1], ["control", "kontrol"]) == ranked_refs(typo_sites[0], ["control", "kontrol"])
+
+
+@pytest.mark.node
+def test_a_typo_in_the_first_letter_finds_the_word_ranked_below_exact_matches_for_another(typo_sites: tuple[Path, Path]) -> None:
+    queries = ["xontrol", "xontrol fleet", "ckntrol", "flete"]
+    for site in typo_sites:
+        ranked = run_search_cli("rank", site, {"queries": queries})
+        assert {h["ref"] for h in ranked["xontrol"]} == {"control-room", "kontrol-software"}
+        assert all(h["exactWords"] == 0 for h in ranked["xontrol"])
+        assert [(h["ref"], h["exactWords"]) for h in ranked["xontrol fleet"]][0] == ("fleet-workshop", 1)
+        assert {h["ref"] for h in ranked["xontrol fleet"][1:]} == {"control-room", "kontrol-software"}
+        assert [h["ref"] for h in ranked["ckntrol"]] == ["control-room"]  # the second letter (kontrol: two edits)
+        assert [h["ref"] for h in ranked["flete"]] == ["fleet-workshop"]  # two letters swapped
+    assert ranked_refs(typo_sites[1], queries) == ranked_refs(typo_sites[0], queries)
+
+
+@pytest.mark.node
+def test_a_typo_loads_the_term_lists_of_its_lengths_and_only_the_shards_of_its_candidates(typo_sites: tuple[Path, Path]) -> None:
+    sharded = typo_sites[1]
+    shards = shard_files_of(sharded)
+    manifest = json.loads((sharded / "search" / "manifest.json").read_bytes())
+    path_of = {first: rel for (first, _, _), (_, _, rel) in zip(shards, manifest["shards"], strict=True)}
+
+    def holding(term: str) -> set[str]:
+        """Shards whose range holds ``term`` (or, for a missing term, would)."""
+        return {path_of[first] for first, last, _ in shards if first <= term <= last}
+
+    def prefix_range(word: str) -> set[str]:
+        return {path_of[first] for first, last, _ in shards if first <= word + "\uffff" and last >= word}
+
+    def terms_in(rel: str) -> set[str]:
+        return {t for t, _ in json.loads((sharded / "search" / rel).read_bytes())["invertedIndex"]}
+
+    loaded = run_search_cli("files", sharded, {"queries": ["xontrol"]})["xontrol"]
+    assert {p for p in loaded if p.startswith("terms/")} == {manifest["terms"][n] for n in ("6", "7", "8") if n in manifest["terms"]}
+    shard_paths = {p for p in loaded if p.startswith("shards/")}
+    candidates = holding("control") | holding("kontrol")
+    assert candidates <= shard_paths <= candidates | holding("xontrol") | prefix_range("xontrol")
+    assert len(shard_paths) < len(shards)
+    assert "control" in set().union(*(terms_in(p) for p in shard_paths))
+    assert not [p for p in loaded if not p.startswith(("terms/", "shards/"))]  # nothing else (no whole-catalogue file)
