@@ -461,13 +461,15 @@ def test_the_filter_file_holds_facet_numbers_one_row_per_project_in_reading_orde
     data = json.loads(raw)
     assert raw == json_bytes(data)  # the one JSON writer: compact, sorted, markup escaped
     assert not re.search(rb"[<>&]", raw)
-    assert set(data) == {"facets", "columns", "projects", "fragments"} and data["columns"] == ["st", "sv", "th", "rg"]
+    assert set(data) == {"facets", "values", "projects", "fragments"} and set(data["values"]) == {"st", "sv", "th", "rg"}
     assert re.fullmatch(r"fragments/[0-9a-f]{12}/", data["fragments"])
-    assert len(data["projects"]) == len(READING_ORDER)
+    assert data["projects"] == len(READING_ORDER) and all(len(c) == len(READING_ORDER) for c in data["values"].values())
     facets = data["facets"]
-    decoded = [{key: [facets[key][n][0] for n in numbers] for key, numbers in zip(data["columns"], row, strict=True)}
-               for row in data["projects"]]
-    assert decoded[0] == {"st": ["pilot"], "sv": ["police", "fire", "ambulance"], "th": ["shared-estates"], "rg": ["south-east"]}
+    decoded = [{key: [facets[key][n][0] for n in range(len(facets[key])) if column[row] >> n & 1]
+                for key, column in data["values"].items()} for row in range(len(READING_ORDER))]
+    assert decoded[0] == {"st": ["pilot"], "sv": sorted(["police", "fire", "ambulance"], key=[i for i, _ in facets["sv"]].index),
+                          "th": ["shared-estates"], "rg": ["south-east"]}
+    assert data["values"]["st"][0] == 1 << [i for i, _ in facets["st"]].index("pilot")
     assert dict(facets["st"]) == STATUS_LABELS and dict(facets["th"])["control-rooms"] == "Joint control rooms"
     assert dict(facets["sv"])["ambulance"] == "Ambulance" and dict(facets["rg"])["north-west"] == "North West"
     assert b"Ambulance station share" not in raw and b"ambulance-station-share" not in raw  # titles live in fragments

@@ -65,7 +65,8 @@
   // anything malformed is left out.
   function readFilter(data) {
     var facets = (data && typeof data.facets === "object" && data.facets) || {};
-    var columns = Array.isArray(data && data.columns) ? data.columns : [];
+    var values = (data && typeof data.values === "object" && data.values) || {};
+    var count = data && typeof data.projects === "number" ? data.projects : 0;
     var ids = {};
     var labels = {};
     Object.keys(facets).forEach(function (key) {
@@ -81,17 +82,28 @@
     });
     var rows = {};
     var order = [];
-    (Array.isArray(data && data.projects) ? data.projects : []).forEach(function (row, number) {
+    for (var number = 0; number < count; number++) {
       var doc = {};
-      columns.forEach(function (key, i) {
+      Object.keys(values).forEach(function (key) {
         var known = own(ids, key) ? ids[key] : [];
-        doc[key] = (Array.isArray(row) && Array.isArray(row[i]) ? row[i] : []).map(function (n) {
+        var value = Array.isArray(values[key]) ? values[key][number] : null;
+        var positions = [];
+        if (typeof value === "number") {  // a bit mask: bit n is the facet's n-th id
+          for (var n = 0; n < known.length && value > 0; n++, value = Math.floor(value / 2)) {
+            if (value % 2 === 1) {
+              positions.push(n);
+            }
+          }
+        } else if (Array.isArray(value)) {
+          positions = value;
+        }
+        doc[key] = positions.map(function (n) {
           return typeof n === "number" && known[n] ? known[n] : null;
         }).filter(Boolean);
       });
       rows[String(number)] = doc;
       order.push(String(number));
-    });
+    }
     var fragments = data && typeof data.fragments === "string" && FRAGMENTS_RE.test(data.fragments) ? data.fragments : null;
     return { rows: rows, order: order, labels: labels, fragments: fragments };
   }

@@ -1,19 +1,21 @@
 """What the browser needs to filter projects and show search results, in two parts.
 
-``search/filter.json`` is small enough to load whole even at 10,000 projects: every project's facet
-values as numbers, one row per project in reading order (by title, then slug), and each facet's ids
-and labels once::
+``search/filter.json`` is small enough to load whole even at 10,000 projects (about 35 KiB gzipped):
+each facet's ids and labels once, and for each facet a column of every project's values, one entry
+per project in reading order (by title, then slug)::
 
     {
       "facets": {"st": [[id, label], ...], "sv": [...], "th": [...], "rg": [...]},
-      "columns": ["st", "sv", "th", "rg"],
-      "projects": [[[st numbers], [sv numbers], [th numbers], [rg numbers]], ...],
+      "values": {"st": [mask, ...], "sv": [...], "th": [...], "rg": [...]},
+      "projects": count,
       "fragments": "fragments/<hash>/"
     }
 
-A facet number is a position in that facet's list. A project's row number is its ref in the search
-index (index.py) and names its fragment, ``search/fragments/<hash>/<row>.json``: what one listed
-result shows, fetched only for the results on screen (in the spirit of Pagefind's page fragments)::
+A value is a bit mask of positions in that facet's list (bit n: the facet's n-th id), or, for a
+facet of more than ``MASK_BITS`` ids, a list of positions. Columns of masks are the smallest form
+that gzip leaves small. A project's row number is its ref in the search index (index.py) and names
+its fragment, ``search/fragments/<hash>/<row>.json``: what one listed result shows, fetched only for
+the results on screen (in the spirit of Pagefind's page fragments)::
 
     {"t": title, "u": "projects/<slug>/", "s": summary, "b": the start of the description, as text}
 
@@ -38,6 +40,7 @@ FILTER_PATH = "search/filter.json"
 FRAGMENTS_DIR = "search/fragments"
 EXCERPT_CHARS = 400  # of the description, cut at a word boundary
 COLUMNS = ("st", "sv", "th", "rg")
+MASK_BITS = 52  # a JavaScript number holds every integer below 2**53 exactly
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -50,12 +53,14 @@ def facet_values(view: ProjectView) -> dict[str, list[str]]:
 def filter_data(site: SiteData, fragments: str) -> dict[str, Any]:
     groups = {group.key: group.facets for group in site.facets.values()}
     number = {key: {f.id: i for i, f in enumerate(facets)} for key, facets in groups.items()}
-    projects = []
+    columns: dict[str, list[int | list[int]]] = {key: [] for key in COLUMNS}
     for view in site.by_title:
         values = facet_values(view)
-        projects.append([[number[key][v] for v in values[key] if v in number[key]] for key in COLUMNS])
+        for key in COLUMNS:
+            positions = sorted({number[key][v] for v in values[key] if v in number[key]})
+            columns[key].append(positions if len(number[key]) > MASK_BITS else sum(1 << n for n in positions))
     return {"facets": {key: [[f.id, f.label] for f in facets] for key, facets in groups.items()},
-            "columns": list(COLUMNS), "projects": projects, "fragments": fragments}
+            "values": columns, "projects": len(site.by_title), "fragments": fragments}
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
