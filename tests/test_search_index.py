@@ -432,7 +432,8 @@ def test_a_typo_in_the_first_letter_finds_the_word_ranked_below_exact_matches_fo
         ranked = run_search_cli("rank", site, {"queries": queries})
         assert {h["ref"] for h in ranked["xontrol"]} == {"control-room", "kontrol-software"}
         assert all(h["exactWords"] == 0 for h in ranked["xontrol"])
-        assert [(h["ref"], h["exactWords"]) for h in ranked["xontrol fleet"]][0] == ("fleet-workshop", 1)
+        first = ranked["xontrol fleet"][0]
+        assert (first["ref"], first["exactWords"]) == ("fleet-workshop", 1)
         assert {h["ref"] for h in ranked["xontrol fleet"][1:]} == {"control-room", "kontrol-software"}
         assert [h["ref"] for h in ranked["ckntrol"]] == ["control-room"]  # the second letter (kontrol: two edits)
         assert [h["ref"] for h in ranked["flete"]] == ["fleet-workshop"]  # two letters swapped

@@ -28,21 +28,30 @@ FIRST_QUERY = "control room"
 BYTES_QUERIES = ["ambulance", "collaboration", "control", "headquarters", "xontrol", "ambulanse"]  # one word each
 
 
+SINGLE_FILES = ("index.json", "documents.json", "filter.json", "manifest.json")
+
+
+def _group(rows: list[tuple[str, int, int]], name: str, files: list[Path]) -> None:
+    """Rows for a group of files: their total, and the largest and median file."""
+    if not files:
+        return
+    sizes = [(len(b), len(gzip.compress(b, 6))) for b in (p.read_bytes() for p in files)]
+    rows.append((f"{name} ({len(files)})", sum(s[0] for s in sizes), sum(s[1] for s in sizes)))
+    rows.append((f"largest {name[:-1]}", *max(sizes, key=lambda s: s[1])))
+    rows.append((f"median {name[:-1]}", *sorted(sizes, key=lambda s: s[1])[len(sizes) // 2]))
+
+
 def search_sizes(site: Path) -> list[tuple[str, int, int]]:
-    """(name, raw bytes, gzipped bytes) for every search data file, largest shard last."""
+    """(name, raw bytes, gzipped bytes) for every search data file, then shards, term lists and fragments."""
     folder = site / "search"
     rows = []
-    for name in ("index.json", "documents.json", "manifest.json"):
+    for name in SINGLE_FILES:
         if (folder / name).is_file():
             data = (folder / name).read_bytes()
             rows.append((name, len(data), len(gzip.compress(data, 6))))
-    shards = sorted((folder / "shards").glob("*.json")) if (folder / "shards").is_dir() else []
-    if shards:
-        sizes = [(len(b), len(gzip.compress(b, 6))) for b in (p.read_bytes() for p in shards)]
-        rows.append((f"shards ({len(shards)})", sum(s[0] for s in sizes), sum(s[1] for s in sizes)))
-        largest = max(sizes, key=lambda s: s[1])
-        rows.append(("largest shard", largest[0], largest[1]))
-        rows.append(("median shard", *sorted(sizes, key=lambda s: s[1])[len(sizes) // 2]))
+    _group(rows, "shards", sorted((folder / "shards").glob("*.json")))
+    _group(rows, "term lists", sorted((folder / "terms").glob("*.json")))
+    _group(rows, "fragments", sorted((folder / "fragments").glob("*/*.json")))
     return rows
 
 
@@ -150,7 +159,7 @@ def report(site: Path, index_seconds: float | None) -> list[str]:
         lines.append(f"search: index stage {index_seconds:.2f} s")
     for name, raw, packed in search_sizes(site):
         lines.append(f"  {name:<16} {raw / 1024:9.1f} KiB raw {packed / 1024:8.1f} KiB gzipped")
-    total = sum(packed for name, _, packed in search_sizes(site) if name in ("index.json", "documents.json", "manifest.json"))
+    total = sum(packed for name, _, packed in search_sizes(site) if name in SINGLE_FILES)
     if not (site / "search" / "shards").is_dir():
         lines.append(f"  all search data {total / 1024:.1f} KiB gzipped")
     timings = browser_timings(site)
