@@ -109,13 +109,13 @@ def _served_path(site: Path, base: str, url: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, float]] | None:
+def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, float, str]] | None:
     """For each query, opened cold as ``search/?q=…``: (files, gzipped bytes of search data under
-    ``search/`` the page fetched until its first results were shown, ms to those results)."""
+    ``search/`` the page fetched until its first results were shown, ms to those results, results found)."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         return None
-    out: dict[str, tuple[int, int, float]] = {}
+    out: dict[str, tuple[int, int, float, str]] = {}
     with _served(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
         try:
@@ -129,9 +129,11 @@ def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, flo
                                        timeout=60_000)
                 page.wait_for_load_state("networkidle")
                 ms = float(page.evaluate("() => window.catalogueSearch.firstResultsMs"))
+                found = re.match(r"\d+|No", page.inner_text("#search-count").strip())
                 files = {p for p in (_served_path(site, base, u) for u in fetched)
                          if p is not None and p.suffix == ".json" and p.is_relative_to(site / "search")}
-                out[text] = (len(files), sum(len(gzip.compress(p.read_bytes(), 6)) for p in files), ms)
+                out[text] = (len(files), sum(len(gzip.compress(p.read_bytes(), 6)) for p in files), ms,
+                             found[0].replace("No", "0") if found else "?")
                 context.close()
         finally:
             browser.close()
@@ -146,9 +148,10 @@ def bytes_lines(site: Path) -> list[str]:
     if measured is None:
         return ["  bytes per query skipped: no Chromium"]
     lines = ["  search data fetched for a one-word query's first results (cold cache, gzipped):"]
-    for text, (files, packed, ms) in measured.items():
+    for text, (files, packed, ms, results) in measured.items():
         kind = "rare" if text == rare else "typo" if text in ("xontrol", "ambulanse") else "common"
-        lines.append(f"    {text:<16} {kind:<6} {files:3d} files {packed / 1024:8.1f} KiB   first results {ms:6.0f} ms")
+        lines.append(f"    {text:<16} {kind:<6} {files:3d} files {packed / 1024:8.1f} KiB   first results {ms:6.0f} ms"
+                     f"  ({results} results)")
     return lines
 
 
