@@ -9,7 +9,7 @@
   }
   var api = global.catalogueSearch;
   api.started = true;
-  var PAGE_SIZE = 50;
+  var PAGE_SIZE = 20;  // results shown at a time: each needs its fragment fetched
   var cache = {};  // url -> Promise of parsed JSON: each file is fetched once per page
 
   function getJSON(url) {

@@ -38,7 +38,7 @@ from site_builder.views.site import SiteData
 
 FILTER_PATH = "search/filter.json"
 FRAGMENTS_DIR = "search/fragments"
-EXCERPT_CHARS = 400  # of the description, cut at a word boundary
+EXCERPT_CHARS = 300  # of the description, cut at a word boundary
 COLUMNS = ("st", "sv", "th", "rg")
 MASK_BITS = 52  # a JavaScript number holds every integer below 2**53 exactly
 _SPACE_RE = re.compile(r"\s+")
