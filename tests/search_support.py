@@ -19,7 +19,7 @@ def slugs(site: Path) -> list[str]:
     search_dir = site / "search"
     data = json.loads((search_dir / "filter.json").read_bytes())
     folder = search_dir / data["fragments"]
-    return [json.loads((folder / f"{row}.json").read_bytes())["u"].split("/")[1] for row in range(len(data["projects"]))]
+    return [json.loads((folder / f"{row}.json").read_bytes())["u"].split("/")[1] for row in range(data["projects"])]
 
 
 def load_index(data: Mapping[str, Any] | str | bytes) -> Index:
