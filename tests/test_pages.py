@@ -16,9 +16,10 @@ from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.model.project import STATUS_LABELS
 from site_builder.outputs.pages import PER_PAGE
 from site_builder.runtime.jsonio import json_bytes
-from site_builder.search.docstore import FILTER_PATH, FRAGMENTS_DIR, excerpt
+from site_builder.search.docstore import FILTER_PATH, FRAGMENTS_DIR, MASK_BITS, column_value, excerpt
 from site_builder.views.project import pagination
 from tests.helpers import ORGANISATIONS, VALID_PROJECT, make_catalogue
+from tests.node.runner import run_search_cli
 
 BASE_PATH = "/catalogue/"  # the path of tests.helpers.SITE's base_url
 REPO_EDIT = "https://github.com/example/catalogue/edit/main/content/projects/"
@@ -488,6 +489,27 @@ def test_each_row_has_a_fragment_with_what_a_result_shows(site: Site) -> None:
                             "s": "A summary of ambulance station share that is long enough.", "b": "A description of the project."}
     tricky = (folder / "3.json").read_bytes()
     assert json.loads(tricky)["t"] == TRICKY_TITLE and not re.search(rb"[<>&]", tricky)
+
+
+def test_a_facet_value_is_a_bit_mask_or_above_52_ids_a_list() -> None:
+    assert column_value([3, 0, 3], 10) == 0b1001
+    assert column_value([], 10) == 0
+    assert column_value([51], MASK_BITS) == 1 << 51
+    assert column_value([60, 2, 60], MASK_BITS + 1) == [2, 60]
+
+
+@pytest.mark.node
+def test_search_js_reads_masks_and_lists_and_leaves_out_what_is_malformed() -> None:
+    wide = [[f"t{i}", f"Theme {i}"] for i in range(MASK_BITS + 3)]
+    data = {"facets": {"st": [["pilot", "Pilot"], ["operational", "Operational"], [1, "bad"]], "th": wide},
+            "values": {"st": [column_value([1], 3), column_value([0, 1], 3), 4, "x"], "th": [[0, 54], [], ["1"], [99]]},
+            "projects": 4, "fragments": "fragments/abc123/"}
+    out = run_search_cli("filter", "-", data)
+    assert out["order"] == ["0", "1", "2", "3"]
+    assert out["rows"] == {"0": {"st": ["operational"], "th": ["t0", "t54"]}, "1": {"st": ["pilot", "operational"], "th": []},
+                           "2": {"st": [], "th": []}, "3": {"st": [], "th": []}}
+    assert out["labels"]["st"] == {"pilot": "Pilot", "operational": "Operational"} and out["fragments"] == "fragments/abc123/"
+    assert run_search_cli("filter", "-", {**data, "fragments": "../../etc/"})["fragments"] is None
 
 
 def test_a_long_description_is_cut_at_a_word_boundary() -> None:

@@ -50,6 +50,12 @@ def facet_values(view: ProjectView) -> dict[str, list[str]]:
             "rg": [r.id for r in view.regions]}
 
 
+def column_value(positions: Sequence[int], size: int) -> int | list[int]:
+    """One project's value in a facet column of ``size`` ids: a bit mask of ``positions``, or their list."""
+    unique = sorted(set(positions))
+    return unique if size > MASK_BITS else sum(1 << n for n in unique)
+
+
 def filter_data(site: SiteData, fragments: str) -> dict[str, Any]:
     groups = {group.key: group.facets for group in site.facets.values()}
     number = {key: {f.id: i for i, f in enumerate(facets)} for key, facets in groups.items()}
@@ -57,8 +63,7 @@ def filter_data(site: SiteData, fragments: str) -> dict[str, Any]:
     for view in site.by_title:
         values = facet_values(view)
         for key in COLUMNS:
-            positions = sorted({number[key][v] for v in values[key] if v in number[key]})
-            columns[key].append(positions if len(number[key]) > MASK_BITS else sum(1 << n for n in positions))
+            columns[key].append(column_value([number[key][v] for v in values[key] if v in number[key]], len(number[key])))
     return {"facets": {key: [[f.id, f.label] for f in facets] for key, facets in groups.items()},
             "values": columns, "projects": len(site.by_title), "fragments": fragments}
 

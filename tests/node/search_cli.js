@@ -5,6 +5,8 @@
 //     manifest says: {query: [{ref, words, exactWords, score, terms}]}, each ref a project's slug
 //   node tests/node/search_cli.js files SITE_DIR < {"queries": [...]}
 //     the files under search/ that ranking each query loads: {query: [path]}
+//   node tests/node/search_cli.js filter - < {filter.json's content}
+//     search.js's reading of it (readFilter): {rows: {ref: {key: [ids]}}, order, labels, fragments}
 //   node tests/node/search_cli.js lunr INDEX_JSON < {"queries": [...]}
 //     lunr.js 2.3.9's own query parser on one serialised index: {query: [{ref, score}] or {error}}
 //   node tests/node/search_cli.js text - < {"texts": [...]}
@@ -100,6 +102,7 @@ function textAll(texts) {
 const [mode, target] = process.argv.slice(2);
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 Promise.resolve(mode === "rank" ? rankAll(target, input.queries) : mode === "files" ? filesAll(target, input.queries) :
+  mode === "filter" ? search.readFilter(input) :
   mode === "lunr" ? lunrAll(target, input.queries) : textAll(input.texts)).then((result) => {
   process.stdout.write(JSON.stringify(result));
 }, (error) => {
