@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from lunr.index import Index
 
 from site_builder.search.builder import TermBuilder
-from site_builder.search.shards import group_terms
+from site_builder.search.shards import cut_shards, group_terms
+
+
+def slugs(site: Path) -> list[str]:
+    """The slug of each ref (row number) of a built site's search data, from the fragments' addresses."""
+    search_dir = site / "search"
+    data = json.loads((search_dir / "filter.json").read_bytes())
+    folder = search_dir / data["fragments"]
+    return [json.loads((folder / f"{row}.json").read_bytes())["u"].split("/")[1] for row in range(data["projects"])]
 
 
 def load_index(data: Mapping[str, Any] | str | bytes) -> Index:
@@ -19,7 +28,7 @@ def load_index(data: Mapping[str, Any] | str | bytes) -> Index:
 
 
 def split_vectors(vectors: dict[str, list[float]], starts: list[int], keys: list[str]) -> dict[str, dict[str, list[float]]]:
-    """Cut each field vector (sorted by term number; numbers grouped by key) into one part per key."""
+    """Cut each field vector (sorted by term number; numbers grouped by shard) into one part per key."""
     parts: dict[str, dict[str, list[float]]] = {key: {} for key in keys}
     for field_ref, elements in vectors.items():
         i, length = 0, len(elements)
@@ -34,10 +43,11 @@ def split_vectors(vectors: dict[str, list[float]], starts: list[int], keys: list
     return parts
 
 
-def shard_indexes(builder: TermBuilder) -> dict[str, dict[str, Any]]:
-    """One serialised lunr index per shard key (whole field vectors, then cut: for tests and small sets)."""
-    terms = group_terms(builder)
-    keys = list(terms)
-    starts = [builder.inverted_index[terms[key][0]]["_index"] for key in keys]
+def shard_indexes(builder: TermBuilder, limit: int) -> list[dict[str, Any]]:
+    """One serialised lunr index per shard of at most ``limit`` bytes (whole field vectors, then cut:
+    for tests and small sets)."""
+    terms = group_terms(builder, cut_shards(builder, limit))
+    keys = [str(i) for i in range(len(terms))]
+    starts = [builder.inverted_index[shard[0]]["_index"] for shard in terms]
     vectors = split_vectors(builder.field_vectors_as_lists(), starts, keys)
-    return {key: builder.serialise(terms[key], vectors[key]) for key in keys}
+    return [builder.serialise(shard, vectors[key]) for shard, key in zip(terms, keys, strict=True)]

@@ -16,9 +16,10 @@ from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.model.project import STATUS_LABELS
 from site_builder.outputs.pages import PER_PAGE
 from site_builder.runtime.jsonio import json_bytes
-from site_builder.search.docstore import DOCSTORE_PATH
+from site_builder.search.docstore import FILTER_PATH, FRAGMENTS_DIR, MASK_BITS, column_value, excerpt
 from site_builder.views.project import pagination
 from tests.helpers import ORGANISATIONS, VALID_PROJECT, make_catalogue
+from tests.node.runner import run_search_cli
 
 BASE_PATH = "/catalogue/"  # the path of tests.helpers.SITE's base_url
 REPO_EDIT = "https://github.com/example/catalogue/edit/main/content/projects/"
@@ -392,7 +393,7 @@ def test_pagination_shows_neighbours_and_ellipses() -> None:
 def test_projects_page_has_a_hidden_filter_form_and_links_to_the_facet_pages(site: Site) -> None:
     page = site.page("projects/index.html")
     form = page.find("form", id="project-filters")[0]
-    assert "hidden" in form.attrs and form.attrs["data-docstore"] == "../search/documents.json"
+    assert "hidden" in form.attrs and form.attrs["data-filter"] == "../search/filter.json"
     names = {i.attrs["name"] for i in page.find("input", type="checkbox")}
     assert names == {"status", "service", "theme", "region"}
     for i in page.find("input", type="checkbox"):
@@ -451,23 +452,69 @@ def test_about_and_accessibility_pages_say_what_they_must(site: Site) -> None:
         assert phrase in statement, phrase
 
 
-# --- documents.json --------------------------------------------------------------------------------
+# --- search/filter.json and search/fragments/ ------------------------------------------------------
 
-def test_docstore_contract(site: Site) -> None:
-    raw = (site.out / DOCSTORE_PATH).read_bytes()
+READING_ORDER = ["ambulance-station-share", "hampshire-merger", "kent-joint-control-room", "tricky-title"]  # by title
+
+
+def test_the_filter_file_holds_facet_numbers_one_row_per_project_in_reading_order(site: Site) -> None:
+    raw = (site.out / FILTER_PATH).read_bytes()
     data = json.loads(raw)
     assert raw == json_bytes(data)  # the one JSON writer: compact, sorted, markup escaped
     assert not re.search(rb"[<>&]", raw)
-    assert set(data) == {"documents", "labels"}
-    assert sorted(data["documents"]) == ["ambulance-station-share", "hampshire-merger", "kent-joint-control-room", "tricky-title"]
-    doc = data["documents"]["ambulance-station-share"]
-    assert doc == {
-        "t": "Ambulance station share", "u": "projects/ambulance-station-share/",
-        "s": "A summary of ambulance station share that is long enough.", "st": "pilot",
-        "sv": ["police", "fire", "ambulance"], "th": ["shared-estates"], "rg": ["south-east"],
-    }
-    assert data["documents"]["tricky-title"]["t"] == TRICKY_TITLE
-    labels = data["labels"]
-    assert set(labels) == {"st", "sv", "th", "rg"}
-    assert labels["st"] == STATUS_LABELS and labels["th"]["control-rooms"] == "Joint control rooms"
-    assert labels["sv"]["ambulance"] == "Ambulance" and labels["rg"]["north-west"] == "North West"
+    assert set(data) == {"facets", "values", "projects", "fragments"} and set(data["values"]) == {"st", "sv", "th", "rg"}
+    assert re.fullmatch(r"fragments/[0-9a-f]{12}/", data["fragments"])
+    assert data["projects"] == len(READING_ORDER) and all(len(c) == len(READING_ORDER) for c in data["values"].values())
+    facets = data["facets"]
+    decoded = [{key: [facets[key][n][0] for n in range(len(facets[key])) if column[row] >> n & 1]
+                for key, column in data["values"].items()} for row in range(len(READING_ORDER))]
+    assert decoded[0] == {"st": ["pilot"], "sv": sorted(["police", "fire", "ambulance"], key=[i for i, _ in facets["sv"]].index),
+                          "th": ["shared-estates"], "rg": ["south-east"]}
+    assert data["values"]["st"][0] == 1 << [i for i, _ in facets["st"]].index("pilot")
+    assert dict(facets["st"]) == STATUS_LABELS and dict(facets["th"])["control-rooms"] == "Joint control rooms"
+    assert dict(facets["sv"])["ambulance"] == "Ambulance" and dict(facets["rg"])["north-west"] == "North West"
+    assert b"Ambulance station share" not in raw and b"ambulance-station-share" not in raw  # titles live in fragments
+    assert not (site.out / "search" / "documents.json").exists()
+
+
+def test_each_row_has_a_fragment_with_what_a_result_shows(site: Site) -> None:
+    folder = site.out / "search" / json.loads((site.out / FILTER_PATH).read_bytes())["fragments"]
+    assert sorted(p.name for p in folder.iterdir()) == ["0.json", "1.json", "2.json", "3.json"]
+    assert [p.name for p in (site.out / FRAGMENTS_DIR).iterdir()] == [folder.name]  # no other build's fragments
+    fragments = [json.loads((folder / f"{row}.json").read_bytes()) for row in range(4)]
+    assert [f["u"] for f in fragments] == [f"projects/{slug}/" for slug in READING_ORDER]
+    raw = (folder / "0.json").read_bytes()
+    assert raw == json_bytes(fragments[0])
+    assert fragments[0] == {"t": "Ambulance station share", "u": "projects/ambulance-station-share/",
+                            "s": "A summary of ambulance station share that is long enough.", "b": "A description of the project."}
+    tricky = (folder / "3.json").read_bytes()
+    assert json.loads(tricky)["t"] == TRICKY_TITLE and not re.search(rb"[<>&]", tricky)
+
+
+def test_a_facet_value_is_a_bit_mask_or_above_52_ids_a_list() -> None:
+    assert column_value([3, 0, 3], 10) == 0b1001
+    assert column_value([], 10) == 0
+    assert column_value([51], MASK_BITS) == 1 << 51
+    assert column_value([60, 2, 60], MASK_BITS + 1) == [2, 60]
+
+
+@pytest.mark.node
+def test_search_js_reads_masks_and_lists_and_leaves_out_what_is_malformed() -> None:
+    wide = [[f"t{i}", f"Theme {i}"] for i in range(MASK_BITS + 3)]
+    data = {"facets": {"st": [["pilot", "Pilot"], ["operational", "Operational"], [1, "bad"]], "th": wide},
+            "values": {"st": [column_value([1], 3), column_value([0, 1], 3), 4, "x"], "th": [[0, 54], [], ["1"], [99]]},
+            "projects": 4, "fragments": "fragments/abc123/"}
+    out = run_search_cli("filter", "-", data)
+    assert out["order"] == ["0", "1", "2", "3"]
+    assert out["rows"] == {"0": {"st": ["operational"], "th": ["t0", "t54"]}, "1": {"st": ["pilot", "operational"], "th": []},
+                           "2": {"st": [], "th": []}, "3": {"st": [], "th": []}}
+    assert out["labels"]["st"] == {"pilot": "Pilot", "operational": "Operational"} and out["fragments"] == "fragments/abc123/"
+    assert run_search_cli("filter", "-", {**data, "fragments": "../../etc/"})["fragments"] is None
+
+
+def test_a_long_description_is_cut_at_a_word_boundary() -> None:
+    text = "word " * 200
+    cut = excerpt(text, 23)
+    assert cut == "word word word word…" and len(cut) <= 24
+    assert excerpt("  short\n\n text ", 23) == "short text"
+    assert excerpt("x" * 30, 10) == "x" * 10 + "…"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +15,14 @@ from lunr.exceptions import QueryParseError
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.runtime.jsonio import json_bytes
 from site_builder.search import index as search_index
-from site_builder.search.builder import FIELDS, TermBuilder
+from site_builder.search import shards as search_shards
+from site_builder.search.builder import FIELDS, TermBuilder, js_order
 from site_builder.search.index import BodyTrim, analyse, trimmed
-from site_builder.search.shards import field_rows, group_terms, shard_index, shard_key
+from site_builder.search.shards import cut_shards, field_rows, group_terms, shard_index
 from site_builder.text.words import stem, terms, words
 from tests.helpers import make_catalogue
 from tests.node.runner import ranked_refs, run_search_cli
-from tests.search_support import load_index, shard_indexes
+from tests.search_support import load_index, shard_indexes, slugs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -62,8 +63,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(root, root / "_site")
 
 
-def search(index_data: Any, query: str) -> list[str]:
-    return [r["ref"] for r in load_index(index_data).search(query)]
+def search(site: Path, query: str) -> list[str]:
+    """lunr.py's results for ``query`` over the site's single index, as slugs."""
+    slug = slugs(site)
+    return [slug[int(r["ref"])] for r in load_index((site / "search" / "index.json").read_bytes()).search(query)]
 
 
 # --- text -----------------------------------------------------------------------------------------
@@ -88,19 +91,19 @@ def test_the_index_is_compact_sorted_json_that_lunr_py_loads(site: Path) -> None
     assert data["fields"] == list(FIELDS)
     terms_in_order = [t for t, _ in data["invertedIndex"]]
     assert terms_in_order == sorted(terms_in_order)
-    assert {ref.split("/", 1)[1] for ref, _ in data["fieldVectors"]} == set(CATALOGUE)
-    assert search(data, "maidstone") == ["kent-shared-headquarters"]
+    assert {ref.split("/", 1)[1] for ref, _ in data["fieldVectors"]} == {"0", "1", "2"}  # rows of filter.json
+    assert sorted(slugs(site)) == sorted(CATALOGUE)
+    assert search(site, "maidstone") == ["kent-shared-headquarters"]
 
 
 def test_every_field_is_searchable(site: Path) -> None:
-    data = (site / "search" / "index.json").read_bytes()
-    assert search(data, "title:maidstone") == ["kent-shared-headquarters"]
-    assert search(data, "summary:defibrillation") == []
-    assert search(data, "body:defibrillation") == ["merseyside-co-responding"]
-    assert search(data, "orgs:constabulary") == [] and search(data, "orgs:coast") == ["merseyside-co-responding"]
-    assert set(search(data, "labels:estates")) == {"merseyside-co-responding", "kent-shared-headquarters"}
-    assert set(search(data, "labels:ambulance")) == {"merseyside-co-responding"}
-    assert search(data, "body:obrien") == ["merseyside-co-responding"]
+    assert search(site, "title:maidstone") == ["kent-shared-headquarters"]
+    assert search(site, "summary:defibrillation") == []
+    assert search(site, "body:defibrillation") == ["merseyside-co-responding"]
+    assert search(site, "orgs:constabulary") == [] and search(site, "orgs:coast") == ["merseyside-co-responding"]
+    assert set(search(site, "labels:estates")) == {"merseyside-co-responding", "kent-shared-headquarters"}
+    assert set(search(site, "labels:ambulance")) == {"merseyside-co-responding"}
+    assert search(site, "body:obrien") == ["merseyside-co-responding"]
 
 
 def test_the_manifest_points_at_the_index_with_its_hash(site: Path) -> None:
@@ -112,8 +115,7 @@ def test_the_manifest_points_at_the_index_with_its_hash(site: Path) -> None:
 
 
 def test_a_title_match_outranks_a_body_match(site: Path) -> None:
-    data = (site / "search" / "index.json").read_bytes()
-    assert search(data, "headquarters")[0] == "kent-shared-headquarters"  # title, not kent-joint's summary
+    assert search(site, "headquarters")[0] == "kent-shared-headquarters"  # title, not kent-joint's summary
 
 
 def test_term_builder_weights_match_lunr_py_builder_on_the_same_terms() -> None:
@@ -181,50 +183,110 @@ def test_two_builds_write_identical_search_files(tmp_path: Path, site: Path) -> 
 
 # --- shards ---------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+SMALL_SHARD = 4_000  # bytes: the test catalogue's index cut into several shards
+
+
+def build_sharded(root: Path, files: dict[str, str | bytes], limit: int) -> Path:
     patch = pytest.MonkeyPatch()
-    patch.setattr(search_index, "SHARD_ABOVE", 2)
+    patch.setattr(search_shards, "SHARD_BYTES", limit)
     try:
-        root = make_catalogue(tmp_path_factory.mktemp("sharded"), CATALOGUE)
-        yield build(root, root / "_site")
+        return build(make_catalogue(root, files), root / "_site")
     finally:
         patch.undo()
 
 
-def test_shard_keys_are_two_safe_characters() -> None:
-    assert [shard_key(t) for t in ("control", "x", "é1", "2017", "_a")] == ["co", "x", "_1", "20", "_a"]
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sharded(tmp_path_factory.mktemp("sharded"), CATALOGUE, SMALL_SHARD)
 
 
-def test_a_large_catalogue_is_split_into_shards_that_each_hold_their_terms(sharded_site: Path) -> None:
-    search_dir = sharded_site / "search"
+CONTR_WORDS = "contract contrast contribution contrary controversy contractor contrition contraption contralto"
+
+
+def shard_files_of(site: Path) -> list[tuple[str, str, bytes]]:
+    """(first term, last term, file content) of each shard the manifest lists, in its order."""
+    search_dir = site / "search"
     manifest = json.loads((search_dir / "manifest.json").read_bytes())
-    assert manifest["keyLength"] == 2 and "index" not in manifest
-    seen: set[str] = set()
-    for key, rel in manifest["shards"].items():
-        data = json.loads((search_dir / rel).read_bytes())
+    return [(first, last, (search_dir / rel).read_bytes()) for first, last, rel in manifest["shards"]]
+
+
+def test_a_large_index_is_cut_by_size_into_contiguous_ranges_the_manifest_lists(site: Path, sharded_site: Path) -> None:
+    manifest = json.loads((sharded_site / "search" / "manifest.json").read_bytes())
+    assert "index" not in manifest and not (sharded_site / "search" / "index.json").exists()
+    shards = shard_files_of(sharded_site)
+    assert len(shards) > search_index.SHARD_ABOVE
+    every: list[str] = []
+    for first, last, raw in shards:
+        data = json.loads(raw)
         shard_terms = [t for t, _ in data["invertedIndex"]]
-        assert shard_terms and all(shard_key(t) == key for t in shard_terms)
+        assert shard_terms == sorted(shard_terms, key=js_order) and (first, last) == (shard_terms[0], shard_terms[-1])
+        assert len(raw) <= SMALL_SHARD or len(shard_terms) == 1, f"{first}..{last}: {len(raw)} bytes"
         numbers = {p["_index"] for _, p in data["invertedIndex"]}
         assert all(e in numbers for _, el in data["fieldVectors"] for e in el[::2])
-        seen.update(shard_terms)
         load_index(data)  # lunr.py reads every shard
-    assert "control" in {t[:7] for t in seen} and "maidston" in seen
+        every += shard_terms
+    assert every == sorted(every, key=js_order) and len(every) == len(set(every))  # contiguous, in order, disjoint
+    whole = json.loads((site / "search" / "index.json").read_bytes())
+    assert every == [t for t, _ in whole["invertedIndex"]]  # every term, in exactly one shard
+
+
+def test_shards_are_cut_at_the_size_limit_and_a_huge_term_gets_its_own() -> None:
+    builder = TermBuilder()
+    for i in range(40):  # "common" in every project; each project has one rare term
+        builder.add_terms(f"project-{i:02d}", analyse({n: f"common rare{chr(97 + i % 26)}{i}" if n == "body" else "" for n in FIELDS}))
+    numbered = group_terms(builder, cut_shards(builder, 900))
+    rows = field_rows(builder)
+    sizes = [(shard, len(json_bytes(shard_index(builder, shard, rows)))) for shard in numbered]
+    assert ["common"] in [shard for shard, _ in sizes]  # over the limit alone
+    assert all(size <= 900 for shard, size in sizes if len(shard) > 1)
+    assert max(size for _, size in sizes) > 900  # (the huge one)
+    joined = [sorted(shard, key=js_order) for shard, _ in sizes]
+    assert all(a[-1] < b[0] for a, b in itertools.pairwise(joined))
+    assert len(cut_shards(builder, 10**9)) == 1
 
 
 def test_a_word_scores_the_same_in_its_shard_as_in_the_whole_index() -> None:
     builder = TermBuilder()
     for ref, body in (("a", "fire control control"), ("b", "fire police"), ("c", "police zebra")):
         builder.add_terms(ref, analyse({name: body if name == "body" else "" for name in FIELDS}))
-    shards = shard_indexes(builder)
+    shards = shard_indexes(builder, 300)
     whole = builder.serialise(list(builder.inverted_index), builder.field_vectors_as_lists())
-    assert sorted(shards) == ["co", "fi", "po", "ze"]
-    for key, shard in shards.items():
+    assert len(shards) > 1
+    for shard in shards:
         for term, _ in shard["invertedIndex"]:
-            assert shard_key(term) == key
             a = load_index(whole).search(f"body:{term}")
             b = load_index(shard).search(f"body:{term}")
             assert [(r["ref"], r["score"]) for r in a] == [(r["ref"], r["score"]) for r in b]
+
+
+@pytest.mark.node
+def test_a_prefix_spanning_two_shards_finds_the_projects_of_both(tmp_path: Path) -> None:
+    files = {**CATALOGUE, "contr-words": project("Contr words", "Words that start alike.", CONTR_WORDS)}
+    site = build(make_catalogue(tmp_path / "whole", files), tmp_path / "whole" / "_site")
+    sharded_site = build_sharded(tmp_path / "sharded", files, 1_500)
+    shards = shard_files_of(sharded_site)
+    def common(a: str, b: str) -> str:
+        n = 0
+        while n < min(len(a), len(b)) and a[n] == b[n]:
+            n += 1
+        return a[:n]
+
+    prefix, before, after = max(((common(a[1], b[0]), a, b) for a, b in itertools.pairwise(shards)), key=lambda x: len(x[0]))
+    assert len(prefix) >= 4 and prefix.isalpha(), f"no two neighbouring shards share a prefix: {[s[:2] for s in shards]}"
+
+    slug = slugs(sharded_site)
+
+    def refs_of(raw: bytes, term: str) -> set[str]:
+        posting = dict(json.loads(raw)["invertedIndex"])[term]
+        return {slug[int(ref)] for name in FIELDS for ref in posting[name]}
+
+    ranked = run_search_cli("rank", sharded_site, {"queries": [prefix]})[prefix]
+    found = {hit["ref"] for hit in ranked}
+    assert refs_of(before[2], before[1]) <= found and refs_of(after[2], after[0]) <= found
+    assert {before[1], after[0]} <= {t for hit in ranked for t in hit["terms"]}
+    loaded = run_search_cli("files", sharded_site, {"queries": [prefix]})[prefix]
+    assert sum(1 for path in loaded if path.startswith("shards/")) >= 2
+    assert ranked_refs(sharded_site, [prefix]) == ranked_refs(site, [prefix])
 
 
 # --- lunr.js 2.3.9 reads what lunr.py wrote -------------------------------------------------------
@@ -323,12 +385,13 @@ def test_shards_built_from_postings_equal_shards_cut_from_the_whole_index() -> N
             made.add_terms(ref, analyse({n: body if n == "body" else title if n == "title" else "" for n in FIELDS}))
         return made
 
-    cut = shard_indexes(builder())
+    cut = shard_indexes(builder(), 400)
     built = builder()
-    terms = group_terms(built)
+    terms = group_terms(built, cut_shards(built, 400))
     rows = field_rows(built)
-    for key, shard in cut.items():
-        ours = shard_index(built, terms[key], rows)
+    assert len(cut) == len(terms) > 1
+    for shard_terms, shard in zip(terms, cut, strict=True):
+        ours = shard_index(built, shard_terms, rows)
         assert ours["invertedIndex"] == shard["invertedIndex"]
         assert dict(map(tuple, ours["fieldVectors"])) == dict(map(tuple, shard["fieldVectors"]))
 
@@ -347,3 +410,74 @@ def test_search_js_shows_a_query_back_without_control_or_text_direction_characte
         texts[5]: "x" * 300,
         texts[6]: "café naïve 消防",
     }
+
+
+# --- typo tolerance --------------------------------------------------------------------------------
+
+TYPO_CATALOGUE: dict[str, str | bytes] = {
+    "control-room": project("Control room", "Call handlers share one control room.", "The control room opened in 2012."),
+    "kontrol-software": project("Kontrol software", "A dispatch system called Kontrol.", "Kontrol replaced paper cards.",
+                                theme="shared-estates"),
+    "fleet-workshop": project("Fleet workshop", "Police and fire share a fleet workshop.", "Vans are serviced here.",
+                              theme="shared-estates"),
+}
+
+
+@pytest.fixture(scope="module")
+def typo_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The typo catalogue as one index and as shards (control and kontrol in different shards)."""
+    root = tmp_path_factory.mktemp("typo")
+    whole = build(make_catalogue(root / "whole", TYPO_CATALOGUE), root / "whole" / "_site")
+    return whole, build_sharded(root / "sharded", TYPO_CATALOGUE, 2_000)
+
+
+@pytest.mark.node
+def test_a_word_finds_its_one_edit_variants_always_but_below_its_exact_matches(typo_sites: tuple[Path, Path]) -> None:
+    for site in typo_sites:
+        hits = run_search_cli("rank", site, {"queries": ["control"]})["control"]
+        # "kontrol" differs in the first letter; found although "control" has exact matches
+        assert [(h["ref"], h["exactWords"]) for h in hits] == [("control-room", 1), ("kontrol-software", 0)], site
+        assert "kontrol" in hits[1]["terms"] and hits[0]["score"] > hits[1]["score"]
+    assert ranked_refs(typo_sites[1], ["control", "kontrol"]) == ranked_refs(typo_sites[0], ["control", "kontrol"])
+
+
+@pytest.mark.node
+def test_a_typo_in_the_first_letter_finds_the_word_ranked_below_exact_matches_for_another(typo_sites: tuple[Path, Path]) -> None:
+    queries = ["xontrol", "xontrol fleet", "ckntrol", "flete"]
+    for site in typo_sites:
+        ranked = run_search_cli("rank", site, {"queries": queries})
+        assert {h["ref"] for h in ranked["xontrol"]} == {"control-room", "kontrol-software"}
+        assert all(h["exactWords"] == 0 for h in ranked["xontrol"])
+        first = ranked["xontrol fleet"][0]
+        assert (first["ref"], first["exactWords"]) == ("fleet-workshop", 1)
+        assert {h["ref"] for h in ranked["xontrol fleet"][1:]} == {"control-room", "kontrol-software"}
+        assert [h["ref"] for h in ranked["ckntrol"]] == ["control-room"]  # the second letter (kontrol: two edits)
+        assert [h["ref"] for h in ranked["flete"]] == ["fleet-workshop"]  # two letters swapped
+    assert ranked_refs(typo_sites[1], queries) == ranked_refs(typo_sites[0], queries)
+
+
+@pytest.mark.node
+def test_a_typo_loads_the_term_lists_of_its_lengths_and_only_the_shards_of_its_candidates(typo_sites: tuple[Path, Path]) -> None:
+    sharded = typo_sites[1]
+    shards = shard_files_of(sharded)
+    manifest = json.loads((sharded / "search" / "manifest.json").read_bytes())
+    path_of = {first: rel for (first, _, _), (_, _, rel) in zip(shards, manifest["shards"], strict=True)}
+
+    def holding(term: str) -> set[str]:
+        """Shards whose range holds ``term`` (or, for a missing term, would)."""
+        return {path_of[first] for first, last, _ in shards if first <= term <= last}
+
+    def prefix_range(word: str) -> set[str]:
+        return {path_of[first] for first, last, _ in shards if first <= word + "\uffff" and last >= word}
+
+    def terms_in(rel: str) -> set[str]:
+        return {t for t, _ in json.loads((sharded / "search" / rel).read_bytes())["invertedIndex"]}
+
+    loaded = run_search_cli("files", sharded, {"queries": ["xontrol"]})["xontrol"]
+    assert {p for p in loaded if p.startswith("terms/")} == {manifest["terms"][n] for n in ("6", "7", "8") if n in manifest["terms"]}
+    shard_paths = {p for p in loaded if p.startswith("shards/")}
+    candidates = holding("control") | holding("kontrol")
+    assert candidates <= shard_paths <= candidates | holding("xontrol") | prefix_range("xontrol")
+    assert len(shard_paths) < len(shards)
+    assert "control" in set().union(*(terms_in(p) for p in shard_paths))
+    assert not [p for p in loaded if not p.startswith(("terms/", "shards/"))]  # nothing else (no whole-catalogue file)

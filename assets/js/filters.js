@@ -3,18 +3,24 @@
 // Without JavaScript the form stays hidden: the list is complete, page by page, and the facet
 // pages do the filtering. With it, the form appears; checking boxes filters every project
 // (AND across facets, OR within one), the state lives in the query string (?status=pilot&service=fire)
-// so a filtered view can be shared, and back/forward work. Results are built with DOM APIs and
-// textContent only: the data comes from contributors and is never parsed as HTML.
+// so a filtered view can be shared, and back/forward work. Filtering reads search/filter.json (the
+// facet numbers, one row per project in reading order); each page of matches then fetches its
+// projects' fragments (search/fragments/<hash>/<row>.json: title, address, summary), so the whole
+// catalogue is never loaded.
+// Results are built with DOM APIs and textContent only: the data comes from contributors and is
+// never parsed as HTML.
 (function () {
   "use strict";
 
   var PAGE_SIZE = 50;
+  var FRAGMENTS_RE = /^fragments\/[0-9a-f]{1,64}\/$/;
   var form = document.getElementById("project-filters");
   if (!form || !window.fetch || !window.history || !window.history.pushState || !window.URLSearchParams) {
     return;
   }
   var root = form.getAttribute("data-root") || "";
-  var storeUrl = form.getAttribute("data-docstore");
+  var filterUrl = form.getAttribute("data-filter");
+  var searchDir = root + "search/";
   var countEl = document.getElementById("result-count");
   var serverResults = document.getElementById("server-results");
   var filterResults = document.getElementById("filter-results");
@@ -22,10 +28,12 @@
   var more = document.getElementById("filter-results-more");
   var initialCount = countEl.textContent;
   var inputs = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
-  var store = null;
+  var store = null;  // readFilter(search/filter.json)
   var loading = null;
-  var matches = [];
+  var matches = [];  // refs (row numbers of filter.json)
   var shown = 0;
+  var generation = 0;
+  var fragments = {};  // ref -> Promise of a fragment (or null)
 
   function safeHref(url) {
     // Only site-relative addresses from the document store: no scheme, no leading slash or backslash.
@@ -39,21 +47,93 @@
     return typeof value === "string" && /^[a-z0-9-]+$/.test(value) ? value : "";
   }
 
+  function own(object, key) {
+    return object !== null && typeof object === "object" && Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) {
+        throw new Error("HTTP " + response.status);
+      }
+      return response.json();
+    });
+  }
+
+  // search/filter.json as {rows: {ref: {key: [ids]}}, order: [refs], labels: {key: {id: label}},
+  // fragments: folder or null}, a ref being a row number (the same reading as search.js: readFilter);
+  // anything malformed is left out.
+  function readFilter(data) {
+    var facets = (data && typeof data.facets === "object" && data.facets) || {};
+    var values = (data && typeof data.values === "object" && data.values) || {};
+    var count = data && typeof data.projects === "number" ? data.projects : 0;
+    var ids = {};
+    var labels = {};
+    Object.keys(facets).forEach(function (key) {
+      ids[key] = [];
+      labels[key] = {};
+      (Array.isArray(facets[key]) ? facets[key] : []).forEach(function (pair) {
+        var ok = Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string";
+        ids[key].push(ok ? pair[0] : null);
+        if (ok) {
+          labels[key][pair[0]] = pair[1];
+        }
+      });
+    });
+    var rows = {};
+    var order = [];
+    for (var number = 0; number < count; number++) {
+      var doc = {};
+      Object.keys(values).forEach(function (key) {
+        var known = own(ids, key) ? ids[key] : [];
+        var value = Array.isArray(values[key]) ? values[key][number] : null;
+        var positions = [];
+        if (typeof value === "number") {  // a bit mask: bit n is the facet's n-th id
+          for (var n = 0; n < known.length && value > 0; n++, value = Math.floor(value / 2)) {
+            if (value % 2 === 1) {
+              positions.push(n);
+            }
+          }
+        } else if (Array.isArray(value)) {
+          positions = value;
+        }
+        doc[key] = positions.map(function (n) {
+          return typeof n === "number" && known[n] ? known[n] : null;
+        }).filter(Boolean);
+      });
+      rows[String(number)] = doc;
+      order.push(String(number));
+    }
+    var fragments = data && typeof data.fragments === "string" && FRAGMENTS_RE.test(data.fragments) ? data.fragments : null;
+    return { rows: rows, order: order, labels: labels, fragments: fragments };
+  }
+
   function load() {
     if (!loading) {
-      loading = fetch(storeUrl, { credentials: "same-origin" })
-        .then(function (response) {
-          if (!response.ok) {
-            throw new Error("HTTP " + response.status);
-          }
-          return response.json();
-        })
-        .then(function (data) {
-          store = data;
-          return data;
-        });
+      loading = getJSON(filterUrl).then(function (data) {
+        store = readFilter(data);
+        return store;
+      });
+      loading.catch(function () {
+        loading = null;  // try again on the next change
+      });
     }
     return loading;
+  }
+
+  function fragment(ref) {
+    if (!store.fragments) {
+      return Promise.resolve(null);
+    }
+    if (!fragments[ref]) {
+      fragments[ref] = getJSON(searchDir + store.fragments + ref + ".json").then(function (data) {
+        return data && typeof data === "object" ? data : null;
+      });
+      fragments[ref].catch(function () {
+        delete fragments[ref];
+      });
+    }
+    return fragments[ref];
   }
 
   // Which boxes are checked, as {param: [values]}, in form order.
@@ -97,17 +177,16 @@
   function matchesAll(doc, chosen) {
     return Object.keys(chosen).every(function (param) {
       var key = keyOf(param);
-      var values = doc[key];
-      var own = Array.isArray(values) ? values : [values];
+      var values = own(doc, key) && Array.isArray(doc[key]) ? doc[key] : [];
       return chosen[param].some(function (wanted) {
-        return own.indexOf(wanted) !== -1;
+        return values.indexOf(wanted) !== -1;
       });
     });
   }
 
   function label(key, id) {
     var labels = (store.labels && store.labels[key]) || {};
-    return Object.prototype.hasOwnProperty.call(labels, id) ? String(labels[id]) : String(id);
+    return own(labels, id) ? String(labels[id]) : String(id);
   }
 
   function labelList(key, ids) {
@@ -127,12 +206,14 @@
     return node;
   }
 
-  // The same markup as the project_item macro in templates/macros.html.
-  function item(doc) {
+  // The same markup as the project_item macro in templates/macros.html, from the project's facets
+  // (filter.json) and its fragment (which may be null if it could not be fetched).
+  function item(ref, frag) {
+    var doc = store.rows[ref];
     var li = element("li", "app-project-list__item");
     var heading = element("h2", "govuk-heading-s app-project-list__title");
-    var href = safeHref(doc.u);
-    var title = String(doc.t || "");
+    var href = frag ? safeHref(frag.u) : null;
+    var title = String((frag && frag.t) || "");
     if (href) {
       var link = element("a", "govuk-link", title);
       link.setAttribute("href", href);
@@ -141,10 +222,11 @@
       heading.textContent = title;
     }
     li.appendChild(heading);
-    li.appendChild(element("p", "govuk-body app-project-list__summary", String(doc.s || "")));
+    li.appendChild(element("p", "govuk-body app-project-list__summary", String((frag && frag.s) || "")));
     var meta = element("p", "govuk-body-s app-project-list__meta");
-    var status = safeToken(doc.st);
-    meta.appendChild(element("strong", "govuk-tag app-status" + (status ? " app-status--" + status : ""), label("st", doc.st)));
+    var statusId = doc.st[0] || "";
+    var status = safeToken(statusId);
+    meta.appendChild(element("strong", "govuk-tag app-status" + (status ? " app-status--" + status : ""), label("st", statusId)));
     meta.appendChild(document.createTextNode(" "));
     var facts = element("span", "app-project-list__facts");
     var separator = element("span", "app-project-list__separator", "·");
@@ -160,67 +242,83 @@
     return li;
   }
 
-  function showMore() {
-    var first = null;
-    matches.slice(shown, shown + PAGE_SIZE).forEach(function (doc) {
-      var node = item(doc);
-      first = first || node;
-      list.appendChild(node);
-    });
+  // Promise: the next page of matches, their fragments fetched, appended; resolves to its first item.
+  function showMore(mine, target) {
+    var page = matches.slice(shown, shown + PAGE_SIZE);
     shown = Math.min(matches.length, shown + PAGE_SIZE);
-    more.hidden = shown >= matches.length;
-    more.textContent = "Show more projects (" + (matches.length - shown) + " more)";
-    return first;
+    more.hidden = true;
+    return Promise.all(page.map(function (ref) {
+      return fragment(ref).catch(function () {
+        return null;
+      });
+    })).then(function (frags) {
+      if (mine !== generation) {
+        return null;
+      }
+      var first = null;
+      page.forEach(function (ref, i) {
+        var node = item(ref, frags[i]);
+        first = first || node;
+        target.appendChild(node);
+      });
+      more.hidden = shown >= matches.length;
+      more.textContent = "Show more projects (" + (matches.length - shown) + " more)";
+      return first;
+    });
   }
 
   function announce(text) {
     countEl.textContent = text;
   }
 
+  function failed() {
+    announce("Sorry, filtering is not working at the moment. Use the links under 'Browse projects' instead.");
+  }
+
   function render() {
     var chosen = selection();
+    var mine = ++generation;
     if (!hasSelection(chosen)) {
       filterResults.hidden = true;
       serverResults.hidden = false;
       announce(initialCount);
       return Promise.resolve();
     }
-    if (store) {  // loaded: filter at once, so the list changes with the box
-      show(store);
-      return Promise.resolve();
-    }
-    return load().then(show).catch(function () {
-      announce("Sorry, filtering is not working at the moment. Use the links under 'Browse projects' instead.");
+    return load().then(function () {
+      return show(mine);
+    }).catch(function () {
+      if (mine === generation) {
+        failed();
+      }
     });
   }
 
-  // Lists the projects matching the boxes checked now (they may have changed while the documents loaded).
-  function show(data) {
+  // Lists the projects matching the boxes checked now, in reading order (filter.json's, as on the
+  // server: by title, then slug), once the first page's fragments are in.
+  function show(mine) {
     var chosen = selection();
-    if (!hasSelection(chosen)) {
-      return;
+    if (mine !== generation || !hasSelection(chosen)) {
+      return Promise.resolve();
     }
-    var documents = data.documents || {};
-    // Reading order, as on the server: by title, then slug.
-    matches = Object.keys(documents).filter(function (slug) {
-      return matchesAll(documents[slug], chosen);
-    }).map(function (slug) {
-      return { slug: slug, key: String(documents[slug].t || "").toLowerCase(), doc: documents[slug] };
-    }).sort(function (a, b) {
-      return a.key < b.key ? -1 : a.key > b.key ? 1 : a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
-    }).map(function (entry) {
-      return entry.doc;
+    matches = store.order.filter(function (ref) {
+      return matchesAll(store.rows[ref], chosen);
     });
-    while (list.firstChild) {
-      list.removeChild(list.firstChild);
-    }
     shown = 0;
-    showMore();
-    serverResults.hidden = true;
-    filterResults.hidden = false;
-    announce(matches.length === 0 ? "No projects match these filters." :
-      matches.length === 1 ? "1 project matches these filters." :
-        matches.length + " projects match these filters.");
+    var count = matches.length;
+    var pending = element(list.tagName.toLowerCase(), list.className);
+    return showMore(mine, pending).then(function () {
+      if (mine !== generation) {
+        return;
+      }
+      pending.id = list.id;
+      list.parentNode.replaceChild(pending, list);
+      list = pending;
+      serverResults.hidden = true;
+      filterResults.hidden = false;
+      announce(count === 0 ? "No projects match these filters." :
+        count === 1 ? "1 project matches these filters." :
+          count + " projects match these filters.");
+    });
   }
 
   function update() {
@@ -247,11 +345,12 @@
     window.setTimeout(update, 0);
   });
   more.addEventListener("click", function () {
-    var first = showMore();
-    var link = first && first.querySelector("a");
-    if (link) {
-      link.focus();
-    }
+    showMore(generation, list).then(function (first) {
+      var link = first && first.querySelector("a");
+      if (link) {
+        link.focus();
+      }
+    }).catch(failed);
   });
   window.addEventListener("popstate", function () {
     readUrl();

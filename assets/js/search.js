@@ -1,17 +1,21 @@
-// Site search: lunr.js 2.3.9 over the index that site_builder/search_index.py writes.
+// Site search: lunr.js 2.3.9 over the index that site_builder/search/ writes (one index, or shards
+// cut by size that search.js picks by binary search over the manifest's term ranges).
 //
 // Every word of a query is searched on its own, never through lunr's query parser, so no text a
 // reader types can throw: words are runs of letters and digits (the same split as
-// site_builder/search_text.py), and lunr's syntax characters (: ~ ^ + - * " and the rest) never reach
+// site_builder/search/text.py), and lunr's syntax characters (: ~ ^ + - * " and the rest) never reach
 // lunr. For each word:
 //   1. its stemmed form, plus the word as typed with a trailing wildcard ("ambul" finds ambulance);
-//   2. only if 1 finds nothing (the word is not in the index, so probably misspelt or cut short):
-//      words one edit away (5 letters or more) and the word with its last letters dropped.
+//   2. always, for words of 5 letters or more: the terms one edit away from the word or its stem
+//      (found in the term lists, so a typo in the first letters is found too), ranked below 1;
+//   3. only if 1 and 2 find nothing: the word with its last letters dropped.
 // Projects matching more of the words come first, then those matching more of them by 1, then by
-// score. Everything is built with DOM APIs and textContent: the data is contributors' text.
+// score. Results show fragments (search/fragments/<hash>/<ref>.json) fetched for the results on screen;
+// facets come from search/filter.json. Everything is built with DOM APIs and textContent: the data
+// is contributors' text.
 //
-// The page part runs in browsers; the search itself (the `api` object) also runs under Node for the
-// relevance and compatibility tests (tests/node/).
+// This file is the search itself (window.catalogueSearch), which also runs under Node for the
+// relevance and compatibility tests (tests/node/); search-page.js runs the search page with it.
 (function (global) {
   "use strict";
 
@@ -22,8 +26,16 @@
   var MAX_WORDS = 10;
   var MAX_QUERY_LENGTH = 300;
   var FUZZY_MIN_LENGTH = 5;
+  var MIN_FUZZY_TERM = 3;  // search/shards.py: MIN_FUZZY_TERM
   var PREFIX_MIN_LENGTH = 3;
+  var EXACT_BOOST = 10;
+  var PREFIX_BOOST = 3;
+  var FUZZY_BOOST = 1;
+  var TRUNCATED_BOOST = 1;
   var APPROXIMATE_WEIGHT = 0.5;
+  var SCORE_SCALE = 1e9;
+  var EXCERPT_CHARS = 240;  // of the description shown when the summary holds no matched word
+  var EXCERPT_BEFORE = 60;  // of them before that word
   // Words that make a question, not a subject: "has anyone done joint control rooms?"
   var QUESTION_WORDS = ["anyone", "anybody", "someone", "somebody", "done", "doing", "tried", "projects", "project"];
 
@@ -76,16 +88,116 @@
     return lunr.stemmer(new lunr.Token(word)).toString();
   }
 
-  // The shard holding a word's terms: search_shards.py: shard_key.
-  function shardKey(word, length) {
-    var key = "";
-    for (var i = 0; i < Math.min(length, word.length); i++) {
-      key += /[a-z0-9]/.test(word[i]) ? word[i] : "_";
+  // --- Finding the shards ------------------------------------------------------------------------
+
+  // Which of `shards` ([[first term, last term, path], ...], contiguous ranges in lunr.js order, as
+  // search/manifest.json lists them) hold terms in any of `ranges` ([[lo, hi], ...], hi inclusive):
+  // their positions, in order. A prefix's range may span two or more adjacent shards.
+  function shardsFor(shards, ranges) {
+    var picked = {};
+    ranges.forEach(function (range) {
+      var lo = 0;
+      var hi = shards.length;
+      while (lo < hi) {  // the first shard whose last term is >= range[0]
+        var mid = (lo + hi) >> 1;
+        if (shards[mid][1] < range[0]) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      for (var i = lo; i < shards.length && shards[i][0] <= range[1]; i++) {
+        picked[i] = true;
+      }
+    });
+    return Object.keys(picked).map(Number).sort(function (a, b) {
+      return a - b;
+    });
+  }
+
+  // Whether `a` and `b` are at most one edit apart: one letter added, dropped, changed, or two
+  // neighbours swapped (the edits lunr's editDistance counts).
+  function withinOneEdit(a, b) {
+    if (Math.abs(a.length - b.length) > 1) {
+      return false;
     }
-    return key;
+    var i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) {
+      i++;
+    }
+    if (a.length === b.length) {
+      return i === a.length || a.slice(i + 1) === b.slice(i + 1) ||
+        (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+    }
+    return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  // The terms of letters only that typo matching looks through (search/shards.py: fuzzy_term_files).
+  function fuzzyListed(term) {
+    return term.length >= MIN_FUZZY_TERM && /^\p{L}+$/u.test(term);
+  }
+
+  // A source of search data over one index or over shards. `loadIndex(path)` and `loadJSON(path)`
+  // give promises of a lunr.Index and of parsed JSON for a path from the manifest. The source has
+  // indexes(ranges): a promise of the lunr indexes holding terms in those ranges, and
+  // terms(length): a promise of the listed terms of that length.
+  function makeSource(manifest, loadIndex, loadJSON) {
+    if (typeof manifest.index === "string") {
+      var whole = loadIndex(manifest.index);
+      var byLength = null;
+      return {
+        indexes: function () {
+          return whole.then(function (index) {
+            return [index];
+          });
+        },
+        terms: function (length) {
+          return whole.then(function (index) {
+            if (!byLength) {
+              byLength = {};
+              Object.keys(index.invertedIndex).filter(fuzzyListed).forEach(function (term) {
+                (byLength[term.length] = byLength[term.length] || []).push(term);
+              });
+            }
+            return byLength[length] || [];
+          });
+        },
+      };
+    }
+    var shards = (Array.isArray(manifest.shards) ? manifest.shards : []).filter(function (row) {
+      return Array.isArray(row) && row.length === 3 && row.every(function (x) {
+        return typeof x === "string";
+      });
+    });
+    var termFiles = (manifest.terms && typeof manifest.terms === "object") ? manifest.terms : {};
+    return {
+      indexes: function (ranges) {
+        return Promise.all(shardsFor(shards, ranges).map(function (i) {
+          return loadIndex(shards[i][2]);
+        }));
+      },
+      terms: function (length) {
+        if (!own(termFiles, String(length)) || typeof termFiles[length] !== "string") {
+          return Promise.resolve([]);
+        }
+        return loadJSON(termFiles[length]).then(function (list) {
+          return Array.isArray(list) ? list.filter(function (t) {
+            return typeof t === "string";
+          }) : [];
+        });
+      },
+    };
   }
 
   // --- Searching -----------------------------------------------------------------------------------
+
+  function copyClause(clause) {
+    var options = {};
+    Object.keys(clause[1]).forEach(function (key) {
+      options[key] = clause[1][key];
+    });
+    return options;  // lunr's Query.term changes the options object it is given
+  }
 
   // Runs [[term, options], ...] as one lunr query; [] for no clauses (lunr would match everything).
   function runQuery(index, clauses) {
@@ -95,7 +207,7 @@
     try {
       return index.query(function (q) {
         clauses.forEach(function (clause) {
-          q.term(clause[0], clause[1]);
+          q.term(clause[0], copyClause(clause));
         });
       });
     } catch (error) {  // never let one word break the search
@@ -103,73 +215,207 @@
     }
   }
 
-  function exactClauses(word) {
-    var clauses = [[word, { usePipeline: true, boost: 10 }]];
-    if (word.length >= PREFIX_MIN_LENGTH) {
-      clauses.push([word, { usePipeline: false, wildcard: lunrLib().Query.wildcard.TRAILING, boost: 3 }]);
-    }
-    return clauses;
-  }
-
-  function approximateClauses(word) {
-    var clauses = [];
-    if (word.length >= FUZZY_MIN_LENGTH) {
-      var stemmed = stem(word);
-      clauses.push([stemmed, { usePipeline: false, editDistance: 1, boost: 2 }]);
-      if (stemmed !== word) {
-        clauses.push([word, { usePipeline: false, editDistance: 1, boost: 2 }]);
-      }
-    }
-    for (var n = word.length - 1; n >= Math.max(4, word.length - 4); n--) {
-      clauses.push([word.slice(0, n), { usePipeline: false, boost: 1 }]);
-    }
-    return clauses;
-  }
-
-  // How one word matches: [{ref, score, exact, terms}] (exact: matched by step 1).
-  function searchWord(index, word) {
-    var exact = true;
-    var results = runQuery(index, exactClauses(word));
-    if (results.length === 0) {
-      exact = false;
-      results = runQuery(index, approximateClauses(word));
-    }
-    return results.map(function (result) {
-      return {
-        ref: result.ref,
-        score: result.score * (exact ? 1 : APPROXIMATE_WEIGHT),
-        exact: exact,
-        terms: Object.keys((result.matchData && result.matchData.metadata) || {}),
-      };
+  // The squared length of the query vector lunr builds for `clauses` over `index`: each term the
+  // clauses expand to, weighted by the boosts of the clauses that match it (lunr.Index.query).
+  function queryLengthSquared(index, clauses) {
+    var lunr = lunrLib();
+    var boosts = {};
+    var query = new lunr.Query(index.fields);
+    clauses.forEach(function (clause) {
+      query.term(clause[0], copyClause(clause));
     });
+    query.clauses.forEach(function (clause) {
+      var terms = clause.usePipeline ? index.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
+      terms.forEach(function (term) {
+        var one = { term: term, boost: clause.boost, wildcard: clause.wildcard, fields: clause.fields };
+        if (clause.editDistance) {
+          one.editDistance = clause.editDistance;
+        }
+        index.tokenSet.intersect(lunr.TokenSet.fromClause(one)).toArray().forEach(function (expanded) {
+          boosts[expanded] = (boosts[expanded] || 0) + clause.boost;
+        });
+      });
+    });
+    return Object.keys(boosts).reduce(function (sum, term) {
+      return sum + boosts[term] * boosts[term];
+    }, 0);
   }
 
-  // Rank projects for `words`; `indexFor(word)` gives the lunr index holding that word's terms.
-  // Returns [{ref, score, words, exactWords, terms}] best first.
-  function rank(words, indexFor) {
+  function rounded(score) {
+    return Math.round(score * SCORE_SCALE) / SCORE_SCALE;  // the same ranking from one index or shards
+  }
+
+  function termsOf(result) {
+    return Object.keys((result.matchData && result.matchData.metadata) || {});
+  }
+
+  // Scores `clauses` over `indexes` as one index holding all their terms would: [{ref, score, terms}].
+  // Each shard's score is its dot product over its query vector's length; with several shards their
+  // dot products are added and divided by the whole query vector's length (search/shards.py).
+  function scoreOver(indexes, clauses) {
+    if (indexes.length === 1) {
+      return runQuery(indexes[0], clauses).map(function (result) {
+        return { ref: result.ref, score: rounded(result.score), terms: termsOf(result) };
+      });
+    }
+    var total = 0;
     var byRef = {};
-    words.forEach(function (word) {
-      var index = indexFor(word);
-      if (!index) {
+    var refs = [];
+    indexes.forEach(function (index) {
+      var squared = queryLengthSquared(index, clauses);
+      if (!squared) {
         return;
       }
-      searchWord(index, word).forEach(function (hit) {
-        var entry = own(byRef, hit.ref) ? byRef[hit.ref] : (byRef[hit.ref] = { ref: hit.ref, score: 0, words: 0, exactWords: 0, terms: [] });
-        entry.score += hit.score;
-        entry.words += 1;
-        entry.exactWords += hit.exact ? 1 : 0;
-        hit.terms.forEach(function (term) {
+      total += squared;
+      var length = Math.sqrt(squared);
+      runQuery(index, clauses).forEach(function (result) {
+        var entry = own(byRef, result.ref) ? byRef[result.ref] : null;
+        if (!entry) {
+          entry = byRef[result.ref] = { ref: result.ref, dot: 0, terms: [] };
+          refs.push(result.ref);
+        }
+        entry.dot += result.score * length;
+        termsOf(result).forEach(function (term) {
           if (entry.terms.indexOf(term) === -1) {
             entry.terms.push(term);
           }
         });
       });
     });
-    return Object.keys(byRef).map(function (ref) {
-      return byRef[ref];
-    }).sort(function (a, b) {
-      return (b.words - a.words) || (b.exactWords - a.exactWords) || (b.score - a.score) ||
-        (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+    var norm = Math.sqrt(total);
+    return refs.map(function (ref) {
+      return { ref: ref, score: rounded(byRef[ref].dot / norm), terms: byRef[ref].terms };
+    });
+  }
+
+  // The ranges of terms that `clauses` can match ([lo, hi], hi inclusive).
+  function clauseRanges(clauses) {
+    return clauses.map(function (clause) {
+      var term = clause[1].usePipeline ? stem(clause[0]) : clause[0];
+      return clause[1].wildcard ? [term, term + "\uffff"] : [term, term];
+    });
+  }
+
+  // A promise of [{ref, score, terms}] for `clauses`, loading the indexes that hold their terms.
+  function runWord(source, clauses) {
+    if (clauses.length === 0) {
+      return Promise.resolve([]);
+    }
+    return source.indexes(clauseRanges(clauses)).then(function (indexes) {
+      return scoreOver(indexes, clauses);
+    });
+  }
+
+  function exactClauses(word) {
+    var clauses = [[word, { usePipeline: true, boost: EXACT_BOOST }]];
+    if (word.length >= PREFIX_MIN_LENGTH) {
+      clauses.push([word, { usePipeline: false, wildcard: lunrLib().Query.wildcard.TRAILING, boost: PREFIX_BOOST }]);
+    }
+    return clauses;
+  }
+
+  // A promise of the listed terms one edit from the word or its stem that the exact clauses do not
+  // already match (not the stem, nor any term starting with the word).
+  function fuzzyTerms(source, word) {
+    if (word.length < FUZZY_MIN_LENGTH) {
+      return Promise.resolve([]);
+    }
+    var stemmed = stem(word);
+    var targets = stemmed === word ? [word] : [word, stemmed];
+    var lengths = [];
+    targets.forEach(function (target) {
+      [target.length - 1, target.length, target.length + 1].forEach(function (n) {
+        if (n >= MIN_FUZZY_TERM && lengths.indexOf(n) === -1) {
+          lengths.push(n);
+        }
+      });
+    });
+    return Promise.all(lengths.map(source.terms)).then(function (lists) {
+      var found = [];
+      lists.forEach(function (list) {
+        list.forEach(function (term) {
+          if (term !== stemmed && term.slice(0, word.length) !== word && found.indexOf(term) === -1 &&
+              targets.some(function (target) { return withinOneEdit(term, target); })) {
+            found.push(term);
+          }
+        });
+      });
+      return found.sort();
+    });
+  }
+
+  function truncatedClauses(word) {
+    var clauses = [];
+    for (var n = word.length - 1; n >= Math.max(4, word.length - 4); n--) {
+      clauses.push([word.slice(0, n), { usePipeline: false, boost: TRUNCATED_BOOST }]);
+    }
+    return clauses;
+  }
+
+  // Refs are row numbers (search/docstore.py): ties go in reading order.
+  function refOrder(a, b) {
+    return (Number(a) - Number(b)) || (a < b ? -1 : a > b ? 1 : 0);
+  }
+
+  function tagged(hits, exact) {
+    return hits.map(function (hit) {
+      return { ref: hit.ref, score: hit.score * (exact ? 1 : APPROXIMATE_WEIGHT), exact: exact, terms: hit.terms };
+    });
+  }
+
+  // A promise of how one word matches: [{ref, score, exact, terms}] (exact: by its stem or as a prefix).
+  // Words one edit away (5 letters or more) always count too, below the exact matches; only if
+  // neither finds anything, the word with its last letters dropped.
+  function searchWord(source, word) {
+    var exact = runWord(source, exactClauses(word));
+    var fuzzy = fuzzyTerms(source, word).then(function (terms) {
+      return runWord(source, terms.map(function (term) {
+        return [term, { usePipeline: false, boost: FUZZY_BOOST }];
+      }));
+    });
+    return Promise.all([exact, fuzzy]).then(function (found) {
+      var seen = {};
+      found[0].forEach(function (hit) {
+        seen[hit.ref] = true;
+      });
+      var hits = tagged(found[0], true).concat(tagged(found[1].filter(function (hit) {
+        return !own(seen, hit.ref);
+      }), false));
+      if (hits.length > 0) {
+        return hits;
+      }
+      return runWord(source, truncatedClauses(word)).then(function (truncated) {
+        return tagged(truncated, false);
+      });
+    });
+  }
+
+  // A promise of the ranking of projects for `words` over `source` (makeSource):
+  // [{ref, score, words, exactWords, terms}] best first.
+  function rank(words, source) {
+    return Promise.all(words.map(function (word) {
+      return searchWord(source, word);
+    })).then(function (perWord) {
+      var byRef = {};
+      perWord.forEach(function (hits) {
+        hits.forEach(function (hit) {
+          var entry = own(byRef, hit.ref) ? byRef[hit.ref] : (byRef[hit.ref] = { ref: hit.ref, score: 0, words: 0, exactWords: 0, terms: [] });
+          entry.score += hit.score;
+          entry.words += 1;
+          entry.exactWords += hit.exact ? 1 : 0;
+          hit.terms.forEach(function (term) {
+            if (entry.terms.indexOf(term) === -1) {
+              entry.terms.push(term);
+            }
+          });
+        });
+      });
+      return Object.keys(byRef).map(function (ref) {
+        byRef[ref].score = rounded(byRef[ref].score);
+        return byRef[ref];
+      }).sort(function (a, b) {
+        return (b.words - a.words) || (b.exactWords - a.exactWords) || (b.score - a.score) || refOrder(a.ref, b.ref);
+      });
     });
   }
 
@@ -181,6 +427,60 @@
     { param: "theme", key: "th", title: "Themes" },
     { param: "region", key: "rg", title: "Regions" },
   ];
+  var FRAGMENTS_RE = /^fragments\/[0-9a-f]{1,64}\/$/;
+
+  // search/filter.json (search/docstore.py) as {rows: {ref: {key: [ids]}}, order: [refs in reading
+  // order], labels: {key: {id: label}}, fragments: folder under search/ or null}; a project's ref is
+  // its row number, as a string. Anything malformed is left out.
+  function readFilter(data) {
+    var facets = (data && typeof data.facets === "object" && data.facets) || {};
+    var values = (data && typeof data.values === "object" && data.values) || {};
+    var count = data && typeof data.projects === "number" ? data.projects : 0;
+    var ids = {};
+    var labels = {};
+    Object.keys(facets).forEach(function (key) {
+      ids[key] = [];
+      labels[key] = {};
+      (Array.isArray(facets[key]) ? facets[key] : []).forEach(function (pair) {
+        var ok = Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string";
+        ids[key].push(ok ? pair[0] : null);
+        if (ok) {
+          labels[key][pair[0]] = pair[1];
+        }
+      });
+    });
+    var rows = {};
+    var order = [];
+    for (var number = 0; number < count; number++) {
+      var doc = {};
+      Object.keys(values).forEach(function (key) {
+        var known = own(ids, key) ? ids[key] : [];
+        var value = Array.isArray(values[key]) ? values[key][number] : null;
+        var positions = [];
+        if (typeof value === "number") {  // a bit mask: bit n is the facet's n-th id
+          for (var n = 0; n < known.length && value > 0; n++, value = Math.floor(value / 2)) {
+            if (value % 2 === 1) {
+              positions.push(n);
+            }
+          }
+        } else if (Array.isArray(value)) {
+          positions = value;
+        }
+        doc[key] = positions.map(function (n) {
+          return typeof n === "number" && known[n] ? known[n] : null;
+        }).filter(Boolean);
+      });
+      rows[String(number)] = doc;
+      order.push(String(number));
+    }
+    var fragments = data && typeof data.fragments === "string" && FRAGMENTS_RE.test(data.fragments) ? data.fragments : null;
+    return { rows: rows, order: order, labels: labels, fragments: fragments };
+  }
+
+  // The path under search/ of a project's fragment, or null.
+  function fragmentPath(filter, ref) {
+    return filter && filter.fragments && own(filter.rows, ref) ? filter.fragments + ref + ".json" : null;
+  }
 
   function valuesOf(doc, key) {
     var value = own(doc, key) ? doc[key] : [];
@@ -231,7 +531,37 @@
     return pieces;
   }
 
-  // A site-relative project address from the document store, or null: no scheme, no leading slash
+  function marked(pieces) {
+    return pieces.some(function (piece) {
+      return piece.mark;
+    });
+  }
+
+  // The excerpt a result shows, as highlight() pieces: the summary if it holds a matched word, else
+  // about EXCERPT_CHARS of the description around its first matched word, else the summary.
+  function excerpt(summary, body, terms) {
+    var pieces = highlight(summary, terms);
+    if (marked(pieces) || typeof body !== "string") {
+      return pieces;
+    }
+    var inBody = highlight(body, terms);
+    var offset = 0;
+    for (var i = 0; i < inBody.length && !inBody[i].mark; i++) {
+      offset += inBody[i].text.length;
+    }
+    if (i === inBody.length) {
+      return pieces;
+    }
+    var start = Math.max(0, offset - EXCERPT_BEFORE);
+    start = start === 0 ? 0 : body.indexOf(" ", start) + 1 || offset;
+    start = Math.min(start, offset);
+    var end = Math.min(body.length, start + EXCERPT_CHARS);
+    var space = body.lastIndexOf(" ", end);
+    end = end === body.length || space <= offset ? end : space;
+    return highlight((start > 0 ? "\u2026" : "") + body.slice(start, end) + (end < body.length ? "\u2026" : ""), terms);
+  }
+
+  // A site-relative project address from a fragment, or null: no scheme, no leading slash
   // or backslash, no "..", nothing but path characters.
   function safePath(url) {
     if (typeof url !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._~\-\/]*$/.test(url)) {
@@ -244,11 +574,16 @@
     queryWords: queryWords,
     displayText: displayText,
     stem: stem,
-    shardKey: shardKey,
+    shardsFor: shardsFor,
+    withinOneEdit: withinOneEdit,
+    makeSource: makeSource,
     rank: rank,
+    readFilter: readFilter,
+    fragmentPath: fragmentPath,
     matchesFacets: matchesFacets,
     valuesOf: valuesOf,
     highlight: highlight,
+    excerpt: excerpt,
     safePath: safePath,
     FACETS: FACETS,
   };
@@ -261,427 +596,4 @@
     return;
   }
   global.catalogueSearch = api;
-})(typeof window !== "undefined" ? window : globalThis);
-
-// --- The page ----------------------------------------------------------------------------------------
-(function (global) {
-  "use strict";
-  if (typeof document === "undefined" || !global.catalogueSearch || global.catalogueSearch.started) {
-    return;
-  }
-  var api = global.catalogueSearch;
-  api.started = true;
-  var PAGE_SIZE = 50;
-  var cache = {};  // url -> Promise of parsed JSON: each file is fetched once per page
-
-  function getJSON(url) {
-    if (!cache[url]) {
-      cache[url] = fetch(url, { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status + " for " + url);
-        }
-        return response.json();
-      });
-      cache[url].catch(function () {
-        delete cache[url];  // try again next time
-      });
-    }
-    return cache[url];
-  }
-
-  function Loader(searchDir) {
-    var indexes = {};  // url -> Promise of lunr.Index
-    var manifest = null;
-    function manifestPromise() {
-      manifest = manifest || getJSON(searchDir + "manifest.json");
-      return manifest;
-    }
-    function loadIndex(path) {
-      var url = searchDir + path;
-      if (!indexes[url]) {
-        indexes[url] = getJSON(url).then(function (data) {
-          return global.lunr.Index.load(data);
-        });
-        indexes[url].catch(function () {
-          delete indexes[url];
-        });
-      }
-      return indexes[url];
-    }
-    // Promise of a function word -> lunr.Index (or null) for these words.
-    this.indexesFor = function (words) {
-      return manifestPromise().then(function (m) {
-        if (typeof m.index === "string") {
-          return loadIndex(m.index).then(function (index) {
-            return function () {
-              return index;
-            };
-          });
-        }
-        var keyLength = Number(m.keyLength) || 1;
-        var byKey = {};
-        var paths = m.shards || {};
-        return Promise.all(words.map(function (word) {
-          var key = api.shardKey(word, keyLength);
-          if (!Object.prototype.hasOwnProperty.call(paths, key)) {
-            return null;
-          }
-          return loadIndex(paths[key]).then(function (index) {
-            byKey[key] = index;
-          });
-        })).then(function () {
-          return function (word) {
-            return byKey[api.shardKey(word, keyLength)] || null;
-          };
-        });
-      });
-    };
-    // Fetch (not parse) what any search will need: the single index, if there is one.
-    this.prefetch = function () {
-      return manifestPromise().then(function (m) {
-        return typeof m.index === "string" ? getJSON(searchDir + m.index) : null;
-      });
-    };
-  }
-
-  // Warm the cache as soon as someone reaches for a search box.
-  function prefetchOnFocus(input, loader, docstoreUrl) {
-    var started = false;
-    input.addEventListener("focus", function () {
-      if (!started) {
-        started = true;
-        loader.prefetch().catch(function () {});
-        getJSON(docstoreUrl).catch(function () {});
-      }
-    });
-  }
-
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    if (text !== undefined) {
-      node.textContent = text;
-    }
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) {
-      node.removeChild(node.firstChild);
-    }
-  }
-
-  function SearchPage(app) {
-    var root = app.getAttribute("data-root") || "";
-    var loader = new Loader(root + "search/");
-    var docstoreUrl = root + "search/documents.json";
-    var form = document.getElementById("search-form");
-    var input = document.getElementById("search-input");
-    var facetsForm = document.getElementById("search-facets");
-    var countEl = document.getElementById("search-count");
-    var resultsEl = document.getElementById("search-results");
-    var store = null;
-    var hits = [];
-    var shown = 0;
-    var list = null;
-    var more = null;
-    var generation = 0;
-
-    function label(key, id) {
-      var labels = (store && store.labels && store.labels[key]) || {};
-      return Object.prototype.hasOwnProperty.call(labels, id) ? String(labels[id]) : String(id);
-    }
-
-    function readState() {
-      var params = new URLSearchParams(global.location.search);
-      var chosen = {};
-      api.FACETS.forEach(function (facet) {
-        chosen[facet.param] = params.getAll(facet.param).filter(function (v) {
-          return /^[a-z0-9-]{1,80}$/.test(v);
-        });
-      });
-      return { q: api.displayText(params.get("q")), chosen: chosen };  // echoed in the box and the status
-    }
-
-    function urlFor(state) {
-      var params = new URLSearchParams();
-      if (state.q) {
-        params.append("q", state.q);
-      }
-      api.FACETS.forEach(function (facet) {
-        (state.chosen[facet.param] || []).forEach(function (id) {
-          params.append(facet.param, id);
-        });
-      });
-      var text = params.toString();
-      return global.location.pathname + (text ? "?" + text : "");
-    }
-
-    function chosenFromForm() {
-      var chosen = {};
-      api.FACETS.forEach(function (facet) {
-        chosen[facet.param] = [];
-      });
-      Array.prototype.forEach.call(facetsForm.querySelectorAll("input[type=checkbox]"), function (box) {
-        if (box.checked && chosen[box.name]) {
-          chosen[box.name].push(box.value);
-        }
-      });
-      return chosen;
-    }
-
-    function announce(text) {
-      countEl.textContent = text;
-    }
-
-    function resultItem(hit) {
-      var doc = store.documents[hit.ref];
-      var li = element("li", "app-project-list__item app-search-result");
-      var heading = element("h2", "govuk-heading-s app-project-list__title");
-      var path = api.safePath(doc.u);
-      var title = String(doc.t || hit.ref);
-      if (path) {
-        var link = element("a", "govuk-link", title);
-        link.setAttribute("href", root + path);
-        heading.appendChild(link);
-      } else {
-        heading.textContent = title;
-      }
-      li.appendChild(heading);
-      var meta = element("p", "govuk-body-s app-project-list__meta");
-      var status = /^[a-z0-9-]+$/.test(String(doc.st)) ? String(doc.st) : "";
-      meta.appendChild(element("strong", "govuk-tag app-status" + (status ? " app-status--" + status : ""), label("st", doc.st)));
-      meta.appendChild(document.createTextNode(" "));
-      var facts = element("span", "app-project-list__facts");
-      facts.appendChild(element("span", "govuk-visually-hidden", "Services: "));
-      facts.appendChild(document.createTextNode((Array.isArray(doc.sv) ? doc.sv : []).map(function (id) {
-        return label("sv", id);
-      }).join(", ")));
-      meta.appendChild(facts);
-      li.appendChild(meta);
-      var summary = element("p", "govuk-body app-project-list__summary");
-      api.highlight(doc.s, hit.terms).forEach(function (piece) {
-        summary.appendChild(piece.mark ? element("mark", "app-search-result__match", piece.text) : document.createTextNode(piece.text));
-      });
-      li.appendChild(summary);
-      return li;
-    }
-
-    function showMore() {
-      var first = null;
-      hits.slice(shown, shown + PAGE_SIZE).forEach(function (hit) {
-        var node = resultItem(hit);
-        first = first || node;
-        list.appendChild(node);
-      });
-      shown = Math.min(hits.length, shown + PAGE_SIZE);
-      more.hidden = shown >= hits.length;
-      more.textContent = "Show more results (" + (hits.length - shown) + " more)";
-      return first;
-    }
-
-    function browseLinks(intro) {
-      var p = element("p", "govuk-body", intro);
-      [["themes/", "theme"], ["services/", "service"], ["regions/", "region"], ["status/", "status"], ["organisations/", "organisation"]].forEach(function (pair, i, all) {
-        var link = element("a", "govuk-link", pair[1]);
-        link.setAttribute("href", root + pair[0]);
-        p.appendChild(link);
-        p.appendChild(document.createTextNode(i === all.length - 1 ? "." : i === all.length - 2 ? " or " : ", "));
-      });
-      return p;
-    }
-
-    function noResults(q) {
-      var box = element("div", "app-search-empty");
-      box.appendChild(element("h2", "govuk-heading-m", "No projects match \u201c" + q + "\u201d"));
-      box.appendChild(element("p", "govuk-body", "You could:"));
-      var tips = element("ul", "govuk-list govuk-list--bullet");
-      tips.appendChild(element("li", "", "check the spelling"));
-      tips.appendChild(element("li", "", "try fewer or different words, such as a place or a kind of work"));
-      tips.appendChild(element("li", "", "clear the filters, if you chose any"));
-      box.appendChild(tips);
-      box.appendChild(browseLinks("Or browse projects by "));
-      return box;
-    }
-
-    function renderFacets(all, chosen) {
-      clear(facetsForm);
-      if (all.length === 0) {
-        facetsForm.hidden = true;
-        return;
-      }
-      facetsForm.hidden = false;
-      facetsForm.appendChild(element("h2", "govuk-heading-m", "Filter results"));
-      api.FACETS.forEach(function (facet) {
-        var counts = {};
-        all.forEach(function (hit) {
-          api.valuesOf(store.documents[hit.ref], facet.key).forEach(function (id) {
-            counts[id] = (counts[id] || 0) + 1;
-          });
-        });
-        (chosen[facet.param] || []).forEach(function (id) {
-          counts[id] = counts[id] || 0;
-        });
-        var ids = Object.keys(counts).sort(function (a, b) {
-          return (counts[b] - counts[a]) || (label(facet.key, a) < label(facet.key, b) ? -1 : 1);
-        });
-        if (ids.length === 0) {
-          return;
-        }
-        var group = element("div", "govuk-form-group");
-        var fieldset = element("fieldset", "govuk-fieldset");
-        fieldset.appendChild(element("legend", "govuk-fieldset__legend govuk-fieldset__legend--s", facet.title));
-        var boxes = element("div", "govuk-checkboxes govuk-checkboxes--small");
-        ids.forEach(function (id) {
-          var item = element("div", "govuk-checkboxes__item");
-          var box = element("input", "govuk-checkboxes__input");
-          box.type = "checkbox";
-          box.name = facet.param;
-          box.value = id;
-          box.id = "facet-" + facet.param + "-" + id;
-          box.checked = (chosen[facet.param] || []).indexOf(id) !== -1;
-          var text = element("label", "govuk-label govuk-checkboxes__label", label(facet.key, id) + " (" + counts[id] + ")");
-          text.setAttribute("for", box.id);
-          item.appendChild(box);
-          item.appendChild(text);
-          boxes.appendChild(item);
-        });
-        fieldset.appendChild(boxes);
-        group.appendChild(fieldset);
-        facetsForm.appendChild(group);
-      });
-    }
-
-    function show(state, ranked) {
-      var all = ranked.filter(function (hit) {
-        return Object.prototype.hasOwnProperty.call(store.documents, hit.ref);
-      });
-      hits = all.filter(function (hit) {
-        return api.matchesFacets(store.documents[hit.ref], state.chosen);
-      });
-      renderFacets(all, state.chosen);
-      clear(resultsEl);
-      shown = 0;
-      if (hits.length === 0) {
-        resultsEl.appendChild(noResults(state.q));
-        announce("No results for \u201c" + state.q + "\u201d.");
-        return;
-      }
-      list = element("ol", "govuk-list app-project-list app-search-results");
-      more = element("button", "govuk-button govuk-button--secondary", "");
-      more.type = "button";
-      more.addEventListener("click", function () {
-        var first = showMore();
-        var link = first && first.querySelector("a");
-        if (link) {
-          link.focus();
-        }
-      });
-      resultsEl.appendChild(list);
-      resultsEl.appendChild(more);
-      showMore();
-      var filtered = all.length !== hits.length ? " (filtered from " + all.length + ")" : "";
-      announce((hits.length === 1 ? "1 result" : hits.length + " results") + " for \u201c" + state.q + "\u201d" + filtered + ".");
-    }
-
-    function render() {
-      var state = readState();
-      var mine = ++generation;
-      input.value = state.q;
-      var words = api.queryWords(state.q);
-      if (words.length === 0) {
-        clear(resultsEl);
-        clear(facetsForm);
-        facetsForm.hidden = true;
-        announce(state.q.trim() ? "Type a word to search for, such as \u201ccontrol room\u201d or a place name." : "");
-        if (state.q.trim()) {
-          resultsEl.appendChild(noResults(state.q));
-        }
-        app.setAttribute("data-search-done", String(generation));
-        return Promise.resolve();
-      }
-      announce("Searching\u2026");
-      return Promise.all([loader.indexesFor(words), getJSON(docstoreUrl)]).then(function (loaded) {
-        if (mine !== generation) {
-          return;  // a newer search has started
-        }
-        store = loaded[1];
-        var ranked = api.rank(words, loaded[0]);
-        show(state, ranked);
-        if (api.firstResultsMs === undefined && global.performance) {
-          api.firstResultsMs = global.performance.now();  // since navigation started
-        }
-        app.setAttribute("data-search-done", String(generation));
-      }).catch(function () {
-        if (mine === generation) {
-          clear(resultsEl);
-          announce("Sorry, search is not working at the moment.");
-          resultsEl.appendChild(browseLinks("You can still browse projects by "));
-          app.setAttribute("data-search-done", String(generation));
-        }
-      });
-    }
-
-    function go(state) {
-      var url = urlFor(state);
-      if (url !== global.location.pathname + global.location.search) {
-        global.history.pushState(null, "", url);
-      }
-      return render();
-    }
-
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      go({ q: api.displayText(input.value), chosen: readState().chosen });
-    });
-    facetsForm.addEventListener("change", function () {
-      go({ q: readState().q, chosen: chosenFromForm() });
-    });
-    facetsForm.addEventListener("submit", function (event) {
-      event.preventDefault();
-    });
-    global.addEventListener("popstate", function () {
-      render();
-    });
-    prefetchOnFocus(input, loader, docstoreUrl);
-    // For `make bench`: how long ranking a query takes once its index is loaded (milliseconds).
-    api.timeQuery = function (text) {
-      var words = api.queryWords(text);
-      return loader.indexesFor(words).then(function (indexFor) {
-        var t0 = global.performance.now();
-        var ranked = api.rank(words, indexFor);
-        return { ms: global.performance.now() - t0, results: ranked.length };
-      });
-    };
-    app.hidden = false;
-    var nojs = document.getElementById("search-nojs");
-    if (nojs) {
-      nojs.hidden = true;
-    }
-    render();
-  }
-
-  function start() {
-    var app = document.getElementById("search-app");
-    if (app && global.fetch && global.URLSearchParams && global.history && global.history.pushState && global.lunr) {
-      new SearchPage(app);  // eslint-disable-line no-new
-      return;
-    }
-    // Any other page: fetch the index when someone focuses the header search box.
-    var box = document.querySelector("form[role=search] input[name=q]");
-    var form = box && box.form;
-    if (box && form && global.fetch) {
-      var searchDir = form.getAttribute("action") || "";
-      searchDir = searchDir.charAt(searchDir.length - 1) === "/" ? searchDir : searchDir + "/";
-      prefetchOnFocus(box, new Loader(searchDir), searchDir + "documents.json");
-    }
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
 })(typeof window !== "undefined" ? window : globalThis);

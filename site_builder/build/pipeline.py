@@ -23,7 +23,7 @@ from site_builder.outputs.pages import plan_pages
 from site_builder.outputs.render import render_bodies, render_pages
 from site_builder.outputs.template_errors import trial_render
 from site_builder.runtime.gc_pause import gc_paused
-from site_builder.search.docstore import DOCSTORE_PATH, build_docstore
+from site_builder.search.docstore import docstore_files
 from site_builder.search.index import search_files
 from site_builder.site.data import SiteData
 from site_builder.views.project import ViewBuilder, template_globals
@@ -121,9 +121,9 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
             result.report.extend(problems)
             return result
         with _stage(result, "data"):
-            files = {**loaded.assets.files, DOCSTORE_PATH: build_docstore(site), **data_files(site), **feed_files(site, heads)}
+            files = {**loaded.assets.files, **docstore_files(site), **data_files(site), **feed_files(site, heads)}
         with _stage(result, "index"):
-            files.update(search_files(site.projects, options.jobs))
+            files.update(search_files(site.by_title, options.jobs))
         with _stage(result, "write"):
             staged.write_all(files)
             staged.publish()

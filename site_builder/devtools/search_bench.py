@@ -7,12 +7,15 @@ is Debian's Chromium driven by Playwright (a dev dependency): without them only 
 from __future__ import annotations
 
 import gzip
+import json
+import re
 import shutil
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from site_builder.serve.static_server import start_server
 
@@ -25,23 +28,33 @@ QUERIES = ["control room", "ambulance", "cardiac arrest", "missing people", "sha
            "staffordshre", "kent police", "drone", "fleet workshop", "governance commissioner", "falls", "mayor",
            "training centre", "blue light hub", "collaboration", "police fire ambulance", "rural", "prevention visits"]
 FIRST_QUERY = "control room"
+BYTES_QUERIES = ["ambulance", "collaboration", "control", "headquarters", "xontrol", "ambulanse"]  # one word each
+
+
+SINGLE_FILES = ("index.json", "documents.json", "filter.json", "manifest.json")
+
+
+def _group(rows: list[tuple[str, int, int]], name: str, files: list[Path]) -> None:
+    """Rows for a group of files: their total, and the largest and median file."""
+    if not files:
+        return
+    sizes = [(len(b), len(gzip.compress(b, 6))) for b in (p.read_bytes() for p in files)]
+    rows.append((f"{name} ({len(files)})", sum(s[0] for s in sizes), sum(s[1] for s in sizes)))
+    rows.append((f"largest {name[:-1]}", *max(sizes, key=lambda s: s[1])))
+    rows.append((f"median {name[:-1]}", *sorted(sizes, key=lambda s: s[1])[len(sizes) // 2]))
 
 
 def search_sizes(site: Path) -> list[tuple[str, int, int]]:
-    """(name, raw bytes, gzipped bytes) for every search data file, largest shard last."""
+    """(name, raw bytes, gzipped bytes) for every search data file, then shards, term lists and fragments."""
     folder = site / "search"
     rows = []
-    for name in ("index.json", "documents.json", "manifest.json"):
+    for name in SINGLE_FILES:
         if (folder / name).is_file():
             data = (folder / name).read_bytes()
             rows.append((name, len(data), len(gzip.compress(data, 6))))
-    shards = sorted((folder / "shards").glob("*.json")) if (folder / "shards").is_dir() else []
-    if shards:
-        sizes = [(len(b), len(gzip.compress(b, 6))) for b in (p.read_bytes() for p in shards)]
-        rows.append((f"shards ({len(shards)})", sum(s[0] for s in sizes), sum(s[1] for s in sizes)))
-        largest = max(sizes, key=lambda s: s[1])
-        rows.append(("largest shard", largest[0], largest[1]))
-        rows.append(("median shard", *sorted(sizes, key=lambda s: s[1])[len(sizes) // 2]))
+    _group(rows, "shards", sorted((folder / "shards").glob("*.json")))
+    _group(rows, "term lists", sorted((folder / "terms").glob("*.json")))
+    _group(rows, "fragments", sorted((folder / "fragments").glob("*/*.json")))
     return rows
 
 
@@ -80,6 +93,71 @@ def browser_timings(site: Path, runs: int = 3) -> dict[str, float] | None:
     return {"first": statistics.median(first), "query": statistics.median(query), "query_max": max(query)}
 
 
+def rare_word(site: Path) -> str | None:
+    """The rarest title word of 6+ letters (then the first alphabetically): a rare one-word query."""
+    data = site / "data" / "projects.json"
+    if not data.is_file():
+        return None
+    projects = json.loads(data.read_bytes())
+    rows = projects.get("projects", projects) if isinstance(projects, dict) else projects
+    counts = Counter(w for p in rows for w in set(re.findall(r"[a-z]{6,}", str(p.get("title", "")).lower())))
+    return min(counts, key=lambda w: (counts[w], w)) if counts else None
+
+
+def _served_path(site: Path, base: str, url: str) -> Path | None:
+    """The file a same-site URL was answered from (``None`` for another host or a folder's page)."""
+    if not url.startswith(base):
+        return None
+    path = site / unquote(urlsplit(url).path).lstrip("/")
+    return path if path.is_file() else None
+
+
+def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, float, str]] | None:
+    """For each query, opened cold as ``search/?q=…``: (files, gzipped bytes of search data under
+    ``search/`` the page fetched until its first results were shown, ms to those results, results found)."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        return None
+    out: dict[str, tuple[int, int, float, str]] = {}
+    with _served(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
+        try:
+            for text in queries:
+                context = browser.new_context()
+                page = context.new_page()
+                fetched: list[str] = []
+                page.on("requestfinished", lambda request: fetched.append(request.url))  # noqa: B023  # one page each
+                page.goto(f"{base}search/?q={quote(text)}")
+                page.wait_for_function("() => window.catalogueSearch && window.catalogueSearch.firstResultsMs !== undefined",
+                                       timeout=60_000)
+                page.wait_for_load_state("networkidle")
+                ms = float(page.evaluate("() => window.catalogueSearch.firstResultsMs"))
+                found = re.match(r"\d+|No", page.inner_text("#search-count").strip())
+                files = {p for p in (_served_path(site, base, u) for u in fetched)
+                         if p is not None and p.suffix == ".json" and p.is_relative_to(site / "search")}
+                out[text] = (len(files), sum(len(gzip.compress(p.read_bytes(), 6)) for p in files), ms,
+                             found[0].replace("No", "0") if found else "?")
+                context.close()
+        finally:
+            browser.close()
+    return out
+
+
+def bytes_lines(site: Path) -> list[str]:
+    """The bytes-per-query table for the bench report."""
+    rare = rare_word(site)
+    queries = [*BYTES_QUERIES, *([rare] if rare else [])]
+    measured = query_bytes(site, queries)
+    if measured is None:
+        return ["  bytes per query skipped: no Chromium"]
+    lines = ["  search data fetched for a one-word query's first results (cold cache, gzipped):"]
+    for text, (files, packed, ms, results) in measured.items():
+        kind = "rare" if text == rare else "typo" if text in ("xontrol", "ambulanse") else "common"
+        lines.append(f"    {text:<16} {kind:<6} {files:3d} files {packed / 1024:8.1f} KiB   first results {ms:6.0f} ms"
+                     f"  ({results} results)")
+    return lines
+
+
 def report(site: Path, index_seconds: float | None, browser: bool = True) -> list[str]:
     """Lines for the bench report on the built ``site``; with ``browser``, search timings in Chromium too."""
     lines = []
@@ -87,7 +165,7 @@ def report(site: Path, index_seconds: float | None, browser: bool = True) -> lis
         lines.append(f"search: index stage {index_seconds:.2f} s")
     for name, raw, packed in search_sizes(site):
         lines.append(f"  {name:<16} {raw / 1024:9.1f} KiB raw {packed / 1024:8.1f} KiB gzipped")
-    total = sum(packed for name, _, packed in search_sizes(site) if name in ("index.json", "documents.json", "manifest.json"))
+    total = sum(packed for name, _, packed in search_sizes(site) if name in SINGLE_FILES)
     if not (site / "search" / "shards").is_dir():
         lines.append(f"  all search data {total / 1024:.1f} KiB gzipped")
     timings = browser_timings(site) if browser else None
@@ -98,4 +176,5 @@ def report(site: Path, index_seconds: float | None, browser: bool = True) -> lis
     else:
         lines.append(f"  Chromium: first results {timings['first']:.0f} ms after opening search/?q={FIRST_QUERY}; "
                      f"median query {timings['query']:.1f} ms (slowest {timings['query_max']:.1f} ms, {len(QUERIES)} queries)")
+        lines.extend(bytes_lines(site))
     return lines

@@ -20,6 +20,7 @@ SOURCES = {
     "lunr.js": "node_modules/lunr/lunr.min.js",
     "site.js": "assets/js/site.js",
     "search.js": "assets/js/search.js",
+    "search-page.js": "assets/js/search-page.js",
     "filters.js": "assets/js/filters.js",
     "favicon.svg": "assets/images/favicon.svg",
 }

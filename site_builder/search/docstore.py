@@ -1,40 +1,98 @@
-"""``search/documents.json``: what the browser needs to filter (and list search results for) projects.
+"""What the browser needs to filter projects and show search results, in two parts.
 
-The file is one JSON object, compact and deterministic (sorted keys, no spaces)::
+``search/filter.json`` is small enough to load whole even at 10,000 projects (about 35 KiB gzipped):
+each facet's ids and labels once, and for each facet a column of every project's values, one entry
+per project in reading order (by title, then slug)::
 
     {
-      "documents": {"<slug>": {"t": title, "u": "projects/<slug>/", "s": summary, "st": status id,
-                               "sv": [service ids], "th": [theme ids], "rg": [region ids]}, ...},
-      "labels": {"st": {id: label}, "sv": {id: label}, "th": {id: label}, "rg": {id: label}}
+      "facets": {"st": [[id, label], ...], "sv": [...], "th": [...], "rg": [...]},
+      "values": {"st": [mask, ...], "sv": [...], "th": [...], "rg": [...]},
+      "projects": count,
+      "fragments": "fragments/<hash>/"
     }
 
-``u`` is relative to the site root. Documents sit under their own key so that no slug can collide
-with ``labels``, and labels are grouped by field because ids are only unique within a vocabulary.
-``assets/js/filters.js`` reads it on the project list; the search page reuses it for results.
+A value is a bit mask of positions in that facet's list (bit n: the facet's n-th id), or, for a
+facet of more than ``MASK_BITS`` ids, a list of positions. Columns of masks are the smallest form
+that gzip leaves small. A project's row number is its ref in the search index (index.py) and names
+its fragment, ``search/fragments/<hash>/<row>.json``: what one listed result shows, fetched only for
+the results on screen (in the spirit of Pagefind's page fragments)::
+
+    {"t": title, "u": "projects/<slug>/", "s": summary, "b": the start of the description, as text}
+
+``u`` is relative to the site root. The hash changes with any fragment, so a cached fragment never
+belongs to another build's numbering. ``assets/js/filters.js`` reads both on the project list and
+``assets/js/search.js`` on the search page. Facet ids are only unique within a facet, hence the keys.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from site_builder.runtime.jsonio import json_bytes
 from site_builder.site.data import SiteData
+from site_builder.text.words import html_text
+from site_builder.views.project import ProjectView
 
-DOCSTORE_PATH = "search/documents.json"
-
-
-def docstore_data(site: SiteData) -> dict[str, Any]:
-    documents = {
-        p.slug: {
-            "t": p.title, "u": p.url, "s": p.summary, "st": p.status.id,
-            "sv": [r.id for r in p.services], "th": [r.id for r in p.themes], "rg": [r.id for r in p.regions],
-        }
-        for p in site.projects
-    }
-    labels = {group.key: {f.id: f.label for f in group.facets} for group in site.facets.values()}
-    return {"documents": documents, "labels": labels}
+FILTER_PATH = "search/filter.json"
+FRAGMENTS_DIR = "search/fragments"
+EXCERPT_CHARS = 300  # of the description, cut at a word boundary
+COLUMNS = ("st", "sv", "th", "rg")
+MASK_BITS = 52  # a JavaScript number holds every integer below 2**53 exactly
+_SPACE_RE = re.compile(r"\s+")
 
 
-def build_docstore(site: SiteData) -> bytes:
-    """The bytes of ``search/documents.json``."""
-    return json_bytes(docstore_data(site))
+def facet_values(view: ProjectView) -> dict[str, list[str]]:
+    """A project's facet ids, by facet key."""
+    return {"st": [view.status.id], "sv": [r.id for r in view.services], "th": [r.id for r in view.themes],
+            "rg": [r.id for r in view.regions]}
+
+
+def column_value(positions: Sequence[int], size: int) -> int | list[int]:
+    """One project's value in a facet column of ``size`` ids: a bit mask of ``positions``, or their list."""
+    unique = sorted(set(positions))
+    return unique if size > MASK_BITS else sum(1 << n for n in unique)
+
+
+def filter_data(site: SiteData, fragments: str) -> dict[str, Any]:
+    groups = {group.key: group.facets for group in site.facets.values()}
+    number = {key: {f.id: i for i, f in enumerate(facets)} for key, facets in groups.items()}
+    columns: dict[str, list[int | list[int]]] = {key: [] for key in COLUMNS}
+    for view in site.by_title:
+        values = facet_values(view)
+        for key in COLUMNS:
+            columns[key].append(column_value([number[key][v] for v in values[key] if v in number[key]], len(number[key])))
+    return {"facets": {key: [[f.id, f.label] for f in facets] for key, facets in groups.items()},
+            "values": columns, "projects": len(site.by_title), "fragments": fragments}
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` with its white space collapsed, cut to ``limit`` characters at a word boundary (with "…")."""
+    text = _SPACE_RE.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def fragment_data(view: ProjectView) -> dict[str, str]:
+    return {"t": view.title, "u": view.url, "s": view.summary, "b": excerpt(html_text(str(view.body_html)))}
+
+
+def fragment_files(projects: Sequence[ProjectView]) -> tuple[str, dict[str, bytes]]:
+    """The fragments of ``projects`` (in reading order): their folder under search/, and the files."""
+    contents = [json_bytes(fragment_data(view)) for view in projects]
+    digest = hashlib.sha256()
+    for content in contents:
+        digest.update(content)
+    folder = f"fragments/{digest.hexdigest()[:12]}/"
+    return folder, {f"search/{folder}{row}.json": content for row, content in enumerate(contents)}
+
+
+def docstore_files(site: SiteData) -> dict[str, bytes]:
+    """``search/filter.json`` and one ``search/fragments/<hash>/<row>.json`` per project."""
+    folder, files = fragment_files(site.by_title)
+    files[FILTER_PATH] = json_bytes(filter_data(site, folder))
+    return files

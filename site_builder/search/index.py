@@ -1,18 +1,20 @@
 """The search index: lunr indexes over every project, serialised for lunr.js 2.3.9.
 
-Text is split and stemmed once per project (search_text.py, on all cores), then handed to a lunr.py
-``Builder`` as term counts; lunr.py's idf and BM25 settings weigh them, and the index is written as
-``lunr.Index.toJSON`` writes it, which ``lunr.Index.load`` reads. Three things keep it small:
+Each project is known by its position in reading order (its ref, "0", "1", ...: its row of
+``search/filter.json`` and the name of its fragment, docstore.py). Text is split and stemmed once per
+project (search/text.py, on all cores), then handed to a lunr.py ``Builder`` as term counts; lunr.py's
+idf and BM25 settings weigh them, and the index is written as ``lunr.Index.toJSON`` writes it, which
+``lunr.Index.load`` reads. Three things keep it small:
 
 * the body field keeps only each project's most distinctive terms by tf-idf (``body_terms_per_project``),
   with BM25 lengths from the whole body, so the terms kept score as they would untrimmed;
 * weights keep 3 significant figures, and the most used terms get the shortest term numbers;
-* beyond ``SHARD_ABOVE`` projects the index is split by the first two characters of each term
-  (search_shards.py) and the browser loads only the shards that a query's words need; no single
-  ``index.json`` is written then (at 10,000 projects it would be 40 MB that no browser should load).
+* an index of more than ``SHARD_ABOVE`` shards' worth of terms is cut by size into shards of
+  contiguous term ranges (shards.py) and the browser loads only the shards that a query's words need;
+  no single ``index.json`` is written then (at 10,000 projects it would be 40 MB that no browser should load).
 
 ``search/manifest.json`` tells search.js which files to load: ``{"index": "index.json?v=<hash>"}`` or
-``{"shards": {key: path}, "keyLength": 2}``.
+``{"shards": [[first term, last term, path], ...], "terms": {length: path}}`` (shards.py).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from site_builder.views.project import ProjectView
 BODY_POSTINGS_BUDGET = 60_000  # body term-project pairs in the whole index
 MIN_BODY_TERMS = 40  # kept per project, however large the catalogue
 IDF_SAMPLE = 500  # bodies sampled to weigh terms for trimming
-SHARD_ABOVE = 2_000  # projects; a larger catalogue is searched in shards
+SHARD_ABOVE = 2  # shards' worth of terms (shards.SHARD_BYTES each); a larger index is searched in shards
 INDEX_PATH = "search/index.json"
 MANIFEST_PATH = "search/manifest.json"
 
@@ -116,11 +118,12 @@ def analyse_all(projects: Sequence[ProjectView], jobs: int = 0) -> list[Analysed
 
 
 def index_builder(projects: Sequence[ProjectView], jobs: int = 0) -> TermBuilder:
-    """A builder holding every project's analysed, trimmed terms."""
+    """A builder holding every project's analysed, trimmed terms; a project's ref is its position in
+    ``projects`` as a decimal string (short: refs fill most of an index)."""
     analysed = analyse_all(projects, jobs)
     builder = TermBuilder()
-    for view, fields in zip(projects, analysed, strict=True):
-        builder.add_terms(view.slug, fields)
+    for number, fields in enumerate(analysed):
+        builder.add_terms(str(number), fields)
     return builder
 
 
@@ -132,17 +135,23 @@ def build_index(projects: Sequence[ProjectView], jobs: int = 0) -> dict[str, Any
 
 
 def search_files(projects: Sequence[ProjectView], jobs: int = 0) -> dict[str, bytes]:
-    """The search index files: ``search/manifest.json`` and ``search/index.json`` (or its shards)."""
+    """The search index files: ``search/manifest.json`` and ``search/index.json`` (or its shards).
+
+    Pass the projects in reading order (``SiteData.by_title``): refs are positions in it, the rows
+    of ``search/filter.json`` and the names of the fragments (docstore.py).
+    """
     with gc_paused():
         return _search_files(projects, jobs)
 
 
 def _search_files(projects: Sequence[ProjectView], jobs: int) -> dict[str, bytes]:
-    if len(projects) > SHARD_ABOVE:
-        files, shards = search_shards.shard_files(index_builder(projects, jobs), jobs)
-        manifest: dict[str, Any] = {"shards": shards, "keyLength": search_shards.KEY_LENGTH}
+    builder = index_builder(projects, jobs)
+    cut = search_shards.cut_shards(builder)
+    manifest: dict[str, Any]
+    if len(cut) > SHARD_ABOVE:
+        files, manifest = search_shards.shard_files(builder, jobs, cut)
     else:
-        content = json_bytes(build_index(projects, jobs))
+        content = json_bytes(builder.serialise(builder.number_terms(), builder.field_vectors_as_lists()))
         files = {INDEX_PATH: content}
         manifest = {"index": f"index.json?v={hashlib.sha256(content).hexdigest()[:12]}"}
     files[MANIFEST_PATH] = json_bytes({**manifest, "projects": len(projects), "version": 1})

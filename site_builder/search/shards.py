@@ -1,40 +1,85 @@
-"""A large catalogue's index, split by the first two characters of each term.
+"""A large catalogue's index, cut by size into shards of contiguous term ranges.
 
-Every shard is a complete lunr index (``lunr.Index.load`` reads it) holding the terms of one key and,
+The terms, in lunr.js sort order (JavaScript string order, :func:`js_order`), are cut into ranges of
+about ``SHARD_BYTES`` of serialised JSON each (a single term larger than that gets a shard of its own);
+the manifest lists each shard's first and last term, so search.js binary-searches the shards that hold
+a word or a prefix's range (which may span two adjacent shards).
+
+Every shard is a complete lunr index (``lunr.Index.load`` reads it) holding the terms of its range and,
 from each field vector, only those terms' weights. A term's weights do not depend on the other terms
 (idf comes from its own postings, lengths from whole fields), so a word searched in its shard scores
-exactly as it would in one index of everything; search.js searches each word of a query on its own
-and adds the scores, with one index or with shards.
+exactly as it would in one index of everything. A lunr score is the dot product of the query and
+field vectors divided by the query vector's length; when a word's terms fall in several shards,
+search.js adds the shards' dot products and divides by the whole query vector's length, which is the
+one-index score again. search.js searches each word of a query on its own and adds the scores.
+
+For typo tolerance the alphabetic terms are also listed by length (``search/terms/<length>.json``):
+search.js finds the terms within one edit of a word there, then loads only the shards holding them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from lunr.idf import idf as lunr_idf
 
 from site_builder.runtime.jsonio import json_bytes
 from site_builder.runtime.parallel import cpu_count
-from site_builder.search.builder import TermBuilder
+from site_builder.search.builder import TermBuilder, js_order
 
 SHARDS_DIR = "search/shards"
-KEY_LENGTH = 2
+TERMS_DIR = "search/terms"
+SHARD_BYTES = 240_000  # serialised JSON per shard (about 40-50 KiB gzipped)
+MIN_FUZZY_TERM = 3  # shortest term listed for typo matching (a 5-letter word's stem, less one letter)
+POSTING_BYTES = 14  # a posting's ',number,weight' pair in a field vector, at most
+TERM_BYTES = 100  # a term's '["term",{"_index":N,"body":{},...}],' without the term and its postings
+FILE_BYTES = 200  # what every shard holds besides its terms: fields, pipeline, version
 
 
-def shard_key(term: str) -> str:
-    """The shard of a term: its first two characters, each a-z or 0-9 or else "_" (search.js: shardKey)."""
-    return "".join(c if c.isascii() and c.isalnum() else "_" for c in term[:KEY_LENGTH])
+def term_bytes(builder: TermBuilder, term: str) -> int:
+    """The bytes a term adds to a shard: its inverted-index entry and its field-vector pairs (not the
+    field refs it brings in: :func:`cut_shards` counts those once per shard)."""
+    posting = builder.inverted_index[term]
+    refs = sum(len(ref.encode()) + 6 + POSTING_BYTES for name in builder._fields for ref in posting[name])
+    return TERM_BYTES + len(term.encode()) + refs
 
 
-def group_terms(builder: TermBuilder) -> dict[str, list[str]]:
-    """Number the builder's terms shard by shard; each shard key's terms, in number order."""
-    terms: dict[str, list[str]] = {}
-    for term in builder.number_terms(group=shard_key):
-        terms.setdefault(shard_key(term), []).append(term)
-    return terms
+def cut_shards(builder: TermBuilder, limit: int = 0) -> list[list[str]]:
+    """The builder's terms in lunr.js order, cut into contiguous ranges of at most ``limit`` serialised bytes."""
+    limit = limit or SHARD_BYTES
+    shards: list[list[str]] = []
+    current: list[str] = []
+    size = FILE_BYTES
+    seen: set[str] = set()  # field refs already in the current shard's field vectors
+    for term in sorted(builder.inverted_index, key=js_order):
+        posting = builder.inverted_index[term]
+        new_refs = {f"{name}/{ref}" for name in builder._fields for ref in posting[name]} - seen
+        cost = term_bytes(builder, term) + sum(len(r.encode()) + 8 for r in new_refs)
+        if current and size + cost > limit:  # a single term over the limit still gets a shard
+            shards.append(current)
+            current, size, seen = [], FILE_BYTES, set()
+            new_refs = {f"{name}/{ref}" for name in builder._fields for ref in posting[name]}
+            cost = term_bytes(builder, term) + sum(len(r.encode()) + 8 for r in new_refs)
+        current.append(term)
+        size += cost
+        seen |= new_refs
+    if current:
+        shards.append(current)
+    return shards
+
+
+def group_terms(builder: TermBuilder, shards: list[list[str]] | None = None) -> list[list[str]]:
+    """Number the terms shard by shard (most used first within each) for ``shards`` (by default
+    :func:`cut_shards`); each shard's terms, in number order."""
+    shards = cut_shards(builder) if shards is None else shards
+    shard_of = {term: i for i, terms in enumerate(shards) for term in terms}
+    grouped: list[list[str]] = [[] for _ in shards]
+    for term in builder.number_terms(group=shard_of.__getitem__):
+        grouped[shard_of[term]].append(term)
+    return grouped
 
 
 Rows = dict[str, dict[str, tuple[str, float, float, dict[str, int]]]]  # field -> ref -> (field ref, norm, scale, tfs)
@@ -52,7 +97,7 @@ def field_rows(builder: TermBuilder) -> Rows:
 def shard_index(builder: TermBuilder, terms: list[str], rows: Rows) -> dict[str, Any]:
     """The serialised lunr index of ``terms`` (in number order), its field vectors built from their postings.
 
-    The weights are search_index.weight's, inlined: this loop runs once per posting.
+    The weights are builder.weight's, inlined: this loop runs once per posting.
     """
     vectors: dict[str, list[float]] = {}
     count = builder.document_count
@@ -77,8 +122,8 @@ def shard_index(builder: TermBuilder, terms: list[str], rows: Rows) -> dict[str,
 _state: dict[str, Any] = {}
 
 
-def fork_map(func: Callable[[str], bytes], items: Sequence[str], jobs: int = 0) -> list[bytes]:
-    """``[func(i) for i in items]`` on ``jobs`` forked workers, one item at a time (shards are few and uneven,
+def fork_map(func: Callable[[int], bytes], items: Sequence[int], jobs: int = 0) -> list[bytes]:
+    """``[func(i) for i in items]`` on ``jobs`` forked workers, one item at a time (shards are few,
     so parallel.parallel_map, made for many small items, would run them in one process)."""
     jobs = min(jobs or cpu_count(), len(items))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -87,26 +132,50 @@ def fork_map(func: Callable[[str], bytes], items: Sequence[str], jobs: int = 0) 
         return pool.map(func, items, chunksize=1)
 
 
-def _build_shard(key: str) -> bytes:
-    return json_bytes(shard_index(_state["builder"], _state["terms"][key], _state["rows"]))
+def _build_shard(number: int) -> bytes:
+    return json_bytes(shard_index(_state["builder"], _state["terms"][number], _state["rows"]))
 
 
-def shard_files(builder: TermBuilder, jobs: int = 0) -> tuple[dict[str, bytes], dict[str, str]]:
-    """The shard files (site path -> content) and the manifest's map of key -> path under search/.
+def hashed(folder: str, stem: str, content: bytes) -> str:
+    """``<folder>/<stem>.<hash>.json``: a new name whenever the content changes."""
+    return f"{folder}/{stem}.{hashlib.sha256(content).hexdigest()[:12]}.json"
+
+
+def fuzzy_term_files(terms: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The term lists for typo matching: every term of letters only, ``MIN_FUZZY_TERM`` letters or more,
+    by length, in lunr.js order. Returns the files and the manifest's map of length -> path under search/."""
+    by_length: dict[int, list[str]] = {}
+    for term in terms:
+        if len(term) >= MIN_FUZZY_TERM and term.isalpha():
+            by_length.setdefault(len(term), []).append(term)
+    files: dict[str, bytes] = {}
+    paths: dict[str, str] = {}
+    for length in sorted(by_length):
+        content = json_bytes(sorted(by_length[length], key=js_order))
+        path = hashed(TERMS_DIR, str(length), content)
+        files[path] = content
+        paths[str(length)] = path.removeprefix("search/")
+    return files, paths
+
+
+def shard_files(builder: TermBuilder, jobs: int = 0, shards: list[list[str]] | None = None) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The shard and term-list files (site path -> content) and the manifest's entries for them:
+    ``{"shards": [[first term, last term, path under search/], ...], "terms": {length: path}}``.
 
     Each worker builds, serialises and encodes whole shards, reading the builder it was forked with.
     """
-    terms = group_terms(builder)
-    keys = sorted(terms, key=lambda k: (-len(terms[k]), k))  # largest first: the workers finish together
+    terms = group_terms(builder, shards)
+    numbers = sorted(range(len(terms)), key=lambda i: -len(terms[i]))  # largest first: the workers finish together
     _state.update(builder=builder, terms=terms, rows=field_rows(builder))
     try:
-        contents = fork_map(_build_shard, keys, jobs)
+        contents = dict(zip(numbers, fork_map(_build_shard, numbers, jobs), strict=True))
     finally:
         _state.clear()
-    files: dict[str, bytes] = {}
-    paths: dict[str, str] = {}
-    for key, content in zip(keys, contents, strict=True):
-        name = f"{key}.{hashlib.sha256(content).hexdigest()[:12]}.json"
-        files[f"{SHARDS_DIR}/{name}"] = content
-        paths[key] = f"shards/{name}"
-    return files, paths
+    files, term_paths = fuzzy_term_files(builder.inverted_index)
+    ranges: list[list[str]] = []
+    for number, shard_terms in enumerate(terms):
+        path = hashed(SHARDS_DIR, f"{number:03d}", contents[number])
+        files[path] = contents[number]
+        ordered = sorted(shard_terms, key=js_order)
+        ranges.append([ordered[0], ordered[-1], path.removeprefix("search/")])
+    return files, {"shards": ranges, "terms": term_paths}

@@ -207,7 +207,7 @@ class Facet:
 
 @dataclass(frozen=True)
 class FacetGroup:
-    """A way to browse projects. ``param`` is its query parameter, ``key`` its field in documents.json."""
+    """A way to browse projects. ``param`` is its query parameter, ``key`` its column in search/filter.json."""
 
     name: str  # the folder: "themes", "regions", "services", "status"
     title: str

@@ -49,9 +49,10 @@ def params(page: Any) -> dict[str, list[str]]:
 
 def test_typing_a_query_and_pressing_enter_shows_results(page: Any, shipped_url: str) -> None:
     page.goto(f"{shipped_url}search/")
+    empty = done(page)
     page.fill("#search-input", "control room")
     page.press("#search-input", "Enter")
-    done(page)
+    done(page, empty)
     assert params(page)["q"] == ["control room"]
     assert "kent-fire-control-at-police-headquarters" in result_slugs(page)[:3]
     assert "results for" in announced(page)
@@ -94,6 +95,51 @@ def test_a_misspelt_place_finds_its_projects(page: Any, shipped_url: str) -> Non
     open_search(page, shipped_url, "Staffordshre")
     assert set(result_slugs(page)) == {"staffordshire-commissioner-police-fire-governance", "staffordshire-fire-falls-response-team",
                                        "staffordshire-joint-police-fire-vehicle-maintenance"}
+
+
+def test_a_typo_in_the_first_letter_finds_control_rooms_below_exact_matches_for_another_word(page: Any, shipped_url: str) -> None:
+    control_rooms = {"kent-fire-control-at-police-headquarters", "merseyside-joint-command-and-control-centre",
+                     "nottinghamshire-joint-police-fire-headquarters"}
+    open_search(page, shipped_url, "xontrol")
+    assert set(result_slugs(page)[:3]) == control_rooms
+    marks = {m.lower() for m in page.locator("#search-results li").first.locator("mark").all_inner_texts()}
+    assert marks and all(m.startswith("control") for m in marks), marks
+    open_search(page, shipped_url, "xontrol fleet")
+    slugs = result_slugs(page)
+    assert slugs[0] == "south-yorkshire-joint-police-fire-fleet"  # "fleet" exactly comes before "xontrol" approximately
+    assert control_rooms <= set(slugs) and min(slugs.index(s) for s in control_rooms) > 0
+    assert not page.recorder.problems()
+
+
+def test_results_show_an_excerpt_with_the_matched_words_marked(page: Any, shipped_url: str) -> None:
+    open_search(page, shipped_url, "memorandum")  # in the description, not the summary
+    item = page.locator("#search-results li", has=page.locator("a[href*='greater-manchester-fire-cardiac-arrest-response']"))
+    excerpt = item.locator(".app-project-list__summary")
+    assert [m.lower() for m in excerpt.locator("mark").all_inner_texts()] == ["memorandum"]
+    assert "memorandum of understanding" in excerpt.inner_text()
+    assert excerpt.evaluate("e => [...e.querySelectorAll('mark')].every(m => m.children.length === 0)")
+    open_search(page, shipped_url, "cardiac arrests")  # in the summary: the summary, with both words marked
+    first = page.locator("#search-results li").first.locator(".app-project-list__summary")
+    assert first.inner_text().startswith("From September 2015")
+    assert {m.lower() for m in first.locator("mark").all_inner_texts()} == {"cardiac", "arrests"}
+
+
+def test_search_fetches_fragments_only_for_the_results_shown_and_no_documents_json(page: Any, shipped_url: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(urlsplit(r.url).path))
+    open_search(page, shipped_url, "police")
+    total = int(announced(page).split()[0])
+    assert total > 20, "the test needs more than a page of results"
+    fragments = [p for p in requested if "/search/fragments/" in p]
+    assert len(result_slugs(page)) == 20 and len(fragments) == len(set(fragments)) == 20
+    page.click("#search-results button")  # "Show more results": the next page's fragments, then focus on it
+    page.wait_for_function("n => document.querySelectorAll('#search-results li h2 a').length === n", arg=min(40, total))
+    fragments = [p for p in requested if "/search/fragments/" in p]
+    assert len(fragments) == len(set(fragments)) == min(40, total)
+    assert page.evaluate("() => document.activeElement === document.querySelectorAll('#search-results li h2 a')[20]")
+    assert sum(p.endswith("/search/filter.json") for p in requested) == 1
+    assert not [p for p in requested if p.endswith("/documents.json")]
+    assert not page.recorder.problems()
 
 
 def test_facets_filter_results_live_in_the_url_and_follow_back_and_forward(page: Any, shipped_url: str) -> None:
@@ -164,6 +210,11 @@ def test_a_hostile_title_stays_inert_in_the_results(page: Any, hostile_url: str)
     assert PAYLOADS[0] in title and PAYLOADS[1] in title, f"the title should be shown as text: {title!r}"
     open_search(page, hostile_url, "pwned script")
     _assert_inert(page, "search results for the payload words")
+    open_search(page, hostile_url, "payload")  # the description's payloads, in a marked excerpt
+    _assert_inert(page, "a marked excerpt of the payloads")
+    marks = page.locator("#search-results mark")
+    assert marks.count() >= 1 and all(m.lower() == "payload" for m in marks.all_inner_texts())
+    assert page.locator("#search-results").evaluate("e => [...e.querySelectorAll('mark')].every(m => m.children.length === 0)")
 
 
 def _tab_to(page: Any, selector: str, limit: int = 60) -> None:
@@ -176,10 +227,11 @@ def _tab_to(page: Any, selector: str, limit: int = 60) -> None:
 
 def test_search_works_with_the_keyboard_alone(page: Any, shipped_url: str) -> None:
     page.goto(f"{shipped_url}search/")
+    empty = done(page)  # the page without a query is done at once
     _tab_to(page, "#search-input")
     page.keyboard.type("fleet")
     page.keyboard.press("Enter")
-    first = done(page)
+    first = done(page, empty)
     assert result_slugs(page)[0] == "south-yorkshire-joint-police-fire-fleet"
     _tab_to(page, "#search-facets input[type=checkbox]")
     page.keyboard.press("Space")

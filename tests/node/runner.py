@@ -32,7 +32,7 @@ def require_node() -> str:
 
 
 def run_search_cli(mode: str, target: Path | str, payload: dict[str, Any]) -> Any:
-    """Run search_cli.js in ``mode`` ("rank", "lunr" or "text") and return its JSON output."""
+    """Run search_cli.js in ``mode`` ("rank", "files", "filter", "lunr" or "text") and return its JSON output."""
     node = require_node()
     proc = subprocess.run([node, str(CLI), mode, str(target)], input=json.dumps(payload), capture_output=True,
                           text=True, cwd=REPO, timeout=120, check=False)

@@ -2,7 +2,11 @@
 //
 //   node tests/node/search_cli.js rank SITE_DIR < {"queries": [...]}
 //     search.js's own ranking (as the search page does), loading the index or its shards as the
-//     manifest says: {query: [{ref, words, exactWords, score}]}
+//     manifest says: {query: [{ref, words, exactWords, score, terms}]}, each ref a project's slug
+//   node tests/node/search_cli.js files SITE_DIR < {"queries": [...]}
+//     the files under search/ that ranking each query loads: {query: [path]}
+//   node tests/node/search_cli.js filter - < {filter.json's content}
+//     search.js's reading of it (readFilter): {rows: {ref: {key: [ids]}}, order, labels, fragments}
 //   node tests/node/search_cli.js lunr INDEX_JSON < {"queries": [...]}
 //     lunr.js 2.3.9's own query parser on one serialised index: {query: [{ref, score}] or {error}}
 //   node tests/node/search_cli.js text - < {"texts": [...]}
@@ -20,29 +24,55 @@ function readJSON(file) {
   return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
-function rankAll(siteDir, queries) {
+// search.js's source (makeSource) over a built site's search/ folder, every file read from disk
+// (counted in `loaded`, by path under search/).
+function siteSource(siteDir, loaded) {
   const searchDir = path.join(siteDir, "search");
   const manifest = readJSON(path.join(searchDir, "manifest.json"));
-  const loaded = {};
-  function load(rel) {
-    const file = path.join(searchDir, rel.split("?")[0]);
-    if (!loaded[file]) {
-      loaded[file] = lunr.Index.load(readJSON(file));
-    }
-    return loaded[file];
+  const indexes = {};
+  function loadJSON(rel) {
+    const name = rel.split("?")[0];
+    loaded[name] = (loaded[name] || 0) + 1;
+    return Promise.resolve(readJSON(path.join(searchDir, name)));
   }
-  function indexFor(word) {
-    if (typeof manifest.index === "string") {
-      return load(manifest.index);
+  function loadIndex(rel) {
+    if (!indexes[rel]) {
+      indexes[rel] = loadJSON(rel).then((data) => lunr.Index.load(data));
     }
-    const key = search.shardKey(word, manifest.keyLength);
-    return Object.prototype.hasOwnProperty.call(manifest.shards, key) ? load(manifest.shards[key]) : null;
+    return indexes[rel];
   }
+  return search.makeSource(manifest, loadIndex, loadJSON);
+}
+
+// A project's slug from its ref (row number), read from its fragment's address "projects/<slug>/".
+function slugOf(siteDir) {
+  const filter = search.readFilter(readJSON(path.join(siteDir, "search", "filter.json")));
+  return (ref) => {
+    const rel = search.fragmentPath(filter, ref);
+    return rel ? readJSON(path.join(siteDir, "search", rel)).u.split("/")[1] : "?" + ref;
+  };
+}
+
+async function rankAll(siteDir, queries) {
+  const out = {};
+  const slug = slugOf(siteDir);
+  for (const query of queries) {
+    const loaded = {};
+    const ranked = await search.rank(search.queryWords(query), siteSource(siteDir, loaded));
+    out[query] = ranked.map((hit) => ({
+      ref: slug(hit.ref), words: hit.words, exactWords: hit.exactWords, score: Math.round(hit.score * 1e6) / 1e6, terms: hit.terms.sort(),
+    }));
+  }
+  return out;
+}
+
+// Which files under search/ each query loads: {query: [paths]}.
+async function filesAll(siteDir, queries) {
   const out = {};
   for (const query of queries) {
-    out[query] = search.rank(search.queryWords(query), indexFor).map((hit) => ({
-      ref: hit.ref, words: hit.words, exactWords: hit.exactWords, score: Math.round(hit.score * 1e6) / 1e6,
-    }));
+    const loaded = {};
+    await search.rank(search.queryWords(query), siteSource(siteDir, loaded));
+    out[query] = Object.keys(loaded).sort();
   }
   return out;
 }
@@ -74,6 +104,11 @@ function textAll(texts) {
 
 const [mode, target] = process.argv.slice(2);
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
-const result = mode === "rank" ? rankAll(target, input.queries) :
-  mode === "lunr" ? lunrAll(target, input.queries) : textAll(input.texts);
-process.stdout.write(JSON.stringify(result));
+Promise.resolve(mode === "rank" ? rankAll(target, input.queries) : mode === "files" ? filesAll(target, input.queries) :
+  mode === "filter" ? search.readFilter(input) :
+  mode === "lunr" ? lunrAll(target, input.queries) : textAll(input.texts)).then((result) => {
+  process.stdout.write(JSON.stringify(result));
+}, (error) => {
+  process.stderr.write(String((error && error.stack) || error));
+  process.exitCode = 1;
+});
