@@ -18,7 +18,8 @@ from site_builder.diagnostics import Diagnostic, Report
 from site_builder.docstore import DOCSTORE_PATH, build_docstore
 from site_builder.feeds import feed_files
 from site_builder.gc_pause import gc_paused
-from site_builder.history import build_time, file_dates
+from site_builder.history import build_time
+from site_builder.insights.changes import catalogue_log
 from site_builder.output import StagedSite
 from site_builder.pages import plan_pages
 from site_builder.render import make_environment, render_bodies, render_pages
@@ -83,7 +84,8 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
     except MissingAssets as exc:
         result.report.add(Diagnostic("node_modules", 1, 1, "error", "", str(exc), "run 'make build' once to install them"))
         return result
-    history = file_dates(root, PROJECTS_DIR)
+    log = catalogue_log(root, PROJECTS_DIR)  # one git call: the change lists and the added/updated dates
+    history = log.file_dates()
     if as_of is None:  # no git, no SOURCE_DATE_EPOCH: the newest content date, never the clock
         reviewed = max((p.meta.last_reviewed for p in catalogue.projects), default=dt.date(2017, 1, 31))
         as_of = dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC)
@@ -94,7 +96,7 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
     with _stage(result, "views"):
         views = ViewBuilder(catalogue, config, history, as_of)
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
-        site = SiteData(catalogue, config, as_of, projects)
+        site = SiteData(catalogue, config, as_of, projects, log)
         pages = plan_pages(site)
         extra_files = {DOCSTORE_PATH: build_docstore(site)}
     with StagedSite(options.out) as staged:  # removed again unless published

@@ -8,6 +8,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from site_builder.catalogue import Catalogue
+from site_builder.insights.changes import CatalogueLog
 from site_builder.models import SiteConfig
 from site_builder.views import FacetGroup, OrganisationView, ProjectView, facet_groups, organisation_views
 
@@ -24,6 +25,7 @@ class SiteData:
     config: SiteConfig
     as_of: dt.datetime  # the build time: SOURCE_DATE_EPOCH, the last commit, or the newest content date
     projects: tuple[ProjectView, ...]  # sorted by slug, like catalogue.projects
+    log: CatalogueLog = CatalogueLog()  # every change to the project files, from git; empty without git
 
     @cached_property
     def by_title(self) -> tuple[ProjectView, ...]:
