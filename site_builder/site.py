@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -25,7 +25,7 @@ class SiteData:
     config: SiteConfig
     as_of: dt.datetime  # the build time: SOURCE_DATE_EPOCH, the last commit, or the newest content date
     projects: tuple[ProjectView, ...]  # sorted by slug, like catalogue.projects
-    log: CatalogueLog = CatalogueLog()  # every change to the project files, from git; empty without git
+    log: CatalogueLog = field(default_factory=CatalogueLog)  # every change to the project files, from git; empty without git
 
     @cached_property
     def by_title(self) -> tuple[ProjectView, ...]:
