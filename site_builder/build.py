@@ -20,6 +20,7 @@ from site_builder.feeds import feed_files
 from site_builder.gc_pause import gc_paused
 from site_builder.history import build_time
 from site_builder.insights.changes import catalogue_log
+from site_builder.insights.xlsx import xlsx_files
 from site_builder.output import StagedSite
 from site_builder.pages import plan_pages
 from site_builder.render import make_environment, render_bodies, render_pages
@@ -105,6 +106,8 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
             heads = render_pages(env, pages, staged.path, options.jobs)
         with _stage(result, "data"):
             files = {**assets.files, **extra_files, **data_files(site), **feed_files(site, heads)}
+        with _stage(result, "xlsx"):
+            files.update(xlsx_files(site))
         with _stage(result, "index"):
             files.update(search_files(site.projects, options.jobs))
         with _stage(result, "write"):
