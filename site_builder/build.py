@@ -20,6 +20,7 @@ from site_builder.feeds import feed_files
 from site_builder.gc_pause import gc_paused
 from site_builder.history import build_time
 from site_builder.insights.changes import catalogue_log
+from site_builder.insights.pdf import pdf_files
 from site_builder.insights.xlsx import xlsx_files
 from site_builder.output import StagedSite
 from site_builder.pages import plan_pages
@@ -36,6 +37,7 @@ class BuildOptions:
     jobs: int = 0
     use_cache: bool = True
     strict: bool = False
+    pdf: bool = False  # also render each printable document to document.pdf (needs WeasyPrint)
 
 
 @dataclass
@@ -98,7 +100,7 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
         views = ViewBuilder(catalogue, config, history, as_of)
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
         site = SiteData(catalogue, config, as_of, projects, log)
-        pages = plan_pages(site)
+        pages = plan_pages(site, pdf=options.pdf)
         extra_files = {DOCSTORE_PATH: build_docstore(site)}
     with StagedSite(options.out) as staged:  # removed again unless published
         with _stage(result, "render"):
@@ -112,7 +114,12 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
             files.update(search_files(site.projects, options.jobs))
         with _stage(result, "write"):
             staged.write_all(files)
-            staged.publish()
+        if options.pdf:
+            with _stage(result, "pdf"):
+                pdfs = pdf_files(staged.path, config.base_url, [p.path for p in pages if p.template == "document.html"])
+                staged.write_all(pdfs)
+                files.update(pdfs)
+        staged.publish()
     result.catalogue = catalogue
     result.pages = len(pages)
     result.files = len(files) + len(heads)

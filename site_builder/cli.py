@@ -10,6 +10,7 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder.catalogue import PROJECTS_DIR, load_catalogue
+from site_builder.insights import pdf
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -46,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.yaml")
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for rendering (default: all cores)")
     build.add_argument("--no-cache", action="store_true", help="ignore the rendered-Markdown cache in ROOT/.cache")
+    build.add_argument("--pdf", action="store_true",
+                       help="also render the printable documents (document/) to PDF; needs the 'pdf' extra (WeasyPrint)")
     _add_strict(build)
 
     serve = commands.add_parser("serve", parents=[common], help="build, serve on this machine and rebuild on changes",
@@ -115,6 +118,15 @@ def _check_base_url(value: str) -> None:
         raise UsageError(f"--base-url: expected an https:// web address, found {value!r}" + (f"; {hint}" if hint else "")) from exc
 
 
+def _check_pdf() -> None:
+    """Before building anything: WeasyPrint, its libraries and the fonts are there, or a usage error."""
+    try:
+        pdf.load_weasyprint()
+        pdf.font_files()
+    except pdf.PdfUnavailable as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     from site_builder.build import BuildOptions, build_site
 
@@ -123,8 +135,10 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("--jobs must be 0 (all cores) or more")
     if args.base_url is not None:
         _check_base_url(args.base_url)
+    if args.pdf:
+        _check_pdf()
     options = BuildOptions(out=args.out or root / "_site", base_url=args.base_url, jobs=args.jobs,
-                           use_cache=not args.no_cache, strict=args.strict)
+                           use_cache=not args.no_cache, strict=args.strict, pdf=args.pdf)
     result = build_site(root, options)
     if not result.ok:
         out.write(result.report.render("text", args.strict))
