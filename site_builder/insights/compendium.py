@@ -9,9 +9,11 @@ whole one links to them. ``catalogue build --pdf`` turns each into ``document.pd
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 from markupsafe import Markup
 
@@ -24,6 +26,9 @@ DOCUMENT_PATH = "document/"
 PDF_NAME = "document.pdf"
 _HEADING = re.compile(r"<(/?)h([2-6])\b")
 _BODY_ID = re.compile(r'(\sid="|\shref="#)(section-)')
+_HREF = re.compile(r'(?<=\s)href="([^"]*)"')
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SITE = "https://site.invalid/"  # any base will do: only the path matters
 HEADING_SHIFT = 3  # body headings start at h2; in the document they sit below a project's h3 and h4
 
 
@@ -83,14 +88,27 @@ def anchor(project: ProjectView) -> str:
     return f"project-{project.slug}"
 
 
-def document_body(project: ProjectView) -> Markup:
-    """The description with headings demoted below the project's own and ids prefixed by its slug.
+def _relink(href: str, project: ProjectView, root: str) -> str:
+    """A relative link written for the project's page, rewritten for a page at ``root`` from the site root."""
+    if _ABSOLUTE.match(href) or href.startswith(("#", "/")):
+        return href
+    joined = urlsplit(urljoin(_SITE + project.url, html.unescape(href)))
+    if f"{joined.scheme}://{joined.netloc}/" != _SITE:
+        return href
+    target = joined.path[1:] + (f"?{joined.query}" if joined.query else "") + (f"#{joined.fragment}" if joined.fragment else "")
+    return html.escape(root + target, quote=True)
 
-    Every project's description shares one page here, so heading ids (``section-background``) would
-    collide; in-page links to them are rewritten to match.
+
+def document_body(project: ProjectView, root: str) -> Markup:
+    """The description ready for a document page at ``root`` (how that page reaches the site root).
+
+    Headings are demoted below the project's own; heading ids (``section-background``) are prefixed by
+    the slug, since every description shares the page, and in-page links to them follow; relative
+    links, written for the project's own page, are rewritten for the document's.
     """
-    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + HEADING_SHIFT)}", str(project.body_html))
-    return Markup(_BODY_ID.sub(lambda m: f"{m.group(1)}{project.slug}-{m.group(2)}", html))
+    text = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + HEADING_SHIFT)}", str(project.body_html))
+    text = _BODY_ID.sub(lambda m: f"{m.group(1)}{project.slug}-{m.group(2)}", text)
+    return Markup(_HREF.sub(lambda m: f'href="{_relink(m.group(1), project, root)}"', text))
 
 
 def _counts(facets: Iterable[Facet], chosen: set[str]) -> tuple[Count, ...]:
@@ -142,15 +160,15 @@ def theme_document(site: SiteData, facet: Facet) -> Document:
                     figures(site, chosen), (part,), organisation_index(site, facet.projects))
 
 
-def documents(site: SiteData, split_above: int = SPLIT_ABOVE) -> list[Document]:
-    """The whole document, and above ``split_above`` projects one per theme that has projects."""
+def documents(site: SiteData, split_above: int | None = None) -> list[Document]:
+    """The whole document, and above ``split_above`` (:data:`SPLIT_ABOVE`) projects one per theme that has projects."""
     found = [whole_document(site)]
-    if len(site.projects) > split_above:
+    if len(site.projects) > (SPLIT_ABOVE if split_above is None else split_above):
         found += [theme_document(site, facet) for facet in site.facets["themes"].facets if facet.projects]
     return found
 
 
-def document_pages(site: SiteData, *, pdf: bool = False, split_above: int = SPLIT_ABOVE) -> list[Page]:
+def document_pages(site: SiteData, *, pdf: bool = False, split_above: int | None = None) -> list[Page]:
     """A page per document; ``pdf`` says whether ``document.pdf`` is built beside each (and linked)."""
     found = documents(site, split_above)
     whole, by_theme = found[0], found[1:]

@@ -55,11 +55,11 @@ def load_weasyprint() -> Any:
                              f"on Debian or Ubuntu: apt-get install {DEBIAN_LIBRARIES}") from exc
 
 
-def font_files(dirs: Sequence[Path] = FONT_DIRS) -> dict[str, Path]:
-    """Each font file the document uses, by name; :class:`PdfUnavailable` if any is missing."""
+def font_files(dirs: Sequence[Path] | None = None) -> dict[str, Path]:
+    """Each font file the document uses, by name, from ``dirs`` (:data:`FONT_DIRS`); :class:`PdfUnavailable` if any is missing."""
     found: dict[str, Path] = {}
     for _, _, _, name in FONT_FILES:
-        path = next((d / name for d in dirs if (d / name).is_file()), None)
+        path = next((d / name for d in (FONT_DIRS if dirs is None else dirs) if (d / name).is_file()), None)
         if path is None:
             raise PdfUnavailable(f"--pdf needs the font file {name}, which is not installed; "
                                  f"on Debian or Ubuntu: apt-get install {FONT_PACKAGE}")
