@@ -4,6 +4,7 @@ the contents, fixed metadata and tags; byte-identical twice; a clear usage error
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import os
 import re
@@ -62,7 +63,9 @@ def _outline(reader: PdfReader, items: list[Any], depth: int = 1) -> list[tuple[
         if isinstance(item, list):
             found += _outline(reader, item, depth + 1)
         else:
-            found.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))
+            page = reader.get_destination_page_number(item)
+            assert page is not None, item.title
+            found.append((depth, str(item.title), page + 1))
     return found
 
 
@@ -102,7 +105,7 @@ def test_metadata_comes_from_the_build_time_and_the_pdf_is_tagged(shipped_pdf: b
     info = reader.metadata
     assert info is not None
     stamp = dt.datetime.fromtimestamp(EPOCH, dt.UTC).strftime("D:%Y%m%d%H%M%SZ")
-    assert (info["/CreationDate"], info["/ModDate"]) == (stamp, stamp)
+    assert (str(info["/CreationDate"]), str(info["/ModDate"])) == (stamp, stamp)
     assert str(info.title).startswith("Emergency Services Collaboration Catalogue")
     root: Any = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
@@ -126,7 +129,7 @@ def test_without_weasyprint_or_pango_pdf_is_a_usage_error(tmp_path: Path, monkey
     def unavailable(name: str) -> Any:
         raise failure
 
-    monkeypatch.setattr(pdf.importlib, "import_module", unavailable)
+    monkeypatch.setattr(importlib, "import_module", unavailable)
     root = make_catalogue(tmp_path / "catalogue")
     assert run_cli("build", "--root", str(root), "--pdf") == (2, "")
     assert capsys.readouterr().err.strip().endswith(message)
