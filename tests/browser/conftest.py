@@ -257,6 +257,7 @@ def shipped_pages() -> dict[str, str]:
     pages = {"home": "", "projects": "projects/", "organisations": "organisations/", "themes": "themes/",
              "regions": "regions/", "services": "services/", "status": "status/", "data": "data/",
              "about": "about/", "contribute": "contribute/", "accessibility": "accessibility/", "404": "404.html",
+             "document": "document/", "changes": "changes/",
              "missing page (404)": "no-such-page/at/any/depth/"}
     catalogue = shipped_catalogue()
     if catalogue is None or not catalogue.projects:
