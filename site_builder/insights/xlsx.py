@@ -12,7 +12,8 @@ the text exactly as written and keeps it text when someone edits the cell.
 Deterministic: the document properties are fixed (creator, and created/modified from the build time,
 never the clock) and every zip entry has the build time as its timestamp, so two builds of the same
 commit give the same bytes. (openpyxl's ``save_workbook`` stamps the current time on both; we call
-its writer directly with our own zip file.)
+its writer directly with our own zip file.) openpyxl writes through lxml when it is installed, which
+is about three times faster than its pure-Python fallback, so lxml is a dependency too.
 """
 
 from __future__ import annotations
@@ -75,16 +76,21 @@ def _text(value: Any) -> str:
     return strip_xml_illegal(cell_text(value))[:EXCEL_CELL_LIMIT]
 
 
-def _cell(sheet: Any, value: Any, number: bool = False) -> Cell:
-    """A write-only cell: a number for money columns, otherwise text that is never read as a formula."""
+def _cell(sheet: Any, value: Any, number: bool = False) -> Any:
+    """A value to append: a number for money columns, otherwise text that is never read as a formula.
+
+    Plain text goes in as it is (openpyxl stores it as a string); only text that a spreadsheet would
+    treat as a formula becomes a styled cell, since building a cell object per value is slow.
+    """
     if number and isinstance(value, int) and not isinstance(value, bool):
-        return Cell(sheet, row=1, column=1, value=value)
+        return value
     text = _text(value)
+    if not text.startswith(FORMULA_TRIGGERS):
+        return text
     cell = Cell(sheet, row=1, column=1)
     cell.value = text
     cell.data_type = "s"  # openpyxl would otherwise store text starting with "=" as a formula
-    if text.startswith(FORMULA_TRIGGERS):
-        cell.quotePrefix = True
+    cell.quotePrefix = True
     return cell
 
 
@@ -107,7 +113,7 @@ def _add_sheet(book: Workbook, title: str, columns: Sequence[str], rows: Sequenc
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     header = []
     for name in columns:
-        cell = _cell(sheet, name)
+        cell = Cell(sheet, row=1, column=1, value=name)
         cell.font = _HEADER_FONT
         header.append(cell)
     sheet.append(header)
