@@ -3,7 +3,9 @@
 Run ``make update-golden`` (or ``python -m tests.golden_update``), then review ``git diff tests/golden``.
 
 The fixture is copied into a temporary folder outside any git repository and built with a fixed
-``SOURCE_DATE_EPOCH``, so its dates never depend on git history or the clock. Fingerprinted asset
+``SOURCE_DATE_EPOCH``, so its dates never depend on the clock or this repository's history. The copy
+gets a scripted history of its own (:data:`FIXTURE_HISTORY`: fixed dates, authors and messages, one
+of them hostile), so the golden pages cover a project's list of changes and /changes/. Fingerprinted asset
 names (``assets/site.0123456789.css``) are written as ``assets/site.{hash}.css`` everywhere, so a
 change to the stylesheet or scripts does not churn every golden page; the asset files themselves are
 not stored, only their names (in ``tests/golden/assets.txt``).
@@ -21,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from site_builder.build.pipeline import BuildOptions, build_site
+from tests.git_history import commit, init_repository
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
@@ -56,9 +59,29 @@ def copy_fixture(work: Path) -> Path:
     return root
 
 
+HISTORY_PROJECT = "content/projects/north-shire-joint-control-room.md"
+# (commit time, subject): the project file is added, then edited, then put back as the fixture has it.
+# The second subject is hostile: markup, a right-to-left override and a terminal escape.
+FIXTURE_HISTORY = (
+    (1767225600, "Add the North Shire joint control room"),
+    (1769904000, "Fix <b>dates</b> & \u202eevil\u202c \x1b[31mred\x1b[0m"),
+    (1771000000, "Review the North Shire joint control room"),
+)
+
+
+def add_fixture_history(root: Path) -> None:
+    """Give the copy at ``root`` the scripted history of :data:`FIXTURE_HISTORY`."""
+    final = (root / HISTORY_PROJECT).read_text(encoding="utf-8")
+    init_repository(root)
+    for number, (when, subject) in enumerate(FIXTURE_HISTORY):
+        text = final if number == len(FIXTURE_HISTORY) - 1 else final + "\n" * (number + 1)
+        commit(root, subject, when, {HISTORY_PROJECT: text})
+
+
 def build_fixture(work: Path, base_url: str | None = None, jobs: int = 1) -> Path:
-    """Build a copy of the fixture catalogue under ``work``; returns the output folder."""
+    """Build a copy of the fixture catalogue, with its scripted history, under ``work``; returns the output folder."""
     root = copy_fixture(work)
+    add_fixture_history(root)
     out = work / "_site"
     with fixture_environment(work):
         result = build_site(root, BuildOptions(out=out, base_url=base_url, jobs=jobs, use_cache=False))

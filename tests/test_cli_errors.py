@@ -73,5 +73,5 @@ def test_help_lists_every_exit_code_and_debug(capsys: pytest.CaptureFixture[str]
             "please report it with the command and what it prints with --debug; 130 or 143 when stopped by Ctrl-C or "
             "SIGTERM.") in text
     listed = re.findall(r"^    ([a-z-]+)(?: |$)", printed, re.MULTILINE)
-    assert listed == ["check", "build", "serve", "schema", "new", "from-issue", "import", "fmt"]
+    assert listed == ["check", "build", "serve", "schema", "new", "from-issue", "import", "fmt", "review"]
     assert "--debug on an internal error (exit 3), also print the traceback; CATALOGUE_DEBUG=1 does the same" in text

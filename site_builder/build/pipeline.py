@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.build.load import LoadedSite, load_site
+from site_builder.build.pdf import pdf_files
 from site_builder.build.safe_paths import guard
 from site_builder.build.staging import StagedSite
-from site_builder.catalogue.history import build_time, file_dates
+from site_builder.catalogue.changes import catalogue_log
+from site_builder.catalogue.history import build_time
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue
 from site_builder.diagnostics.report import Report
 from site_builder.outputs.data import data_files
@@ -22,6 +24,7 @@ from site_builder.outputs.page import Page
 from site_builder.outputs.pages import plan_pages
 from site_builder.outputs.render import render_bodies, render_pages
 from site_builder.outputs.template_errors import trial_render
+from site_builder.outputs.xlsx import xlsx_files
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.search.docstore import docstore_files
 from site_builder.search.index import search_files
@@ -36,6 +39,7 @@ class BuildOptions:
     jobs: int = 0
     use_cache: bool = True
     strict: bool = False
+    pdf: bool = False  # also render each printable document to document.pdf (needs WeasyPrint)
 
 
 @dataclass
@@ -76,10 +80,11 @@ def build_site(root: Path, options: BuildOptions) -> BuildResult:
 
 
 def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, jobs: int,
-             result: BuildResult) -> tuple[SiteData, list[Page]]:
+             result: BuildResult, pdf: bool = False) -> tuple[SiteData, list[Page]]:
     """Markdown, view models and the page plan: everything rendering needs, in memory."""
     root, catalogue, config = loaded.root, loaded.catalogue, loaded.config
-    history = file_dates(root, PROJECTS_DIR)
+    log = catalogue_log(root, PROJECTS_DIR)  # one git call: the change lists and the added/updated dates
+    history = log.file_dates()
     if as_of is None:  # no git, no SOURCE_DATE_EPOCH: the newest content date, never the clock
         reviewed = max((p.meta.last_reviewed for p in catalogue.projects), default=dt.date(2017, 1, 31))
         as_of = dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC)
@@ -89,8 +94,8 @@ def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, job
     with _stage(result, "views"):
         views = ViewBuilder(catalogue, config, history, as_of)
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
-        site = SiteData(catalogue, config, as_of, projects)
-        pages = plan_pages(site)
+        site = SiteData(catalogue, config, as_of, projects, log)
+        pages = plan_pages(site, pdf=pdf)
     loaded.templates.globals.update({**template_globals(config, as_of), "assets": loaded.assets.urls})
     return site, pages
 
@@ -113,7 +118,7 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
         loaded, result.report = load_site(root, options.base_url)
     if loaded is None or not result.report.ok(options.strict):
         return result
-    site, pages = _prepare(loaded, as_of, options.use_cache, options.jobs, result)
+    site, pages = _prepare(loaded, as_of, options.use_cache, options.jobs, result, options.pdf)
     with StagedSite(options.out, root) as staged:  # refuses a folder it did not make; removed again unless published
         with _stage(result, "render"):
             heads, problems = render_pages(loaded.templates, pages, staged.path, options.jobs)
@@ -122,11 +127,18 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
             return result
         with _stage(result, "data"):
             files = {**loaded.assets.files, **docstore_files(site), **data_files(site), **feed_files(site, heads)}
+        with _stage(result, "xlsx"):
+            files.update(xlsx_files(site))
         with _stage(result, "index"):
             files.update(search_files(site.by_title, options.jobs))
         with _stage(result, "write"):
             staged.write_all(files)
-            staged.publish()
+        if options.pdf:
+            with _stage(result, "pdf"):
+                pdfs = pdf_files(staged.path, loaded.config.base_url, [p.path for p in pages if p.template == "document.html"])
+                staged.write_all(pdfs)
+                files.update(pdfs)
+        staged.publish()
     result.catalogue = loaded.catalogue
     result.pages = len(pages)
     result.files = len(files) + len(heads)

@@ -16,14 +16,14 @@ from site_builder import __version__
 from site_builder.build.safe_paths import UnsafeOutput
 from site_builder.build.staging import OutputError, wait_for_trash
 from site_builder.catalogue.environment import EnvironmentProblem
-from site_builder.cli import build, check, fmt, from_issue, new, schema, serve, spreadsheet
+from site_builder.cli import build, check, fmt, from_issue, new, review, schema, serve, spreadsheet
 from site_builder.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError
 from site_builder.cli.crash import debug_wanted, report_internal_error
 from site_builder.runtime.stopping import Stopped, stop_on_signals
 
 # command name -> module with add_parser(commands, common) and run(args, out) -> exit code; in --help order
 COMMANDS = {"check": check, "build": build, "serve": serve, "schema": schema,
-            "new": new, "from-issue": from_issue, "import": spreadsheet, "fmt": fmt}
+            "new": new, "from-issue": from_issue, "import": spreadsheet, "fmt": fmt, "review": review}
 Command = Callable[[argparse.Namespace, TextIO], int]
 
 

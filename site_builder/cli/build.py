@@ -7,6 +7,7 @@ from typing import Any, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
+from site_builder.build import pdf
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.build.safe_paths import check_out, shown
 from site_builder.cli.common import EXIT_CONTENT, EXIT_OK, UsageError, add_strict, catalogue_root
@@ -27,6 +28,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     build.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.yaml")
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for rendering (default: all cores)")
     build.add_argument("--no-cache", action="store_true", help="ignore the rendered-Markdown cache in ROOT/.cache")
+    build.add_argument("--pdf", action="store_true",
+                       help="also render the printable documents (document/) to PDF; needs the 'pdf' extra (WeasyPrint)")
     add_strict(build)
 
 
@@ -40,14 +43,25 @@ def check_base_url(value: str) -> None:
         raise UsageError(f"--base-url: {error['msg']}" + (f"; {hint}" if hint else "")) from exc
 
 
+def check_pdf() -> None:
+    """Before building anything: WeasyPrint, its libraries and the fonts are there, or a usage error."""
+    try:
+        pdf.load_weasyprint()
+        pdf.font_files()
+    except pdf.PdfUnavailable as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     root = catalogue_root(args.root)
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (all cores) or more")
     if args.base_url is not None:
         check_base_url(args.base_url)
+    if args.pdf:
+        check_pdf()
     options = BuildOptions(out=check_out(args.out, root), base_url=args.base_url, jobs=args.jobs,
-                           use_cache=not args.no_cache, strict=args.strict)
+                           use_cache=not args.no_cache, strict=args.strict, pdf=args.pdf)
     result = build_site(root, options)
     if not result.ok:
         out.write(result.report.render("text", args.strict))

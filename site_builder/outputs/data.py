@@ -143,13 +143,14 @@ def neutralise_formula(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A value as CSV text: lists joined with :data:`LIST_SEPARATOR`, booleans as true/false, null as empty."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(_cell(v) for v in value)
+        return LIST_SEPARATOR.join(cell_text(v) for v in value)
     return str(value)
 
 
@@ -159,7 +160,12 @@ def _funding_text(item: Mapping[str, Any]) -> str:
 
 
 def csv_row(record: Mapping[str, Any]) -> list[str]:
-    """One record flattened into the cells of :data:`CSV_COLUMNS`."""
+    """One record flattened into the cells of :data:`CSV_COLUMNS`, formula-like cells neutralised."""
+    return [neutralise_formula(cell_text(value)) for value in flat_values(record)]
+
+
+def flat_values(record: Mapping[str, Any]) -> list[Any]:
+    """One record's values in :data:`CSV_COLUMNS` order: funding and links as text, nested fields spread out."""
     flat: dict[str, Any] = dict(record)
     flat["funding"] = [_funding_text(item) for item in record["funding"]]
     flat["links"] = [f"{link['title']} <{link['url']}>" for link in record["links"]]
@@ -167,7 +173,7 @@ def csv_row(record: Mapping[str, Any]) -> list[str]:
         nested = record.get(name) or {}
         for key in keys:
             flat[f"{name}_{key}"] = nested.get(key)
-    return [neutralise_formula(_cell(flat.get(column))) for column in CSV_COLUMNS]
+    return [flat.get(column) for column in CSV_COLUMNS]
 
 
 def projects_csv(records: Iterable[Mapping[str, Any]]) -> bytes:

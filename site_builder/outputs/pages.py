@@ -11,6 +11,8 @@
 | ``enablers/<id>/``, ``barriers/<id>/``, ``insights/<chart>/<id>/`` | the listings behind the charts |
 | ``data/``, ``about/``, ``contribute/``, ``accessibility/``, ``search/`` | the site's own pages |
 | ``404.html`` | not found, with links from the site root so it works at any depth |
+| ``changes/`` | the latest changes across the catalogue, from git history |
+| ``document/``, ``document/<theme>/`` | the whole catalogue as one printable report; one per theme too once it is large |
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from site_builder.outputs.compendium import document_pages
 from site_builder.outputs.data import DERIVED_FIELDS
 from site_builder.outputs.field_docs import field_rows
 from site_builder.outputs.page import Page
@@ -53,7 +56,9 @@ def home_page(site: SiteData) -> Page:
 
 def project_pages(site: SiteData) -> list[Page]:
     similar = site.similar
-    pages = [Page(f"{p.url}index.html", "project.html", {"project": p, "similar": similar[p.slug]}) for p in site.projects]
+    pages = [Page(f"{p.url}index.html", "project.html",
+                  {"project": p, "similar": similar[p.slug], "changes": site.log.for_file(p.source_path)})
+             for p in site.projects]
     pages += [Page(f"projects/{alias}/index.html", "redirect.html", {"project": p})
               for p in site.projects for alias in p.aliases]
     return pages
@@ -86,8 +91,22 @@ def site_pages(site: SiteData) -> list[Page]:
     return pages
 
 
-def plan_pages(site: SiteData) -> list[Page]:
-    """Every HTML page, in a fixed order."""
+# --- the catalogue as a whole: its change history and the printable document (site_builder/insights/) ---
+
+def changes_page(site: SiteData) -> Page:
+    """``changes/``: the newest changes to files that are still projects, each with its project."""
+    by_path = {p.source_path: p for p in site.projects}
+    latest = site.log.latest(frozenset(by_path))
+    return Page("changes/index.html", "changes.html", {"changes": [(c, by_path[c.path]) for c in latest],
+                                                       "available": site.log.available})
+
+
+def whole_catalogue_pages(site: SiteData, pdf: bool) -> list[Page]:
+    return [changes_page(site), *document_pages(site, pdf=pdf)]
+
+
+def plan_pages(site: SiteData, *, pdf: bool = False) -> list[Page]:
+    """Every HTML page, in a fixed order; ``pdf``: the documents link to their PDFs (``catalogue build --pdf``)."""
     pages = [home_page(site)]
     pages += listing_pages("projects/", "projects.html", site.by_title, {"facets": site.facets})
     pages += project_pages(site)
@@ -96,6 +115,7 @@ def plan_pages(site: SiteData) -> list[Page]:
         pages += facet_pages(group, site.insights.facet_context(group))
     pages += insight_pages(site)
     pages += site_pages(site)
+    pages += whole_catalogue_pages(site, pdf)
     return pages
 
 

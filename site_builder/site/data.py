@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from site_builder.catalogue.changes import CatalogueLog
 from site_builder.catalogue.types import Catalogue
 from site_builder.insights.model import Insights, build_insights
 from site_builder.insights.similar import Similar, similar_projects
@@ -26,6 +27,7 @@ class SiteData:
     config: SiteConfig
     as_of: dt.datetime  # the build time: SOURCE_DATE_EPOCH, the last commit, or the newest content date
     projects: tuple[ProjectView, ...]  # sorted by slug, like catalogue.projects
+    log: CatalogueLog = field(default_factory=CatalogueLog)  # every change to the project files, from git; empty without git
 
     @cached_property
     def by_title(self) -> tuple[ProjectView, ...]:

@@ -259,6 +259,7 @@ def shipped_pages() -> dict[str, str]:
              "regions": "regions/", "services": "services/", "status": "status/", "data": "data/",
              "about": "about/", "contribute": "contribute/", "accessibility": "accessibility/", "404": "404.html",
              "insights": "insights/", "network": "network/", "enablers": "enablers/",
+             "document": "document/", "changes": "changes/",
              "missing page (404)": "no-such-page/at/any/depth/"}
     catalogue = shipped_catalogue()
     if catalogue is None or not catalogue.projects:
