@@ -13,9 +13,9 @@
   "use strict";
 
   var PAGE_SIZE = 50;
-  var FRAGMENTS_RE = /^fragments\/[0-9a-f]{1,64}\/$/;
   var form = document.getElementById("project-filters");
-  if (!form || !window.fetch || !window.history || !window.history.pushState || !window.URLSearchParams) {
+  var search = window.catalogueSearch;  // search.js, loaded before this script: reads filter.json
+  if (!form || !search || !window.fetch || !window.history || !window.history.pushState || !window.URLSearchParams) {
     return;
   }
   var root = form.getAttribute("data-root") || "";
@@ -60,52 +60,10 @@
     });
   }
 
-  // search/filter.json as {rows: {ref: {key: [ids]}}, order: [refs], labels: {key: {id: label}},
-  // fragments: folder or null}, a ref being a row number (the same reading as search.js: readFilter);
-  // anything malformed is left out.
+  // search/filter.json, read by search.js (catalogueSearch.readFilter, loaded before this script):
+  // {rows: {ref: {key: [ids]}}, order: [refs], labels: {key: {id: label}}, fragments: folder or null}.
   function readFilter(data) {
-    var facets = (data && typeof data.facets === "object" && data.facets) || {};
-    var values = (data && typeof data.values === "object" && data.values) || {};
-    var count = data && typeof data.projects === "number" ? data.projects : 0;
-    var ids = {};
-    var labels = {};
-    Object.keys(facets).forEach(function (key) {
-      ids[key] = [];
-      labels[key] = {};
-      (Array.isArray(facets[key]) ? facets[key] : []).forEach(function (pair) {
-        var ok = Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string";
-        ids[key].push(ok ? pair[0] : null);
-        if (ok) {
-          labels[key][pair[0]] = pair[1];
-        }
-      });
-    });
-    var rows = {};
-    var order = [];
-    for (var number = 0; number < count; number++) {
-      var doc = {};
-      Object.keys(values).forEach(function (key) {
-        var known = own(ids, key) ? ids[key] : [];
-        var value = Array.isArray(values[key]) ? values[key][number] : null;
-        var positions = [];
-        if (typeof value === "number") {  // a bit mask: bit n is the facet's n-th id
-          for (var n = 0; n < known.length && value > 0; n++, value = Math.floor(value / 2)) {
-            if (value % 2 === 1) {
-              positions.push(n);
-            }
-          }
-        } else if (Array.isArray(value)) {
-          positions = value;
-        }
-        doc[key] = positions.map(function (n) {
-          return typeof n === "number" && known[n] ? known[n] : null;
-        }).filter(Boolean);
-      });
-      rows[String(number)] = doc;
-      order.push(String(number));
-    }
-    var fragments = data && typeof data.fragments === "string" && FRAGMENTS_RE.test(data.fragments) ? data.fragments : null;
-    return { rows: rows, order: order, labels: labels, fragments: fragments };
+    return search.readFilter(data);
   }
 
   function load() {
