@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from site_builder.site.data import SiteData
 
 from site_builder.catalogue.config import load_site_config
 from site_builder.catalogue.load import load_catalogue
@@ -28,6 +27,7 @@ from site_builder.outputs.data import (
 )
 from site_builder.outputs.render import render_bodies
 from site_builder.runtime.jsonio import json_bytes
+from site_builder.site.data import SiteData
 from site_builder.views.project import ViewBuilder
 from tests.helpers import VALID_PROJECT, make_catalogue
 

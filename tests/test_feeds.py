@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from site_builder.site.data import SiteData
 
 from site_builder.outputs.feeds import FEED_LIMIT, atom_feed, feed_entries, feed_files, robots_txt, sitemap, sitemap_paths
+from site_builder.site.data import SiteData
 from site_builder.views.project import ProjectView
 from tests.helpers import VALID_PROJECT, make_catalogue
 from tests.test_data_export import FULL_PROJECT, HOSTILE_PROJECT, load_site
