@@ -38,6 +38,7 @@ class Catalogue:
     work: Path
     root: Path
     old: Path  # a copy of the previous site (built from the original content)
+    old_cache: Path  # the build cache of that build, hard-linked (objects keep their inodes and times)
     old_files: dict[str, bytes]
     new_files: dict[str, bytes]  # what a build of the changed content gives
 
@@ -46,9 +47,11 @@ class Catalogue:
         return self.root / "_site"
 
     def reset(self) -> None:
-        """The previous site in place, the changed content to build."""
+        """The previous site and its build cache in place, the changed content to build."""
         shutil.rmtree(self.site, ignore_errors=True)
         shutil.copytree(self.old, self.site, symlinks=True)
+        shutil.rmtree(self.root / ".cache", ignore_errors=True)
+        shutil.copytree(self.old_cache, self.root / ".cache", copy_function=os.link)
 
     def leftovers(self) -> list[str]:
         return sorted(p.name for p in self.root.iterdir() if p.name.startswith("._site."))
@@ -66,13 +69,14 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
         assert build_site(root, BuildOptions(out=root / "_site", jobs=1)).ok
         old_files = read_tree(root / "_site")
         shutil.copytree(root / "_site", work / "old")
+        shutil.copytree(root / ".cache", work / "old-cache", copy_function=os.link)
         changed = root / CHANGED
         changed.write_text(changed.read_text(encoding="utf-8").replace("## ", "## Changed: ", 1), encoding="utf-8")
-        assert build_site(root, BuildOptions(out=work / "new", jobs=1)).ok
+        assert build_site(root, BuildOptions(out=work / "new", jobs=1, use_cache=False)).ok
         new_files = read_tree(work / "new")
     wait_for_trash()
     assert old_files != new_files
-    yield Catalogue(work, root, work / "old", old_files, new_files)
+    yield Catalogue(work, root, work / "old", work / "old-cache", old_files, new_files)
 
 
 @pytest.fixture
@@ -95,7 +99,9 @@ def start_build(started: list[subprocess.Popen[bytes]], catalogue: Catalogue, po
     env["PYTHONFAULTHANDLER"] = "1"  # if a build hangs, SIGABRT shows where (see exit_code)
     stderr = pauses / "stderr.txt"
     with stderr.open("wb") as err, (pauses / "stdout.txt").open("wb") as out:  # files, not pipes: nothing can hang on them
-        proc = subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--root", str(catalogue.root), "--jobs", "2"],
+        # Rendering pauses in a forked worker only when there are many pages to render: not from the cache.
+        no_cache = ["--no-cache"] if point == "render_page" else []
+        proc = subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--root", str(catalogue.root), "--jobs", "2", *no_cache],
                                 cwd=catalogue.work, env=env, stdout=out, stderr=err, start_new_session=True)
     started.append(proc)
     return proc, pauses / f"{point}.reached", stderr
@@ -161,6 +167,7 @@ def assert_next_build_cleans_up(catalogue: Catalogue) -> None:
 # Where the kill lands, and which site must be in place afterwards.
 KILL_POINTS = [
     ("render_page", "old"),  # in a worker, half the pages written
+    ("link", "old"),  # half the unchanged pages linked from the build cache
     ("write", "old"),  # half the other files written
     ("publish", "old"),  # everything written, just before the swap
     ("published", "new"),  # just after the swap, the old site not yet moved away

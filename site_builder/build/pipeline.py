@@ -10,7 +10,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_builder.build.fingerprint import tool_fingerprint
+from site_builder.build.incremental import render_changed
 from site_builder.build.load import LoadedSite, load_site
+from site_builder.build.output_cache import OutputCache
 from site_builder.build.safe_paths import guard
 from site_builder.build.staging import StagedSite
 from site_builder.catalogue.history import build_time, file_dates
@@ -20,7 +23,7 @@ from site_builder.outputs.data import data_files
 from site_builder.outputs.feeds import feed_files
 from site_builder.outputs.page import Page
 from site_builder.outputs.pages import plan_pages
-from site_builder.outputs.render import render_bodies, render_pages
+from site_builder.outputs.render import TEMPLATES, render_bodies
 from site_builder.outputs.template_errors import trial_render
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.search.docstore import DOCSTORE_PATH, build_docstore
@@ -48,6 +51,7 @@ class BuildResult:
     # High-water resident memory (MiB) after each stage: this process, and the largest worker so far.
     memory: dict[str, tuple[float, float]] = field(default_factory=dict)
     bodies_rendered: int = 0
+    pages_rendered: int = 0
 
     @property
     def ok(self) -> bool:
@@ -114,9 +118,10 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
     if loaded is None or not result.report.ok(options.strict):
         return result
     site, pages = _prepare(loaded, as_of, options.use_cache, options.jobs, result)
+    cache = OutputCache.open(root, tool_fingerprint(TEMPLATES)) if options.use_cache else None
     with StagedSite(options.out, root) as staged:  # refuses a folder it did not make; removed again unless published
         with _stage(result, "render"):
-            heads, problems = render_pages(loaded.templates, pages, staged.path, options.jobs)
+            heads, problems, result.pages_rendered = render_changed(loaded.templates, pages, staged.path, options.jobs, cache)
         if problems:
             result.report.extend(problems)
             return result
@@ -125,8 +130,10 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
         with _stage(result, "index"):
             files.update(search_files(site.projects, options.jobs))
         with _stage(result, "write"):
-            staged.write_all(files)
+            staged.write_all(files, cache)
             staged.publish()
+            if cache is not None:
+                cache.save()
     result.catalogue = loaded.catalogue
     result.pages = len(pages)
     result.files = len(files) + len(heads)

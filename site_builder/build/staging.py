@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import itertools
 import os
 import re
@@ -30,6 +31,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import cast
 
+from site_builder.build.output_cache import OutputCache
 from site_builder.build.safe_paths import MARKER, MARKER_TEXT, UnsafeOutput, guard, is_empty_folder, is_marked, shown
 from site_builder.runtime.stopping import Stopped, pause_point, signals_deferred
 
@@ -187,14 +189,27 @@ class StagedSite:
         if isinstance(exc, OSError) and about_output(exc, self.out):
             raise write_error(exc, self.path, self.out) from exc
 
-    def write_all(self, files: Mapping[str, bytes]) -> None:
-        """Write ``files`` (relative posix path -> bytes) into the staging folder."""
+    def write_all(self, files: Mapping[str, bytes], cache: OutputCache | None = None) -> None:
+        """Write ``files`` (relative posix path -> bytes) into the staging folder.
+
+        With a ``cache``, a file whose bytes the cache holds is hard-linked from it instead of written,
+        and each file written is recorded in it. Either way each path is a new file in the staging folder.
+        """
         for folder in sorted({(self.path / rel).parent for rel in files}):
             folder.mkdir(parents=True, exist_ok=True)
+
+        def put(rel: str) -> None:
+            target, data = self.path / rel, files[rel]
+            if cache is None:
+                write_file(target, data)
+            elif not cache.link_file(data, target):
+                write_file(target, data)
+                cache.keep(hashlib.sha256(data).hexdigest(), target)
+
         pool = ThreadPoolExecutor(WRITER_THREADS)
         try:
             with signals_deferred():  # the writer threads start now, and leave the stop signals to the main thread
-                written = pool.map(lambda rel: write_file(self.path / rel, files[rel]), sorted(files))
+                written = pool.map(put, sorted(files))
             for count, _ in enumerate(written):
                 if count == len(files) // 2:
                     pause_point("write")
