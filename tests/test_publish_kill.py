@@ -140,6 +140,13 @@ def wait_until_idle(staging: Path) -> None:
         time.sleep(0.5)
 
 
+def assert_stopped_quietly(stderr: Path, message: str) -> None:
+    """The progress lines of the stages that ended (site_builder/build/progress.py), then ``message``: no traceback."""
+    lines = stderr.read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == message
+    assert [line for line in lines[:-1] if not line.startswith("build: ")] == []
+
+
 def gone(pid: int) -> bool:
     """Whether ``pid`` has exited (a zombie waiting for a parent that does not reap it counts as exited)."""
     try:
@@ -202,7 +209,7 @@ def test_sigterm_stops_quietly_with_143_and_the_previous_site(
     else:
         proc.send_signal(signal.SIGTERM)
     assert exit_code(proc, stderr) == 143
-    assert stderr.read_text(encoding="utf-8") == "catalogue: stopped by SIGTERM; the previous site was left as it was\n"
+    assert_stopped_quietly(stderr, "catalogue: stopped by SIGTERM; the previous site was left as it was")
     assert_gone(paused)
     assert read_tree(catalogue.site) == catalogue.old_files
     assert catalogue.leftovers() == []  # the stopped build removed its own staging folder
@@ -216,7 +223,7 @@ def test_ctrl_c_stops_quietly_with_130_and_the_previous_site(started: list[subpr
     wait_until_idle(catalogue.root / f"._site.new-{proc.pid}")
     os.killpg(proc.pid, signal.SIGINT)
     assert exit_code(proc, stderr) == 130
-    assert stderr.read_text(encoding="utf-8") == "catalogue: stopped by SIGINT; the previous site was left as it was\n"
+    assert_stopped_quietly(stderr, "catalogue: stopped by SIGINT; the previous site was left as it was")
     assert_gone(paused)
     assert read_tree(catalogue.site) == catalogue.old_files
     assert catalogue.leftovers() == []

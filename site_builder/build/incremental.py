@@ -8,7 +8,7 @@ cache knows are linked into the staging folder; the others are rendered, then re
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +61,11 @@ def _head_of(path: Path) -> bytes:
     return page_head(chunk)
 
 
-def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int,
-                   cache: OutputCache | None) -> tuple[dict[str, bytes], list[Diagnostic], int]:
+def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int, cache: OutputCache | None,
+                   advance: Callable[[int], None] | None = None) -> tuple[dict[str, bytes], list[Diagnostic], int]:
     """Like :func:`render_pages`, reusing the cache: each page's ``<head>``, the problems, and how many were rendered."""
     if cache is None:
-        rendered, problems = render_pages(env, pages, folder, jobs)
+        rendered, problems = render_pages(env, pages, folder, jobs, advance=advance)
         return {path: head for path, (head, _) in rendered.items()}, problems, len(pages)
     keys = page_keys(env, pages, cache.fingerprint)
     heads: dict[str, bytes] = {}
@@ -78,9 +78,11 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
             target.parent.mkdir(parents=True, exist_ok=True)
             if cache.link_page(key, target) is not None:
                 heads[page.path] = _head_of(target)
+                if advance is not None:
+                    advance(1)
                 continue
         todo.append((page, key))
-    rendered, problems = render_pages(env, [page for page, _ in todo], folder, jobs, cache.place)
+    rendered, problems = render_pages(env, [page for page, _ in todo], folder, jobs, cache.place, advance)
     for page, key in todo:
         if page.path in rendered:
             head, sha = rendered[page.path]

@@ -125,8 +125,8 @@ def _render_page(index: int) -> tuple[bytes, str] | Diagnostic:
     return write_page(_state["folder"], page, html.encode("utf-8"), _state["place"])
 
 
-def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int = 0,
-                 place: Placer | None = None) -> tuple[dict[str, tuple[bytes, str]], list[Diagnostic]]:
+def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int = 0, place: Placer | None = None,
+                 advance: Callable[[int], None] | None = None) -> tuple[dict[str, tuple[bytes, str]], list[Diagnostic]]:
     """Render every page into ``folder`` (the build's staging folder) on all cores.
 
     Workers write their own pages, so the HTML never travels back to this process; the result maps
@@ -137,7 +137,7 @@ def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path, j
         env.get_template(name)
     _state["env"], _state["pages"], _state["folder"], _state["place"] = env, pages, folder, place
     try:
-        results = parallel_map(_render_page, range(len(pages)), jobs)
+        results = parallel_map(_render_page, range(len(pages)), jobs, advance)
     finally:
         for key in ("env", "pages", "folder", "place"):
             _state.pop(key, None)
