@@ -75,7 +75,8 @@ def _stage(result: BuildResult, name: str, total: int = 0, unit: str = "files") 
     shown = Shown(total)
     result.progress.start(name, total, unit)
     yield shown
-    result.progress.finish(name, shown.done, unit, shown.detail)
+    if shown.done >= 0:  # -1: the stage failed, and the report says why
+        result.progress.finish(name, shown.done, unit, shown.detail)
     result.timings[name] = time.perf_counter() - start
     own, workers = (resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     result.memory[name] = (own, workers)
@@ -139,7 +140,8 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
     with _stage(result, "load", 0, "project files") as shown:
         as_of = build_time(root)  # first: a bad SOURCE_DATE_EPOCH stops the build before any work (EnvironmentProblem)
         loaded, result.report = load_site(root, options.base_url)
-        shown.done = result.report.files_checked
+        ok = loaded is not None and result.report.ok(options.strict)
+        shown.done = result.report.files_checked if ok else -1
     if loaded is None or not result.report.ok(options.strict):
         return result
     site, pages = _prepare(loaded, as_of, options.use_cache, options.jobs, result)
