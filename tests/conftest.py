@@ -31,3 +31,12 @@ def the_checkout_is_left_as_it_was() -> Iterator[None]:
     after = _snapshot()
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     assert not changed, f"tests changed files of the checkout: {changed}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_key_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The build cache's HMAC key (site_builder/build/output_cache.py) goes in a temporary folder, not ~/.cache."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    yield
+    patch.undo()

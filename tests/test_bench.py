@@ -45,8 +45,8 @@ def test_a_small_bench_measures_check_cold_warm_and_rebuild(tmp_path: Path, caps
     out = capsys.readouterr().out
     table = out.split("== 12 projects", 1)[1].split("\nMiB ", 1)[0].splitlines()[2:]  # the time table's rows
     rows = {line[:9].strip(): line for line in table}
-    assert list(rows) == ["check", "cold", "cold 2", "warm", "rebuild"]
-    for name in ("cold", "cold 2", "warm", "rebuild"):
+    assert list(rows) == ["check", "cold", "cold 2", "warm", "rebuild", "edited"]
+    for name in ("cold", "cold 2", "warm", "rebuild", "edited"):
         numbers = re.findall(r"\d+\.\d+|\d+", rows[name].removeprefix(name))
         assert len(numbers) == len(STAGES) + 7, rows[name]  # every stage, total, wall, cpu, peak, main, worker, load
     assert re.fullmatch(r"check +\d+\.\d\d +\d+\.\d +\d+\.\d +\d+ +\d+ +- +\d+\.\d", rows["check"]), rows["check"]

@@ -73,8 +73,17 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def without_progress(err: str) -> str:
+    """Standard error without the progress lines of the stages that ended before the error."""
+    return "".join(line for line in err.splitlines(keepends=True) if not line.startswith("build: "))
+
+
 def build(*args: str) -> tuple[int, str]:
-    return run_cli("build", "--jobs", "1", "--no-cache", *args)
+    """``catalogue build``, then until the old site's detached deleter is done (the command does not wait for it)."""
+    try:
+        return run_cli("build", "--jobs", "1", "--no-cache", *args)
+    finally:
+        wait_for_trash()
 
 
 # --- refused: exit 2, one line, nothing anywhere changed -------------------------------------------
@@ -301,6 +310,30 @@ def test_the_old_site_is_deleted_after_publishing_without_waiting(tmp_path: Path
     shutil.rmtree(started[0])
 
 
+def test_the_command_exits_without_waiting_for_the_old_site_to_be_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    handed: list[Path] = []
+    monkeypatch.setattr(output, "discard", handed.append)  # a deleter that never finishes
+    root = make_catalogue(tmp_path / "catalogue")
+    with fixture_environment(tmp_path):
+        assert run_cli("build", "--root", str(root), "--jobs", "1")[0] == 0
+        assert run_cli("build", "--root", str(root), "--jobs", "1")[0] == 0  # returned with the old site still there
+    assert len(handed) == 1 and (handed[0] / "index.html").is_file()
+    shutil.rmtree(handed[0])
+
+
+def test_the_old_site_is_deleted_by_a_process_in_its_own_session(tmp_path: Path) -> None:
+    old = tmp_path / ".site.old-1.1"
+    (old / "deep" / "er").mkdir(parents=True)
+    (old / MARKER).write_bytes(MARKER_TEXT)
+    (old / "deep" / "er" / "page.html").write_text("old\n", encoding="utf-8")
+    output.discard(old)
+    proc, path = output._deleters[-1]  # the one way to see the process it started
+    assert path == old
+    assert os.getsid(proc.pid) == proc.pid != os.getsid(0)  # Ctrl-C in the terminal does not reach it
+    wait_for_trash()
+    assert not old.exists() and output._deleters == []
+
+
 # --- a disk that cannot take the site: a located error, exit 2, the previous site untouched ---------
 
 @pytest.fixture
@@ -333,7 +366,8 @@ def test_a_full_disk_names_the_file_and_leaves_the_previous_site(
 
     monkeypatch.setattr(output, "write_file", full)
     assert build() == (2, "")
-    assert capsys.readouterr().err == f"catalogue: error: cannot write the site to _site/feed.xml: No space left on device; {WRITE_HINT}\n"
+    expected = f"catalogue: error: cannot write the site to _site/feed.xml: No space left on device; {WRITE_HINT}\n"
+    assert without_progress(capsys.readouterr().err) == expected
     assert_untouched(built_once, before, stats)
 
 
@@ -352,7 +386,7 @@ def test_a_write_error_that_names_no_file_is_located_at_the_output(
 
     monkeypatch.setattr(Path, "write_bytes", full)
     assert build() == (2, "")
-    assert capsys.readouterr().err == f"catalogue: error: cannot write the site to _site: No space left on device; {WRITE_HINT}\n"
+    assert without_progress(capsys.readouterr().err) == f"catalogue: error: cannot write the site to _site: No space left on device; {WRITE_HINT}\n"
     assert_untouched(built_once, before, stats)
 
 
@@ -376,7 +410,7 @@ def test_a_read_only_folder_is_a_located_error(built_once: Path, capsys: pytest.
         assert build() == (2, "")
     finally:
         built_once.chmod(0o755)
-    assert capsys.readouterr().err == f"catalogue: error: cannot write the site to _site: Permission denied; {WRITE_HINT}\n"
+    assert without_progress(capsys.readouterr().err) == f"catalogue: error: cannot write the site to _site: Permission denied; {WRITE_HINT}\n"
     assert_untouched(built_once, before, stats)
 
 

@@ -38,6 +38,7 @@ class Catalogue:
     work: Path
     root: Path
     old: Path  # a copy of the previous site (built from the original content)
+    old_cache: Path  # the build cache of that build, hard-linked (objects keep their inodes and times)
     old_files: dict[str, bytes]
     new_files: dict[str, bytes]  # what a build of the changed content gives
 
@@ -46,9 +47,11 @@ class Catalogue:
         return self.root / "_site"
 
     def reset(self) -> None:
-        """The previous site in place, the changed content to build."""
+        """The previous site and its build cache in place, the changed content to build."""
         shutil.rmtree(self.site, ignore_errors=True)
         shutil.copytree(self.old, self.site, symlinks=True)
+        shutil.rmtree(self.root / ".cache", ignore_errors=True)
+        shutil.copytree(self.old_cache, self.root / ".cache", copy_function=os.link)
 
     def leftovers(self) -> list[str]:
         return sorted(p.name for p in self.root.iterdir() if p.name.startswith("._site."))
@@ -66,13 +69,14 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
         assert build_site(root, BuildOptions(out=root / "_site", jobs=1)).ok
         old_files = read_tree(root / "_site")
         shutil.copytree(root / "_site", work / "old")
+        shutil.copytree(root / ".cache", work / "old-cache", copy_function=os.link)
         changed = root / CHANGED
         changed.write_text(changed.read_text(encoding="utf-8").replace("## ", "## Changed: ", 1), encoding="utf-8")
-        assert build_site(root, BuildOptions(out=work / "new", jobs=1)).ok
+        assert build_site(root, BuildOptions(out=work / "new", jobs=1, use_cache=False)).ok
         new_files = read_tree(work / "new")
     wait_for_trash()
     assert old_files != new_files
-    yield Catalogue(work, root, work / "old", old_files, new_files)
+    yield Catalogue(work, root, work / "old", work / "old-cache", old_files, new_files)
 
 
 @pytest.fixture
@@ -95,7 +99,9 @@ def start_build(started: list[subprocess.Popen[bytes]], catalogue: Catalogue, po
     env["PYTHONFAULTHANDLER"] = "1"  # if a build hangs, SIGABRT shows where (see exit_code)
     stderr = pauses / "stderr.txt"
     with stderr.open("wb") as err, (pauses / "stdout.txt").open("wb") as out:  # files, not pipes: nothing can hang on them
-        proc = subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--root", str(catalogue.root), "--jobs", "2"],
+        # Rendering pauses in a forked worker only when there are many pages to render: not from the cache.
+        no_cache = ["--no-cache"] if point == "render_page" else []
+        proc = subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--root", str(catalogue.root), "--jobs", "2", *no_cache],
                                 cwd=catalogue.work, env=env, stdout=out, stderr=err, start_new_session=True)
     started.append(proc)
     return proc, pauses / f"{point}.reached", stderr
@@ -134,6 +140,13 @@ def wait_until_idle(staging: Path) -> None:
         time.sleep(0.5)
 
 
+def assert_stopped_quietly(stderr: Path, message: str) -> None:
+    """The progress lines of the stages that ended (site_builder/build/progress.py), then ``message``: no traceback."""
+    lines = stderr.read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == message
+    assert [line for line in lines[:-1] if not line.startswith("build: ")] == []
+
+
 def gone(pid: int) -> bool:
     """Whether ``pid`` has exited (a zombie waiting for a parent that does not reap it counts as exited)."""
     try:
@@ -161,6 +174,7 @@ def assert_next_build_cleans_up(catalogue: Catalogue) -> None:
 # Where the kill lands, and which site must be in place afterwards.
 KILL_POINTS = [
     ("render_page", "old"),  # in a worker, half the pages written
+    ("link", "old"),  # half the unchanged pages linked from the build cache
     ("write", "old"),  # half the other files written
     ("publish", "old"),  # everything written, just before the swap
     ("published", "new"),  # just after the swap, the old site not yet moved away
@@ -195,7 +209,7 @@ def test_sigterm_stops_quietly_with_143_and_the_previous_site(
     else:
         proc.send_signal(signal.SIGTERM)
     assert exit_code(proc, stderr) == 143
-    assert stderr.read_text(encoding="utf-8") == "catalogue: stopped by SIGTERM; the previous site was left as it was\n"
+    assert_stopped_quietly(stderr, "catalogue: stopped by SIGTERM; the previous site was left as it was")
     assert_gone(paused)
     assert read_tree(catalogue.site) == catalogue.old_files
     assert catalogue.leftovers() == []  # the stopped build removed its own staging folder
@@ -209,7 +223,7 @@ def test_ctrl_c_stops_quietly_with_130_and_the_previous_site(started: list[subpr
     wait_until_idle(catalogue.root / f"._site.new-{proc.pid}")
     os.killpg(proc.pid, signal.SIGINT)
     assert exit_code(proc, stderr) == 130
-    assert stderr.read_text(encoding="utf-8") == "catalogue: stopped by SIGINT; the previous site was left as it was\n"
+    assert_stopped_quietly(stderr, "catalogue: stopped by SIGINT; the previous site was left as it was")
     assert_gone(paused)
     assert read_tree(catalogue.site) == catalogue.old_files
     assert catalogue.leftovers() == []

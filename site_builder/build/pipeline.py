@@ -10,8 +10,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_builder.build.fingerprint import tool_fingerprint
+from site_builder.build.incremental import render_changed
 from site_builder.build.load import LoadedSite, load_site
+from site_builder.build.output_cache import OutputCache
 from site_builder.build.pdf import pdf_files
+from site_builder.build.progress import Progress
 from site_builder.build.safe_paths import guard
 from site_builder.build.staging import StagedSite
 from site_builder.catalogue.changes import catalogue_log
@@ -22,7 +26,7 @@ from site_builder.outputs.data import data_files
 from site_builder.outputs.feeds import feed_files
 from site_builder.outputs.page import Page
 from site_builder.outputs.pages import plan_pages
-from site_builder.outputs.render import render_bodies, render_pages
+from site_builder.outputs.render import TEMPLATES, render_bodies
 from site_builder.outputs.template_errors import trial_render
 from site_builder.outputs.xlsx import xlsx_files
 from site_builder.runtime.gc_pause import gc_paused
@@ -40,6 +44,15 @@ class BuildOptions:
     use_cache: bool = True
     strict: bool = False
     pdf: bool = False  # also render each printable document to document.pdf (needs WeasyPrint)
+    progress: Progress = field(default_factory=Progress, compare=False)
+
+
+@dataclass
+class Shown:
+    """What the progress display says of a stage when it ends."""
+
+    done: int = 0
+    detail: str = ""
 
 
 @dataclass
@@ -52,6 +65,8 @@ class BuildResult:
     # High-water resident memory (MiB) after each stage: this process, and the largest worker so far.
     memory: dict[str, tuple[float, float]] = field(default_factory=dict)
     bodies_rendered: int = 0
+    pages_rendered: int = 0
+    progress: Progress = field(default_factory=Progress, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -59,9 +74,13 @@ class BuildResult:
 
 
 @contextmanager
-def _stage(result: BuildResult, name: str) -> Iterator[None]:
+def _stage(result: BuildResult, name: str, total: int = 0, unit: str = "files") -> Iterator[Shown]:
     start = time.perf_counter()
-    yield
+    shown = Shown(total)
+    result.progress.start(name, total, unit)
+    yield shown
+    if shown.done >= 0:  # -1: the stage failed, and the report says why
+        result.progress.finish(name, shown.done, unit, shown.detail)
     result.timings[name] = time.perf_counter() - start
     own, workers = (resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     result.memory[name] = (own, workers)
@@ -88,10 +107,12 @@ def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, job
     if as_of is None:  # no git, no SOURCE_DATE_EPOCH: the newest content date, never the clock
         reviewed = max((p.meta.last_reviewed for p in catalogue.projects), default=dt.date(2017, 1, 31))
         as_of = dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC)
-    with _stage(result, "markdown"):
+    count = len(catalogue.projects)
+    with _stage(result, "markdown", count, "bodies") as shown:
         bodies, result.bodies_rendered = render_bodies([p.body for p in catalogue.projects],
                                                        root if use_cache else None, jobs)
-    with _stage(result, "views"):
+        shown.detail = f"{result.bodies_rendered:,} rendered, {count - result.bodies_rendered:,} from the cache" if use_cache else ""
+    with _stage(result, "views", count, "projects"):
         views = ViewBuilder(catalogue, config, history, as_of)
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
         site = SiteData(catalogue, config, as_of, projects, log)
@@ -113,32 +134,51 @@ def check_site(root: Path, only: list[str] | None = None, strict: bool = False) 
 def _build(root: Path, options: BuildOptions) -> BuildResult:
     guard(options.out, root)  # before any work: the output must be a folder the build may replace
     result = BuildResult(Report())
-    with _stage(result, "load"):
+    result.progress = options.progress
+    try:
+        return _build_stages(root, options, result)
+    finally:
+        result.progress.close()
+
+
+def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> BuildResult:
+    with _stage(result, "load", 0, "project files") as shown:
         as_of = build_time(root)  # first: a bad SOURCE_DATE_EPOCH stops the build before any work (EnvironmentProblem)
         loaded, result.report = load_site(root, options.base_url)
+        ok = loaded is not None and result.report.ok(options.strict)
+        shown.done = result.report.files_checked if ok else -1
     if loaded is None or not result.report.ok(options.strict):
         return result
     site, pages = _prepare(loaded, as_of, options.use_cache, options.jobs, result, options.pdf)
+    cache = OutputCache.open(root, tool_fingerprint(TEMPLATES)) if options.use_cache else None
     with StagedSite(options.out, root) as staged:  # refuses a folder it did not make; removed again unless published
-        with _stage(result, "render"):
-            heads, problems = render_pages(loaded.templates, pages, staged.path, options.jobs)
+        with _stage(result, "render", len(pages), "pages") as shown:
+            heads, problems, result.pages_rendered = render_changed(loaded.templates, pages, staged.path, options.jobs, cache,
+                                                                    result.progress.advance)
+            done = result.pages_rendered
+            shown.detail = f"{done:,} rendered, {len(pages) - done:,} from the cache" if cache is not None else ""
         if problems:
             result.report.extend(problems)
             return result
-        with _stage(result, "data"):
+        with _stage(result, "data") as shown:
             files = {**loaded.assets.files, **docstore_files(site), **data_files(site), **feed_files(site, heads)}
+            shown.done = len(files)
         with _stage(result, "xlsx"):
             files.update(xlsx_files(site))
-        with _stage(result, "index"):
-            files.update(search_files(site.by_title, options.jobs))
-        with _stage(result, "write"):
-            staged.write_all(files)
+        with _stage(result, "index") as shown:
+            index = search_files(site.by_title, options.jobs)
+            files.update(index)
+            shown.done = len(index)
+        with _stage(result, "write", len(files)) as shown:
+            staged.write_all(files, cache)
         if options.pdf:
             with _stage(result, "pdf"):
                 pdfs = pdf_files(staged.path, loaded.config.base_url, [p.path for p in pages if p.template == "document.html"])
                 staged.write_all(pdfs)
                 files.update(pdfs)
         staged.publish()
+        if cache is not None:
+            cache.save()
     result.catalogue = loaded.catalogue
     result.pages = len(pages)
     result.files = len(files) + len(heads)

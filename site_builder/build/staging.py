@@ -9,9 +9,9 @@ site in one system call, so the output is a complete, real folder at every insta
 answering from it during a rebuild). Where that call is missing (not Linux, glibc before 2.28) or the
 file system cannot exchange, two renames are used instead, with a moment where there is no site.
 
-The displaced old site is renamed to ``.NAME.old-PID.N`` and deleted by a background thread, so the
-command does not wait for it; the command joins that thread only just before it exits
-(:func:`wait_for_trash`). A build killed part-way leaves marked ``.NAME.new-PID`` or
+The displaced old site is renamed to ``.NAME.old-PID.N`` and deleted by a detached background process,
+so the command does not wait for it, even to exit (tests and the dev server can, with
+:func:`wait_for_trash`); stray folders of earlier builds are handed to such a process too. A build killed part-way leaves marked ``.NAME.new-PID`` or
 ``.NAME.old-PID.N`` folders behind: the next build deletes those whose process is no longer running.
 """
 
@@ -19,17 +19,20 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import itertools
 import os
 import re
 import shutil
-import threading
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import cast
 
+from site_builder.build.output_cache import OutputCache
 from site_builder.build.safe_paths import MARKER, MARKER_TEXT, UnsafeOutput, guard, is_empty_folder, is_marked, shown
 from site_builder.runtime.stopping import Stopped, pause_point, signals_deferred
 
@@ -101,31 +104,33 @@ def write_file(path: Path, data: bytes) -> None:
 
 # --- removing old sites ---------------------------------------------------------------------------
 
-_trash_threads: list[threading.Thread] = []
+# A separate process, in its own session, so that the command can exit while it runs: never waiting
+# for 20,000 unlinks. It only ever gets folders this module named and marked (see publish and strays).
+_DELETER = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+_deleters: list[tuple[subprocess.Popen[bytes], Path]] = []
 _in_flight: set[Path] = set()
 _sequence = itertools.count(1)
 
 
-def _delete(path: Path) -> None:
-    try:
-        shutil.rmtree(path, ignore_errors=True)
-    finally:
-        _in_flight.discard(path)
-
-
 def discard(path: Path) -> None:
-    """Delete the folder ``path`` on a background thread (see :func:`wait_for_trash`)."""
+    """Delete the folder ``path`` in a detached background process (see :func:`wait_for_trash`)."""
     _in_flight.add(path)
-    thread = threading.Thread(target=_delete, args=(path,), name=f"catalogue-trash-{path.name}")
-    _trash_threads.append(thread)
-    with signals_deferred():  # see signals_deferred: the stop signals stay with the main thread
-        thread.start()
+    try:
+        proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", _DELETER, str(path)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:  # cannot start a process: delete it here
+        shutil.rmtree(path, ignore_errors=True)
+        _in_flight.discard(path)
+        return
+    _deleters.append((proc, path))
 
 
 def wait_for_trash() -> None:
-    """Wait until every old site handed to :func:`discard` is deleted."""
-    while _trash_threads:
-        _trash_threads.pop().join()
+    """Wait until every old site handed to :func:`discard` is deleted (tests, and a server between rebuilds)."""
+    while _deleters:
+        proc, path = _deleters.pop()
+        proc.wait()
+        _in_flight.discard(path)
 
 
 def _alive(pid: int) -> bool:
@@ -166,7 +171,7 @@ class StagedSite:
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             for stray in strays(self.out):
-                shutil.rmtree(stray, ignore_errors=True)
+                discard(stray)
             self.path.mkdir()
         except OSError as exc:
             raise write_error(exc, self.path, self.out) from exc
@@ -187,14 +192,27 @@ class StagedSite:
         if isinstance(exc, OSError) and about_output(exc, self.out):
             raise write_error(exc, self.path, self.out) from exc
 
-    def write_all(self, files: Mapping[str, bytes]) -> None:
-        """Write ``files`` (relative posix path -> bytes) into the staging folder."""
+    def write_all(self, files: Mapping[str, bytes], cache: OutputCache | None = None) -> None:
+        """Write ``files`` (relative posix path -> bytes) into the staging folder.
+
+        With a ``cache``, a file whose bytes the cache holds is hard-linked from it instead of written,
+        and each file written is recorded in it. Either way each path is a new file in the staging folder.
+        """
         for folder in sorted({(self.path / rel).parent for rel in files}):
             folder.mkdir(parents=True, exist_ok=True)
+
+        def put(rel: str) -> None:
+            target, data = self.path / rel, files[rel]
+            if cache is None:
+                write_file(target, data)
+            elif not cache.link_file(data, target):
+                write_file(target, data)
+                cache.keep(hashlib.sha256(data).hexdigest(), target)
+
         pool = ThreadPoolExecutor(WRITER_THREADS)
         try:
             with signals_deferred():  # the writer threads start now, and leave the stop signals to the main thread
-                written = pool.map(lambda rel: write_file(self.path / rel, files[rel]), sorted(files))
+                written = pool.map(put, sorted(files))
             for count, _ in enumerate(written):
                 if count == len(files) // 2:
                     pause_point("write")

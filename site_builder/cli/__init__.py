@@ -14,7 +14,7 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder.build.safe_paths import UnsafeOutput
-from site_builder.build.staging import OutputError, wait_for_trash
+from site_builder.build.staging import OutputError
 from site_builder.catalogue.environment import EnvironmentProblem
 from site_builder.cli import build, check, fmt, from_issue, new, review, schema, serve, spreadsheet
 from site_builder.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError
@@ -60,10 +60,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     run: Command = COMMANDS[args.command].run
     try:
         with stop_on_signals():
-            try:
-                return run(args, out)
-            finally:
-                wait_for_trash()  # the old site, deleted in the background since it was replaced
+            return run(args, out)  # the old site is deleted by a detached process: the command never waits for it
     except (UsageError, EnvironmentProblem, UnsafeOutput, OutputError) as exc:
         sys.stderr.write(f"catalogue: error: {exc}\n")
         return EXIT_USAGE

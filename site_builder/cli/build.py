@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
 from site_builder.build import pdf
 from site_builder.build.pipeline import BuildOptions, build_site
+from site_builder.build.progress import progress_for
 from site_builder.build.safe_paths import check_out, shown
 from site_builder.cli.common import EXIT_CONTENT, EXIT_OK, UsageError, add_strict, catalogue_root
 from site_builder.model.project import SiteUrl
@@ -27,7 +29,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     build.add_argument("--out", default=None, metavar="DIR", help=OUT_HELP)
     build.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.yaml")
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for rendering (default: all cores)")
-    build.add_argument("--no-cache", action="store_true", help="ignore the rendered-Markdown cache in ROOT/.cache")
+    build.add_argument("--no-cache", action="store_true", help="neither use nor update the build cache in ROOT/.cache")
+    build.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress, no warnings, no summary)")
     build.add_argument("--pdf", action="store_true",
                        help="also render the printable documents (document/) to PDF; needs the 'pdf' extra (WeasyPrint)")
     add_strict(build)
@@ -61,13 +64,19 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.pdf:
         check_pdf()
     options = BuildOptions(out=check_out(args.out, root), base_url=args.base_url, jobs=args.jobs,
-                           use_cache=not args.no_cache, strict=args.strict, pdf=args.pdf)
+                           use_cache=not args.no_cache, strict=args.strict, pdf=args.pdf,
+                           progress=progress_for(sys.stderr, args.quiet))
     result = build_site(root, options)
     if not result.ok:
-        out.write(result.report.render("text", args.strict))
+        if args.quiet:
+            out.writelines(d.text() + "\n" for d in result.report.sorted(args.strict) if d.severity == "error")
+        else:
+            out.write(result.report.render("text", args.strict))
         out.write("build failed: the previous site was left as it was\n")
         return EXIT_CONTENT
     assert result.catalogue is not None
+    if args.quiet:
+        return EXIT_OK
     if result.report.diagnostics:
         out.write(result.report.render("text", args.strict))
     count = len(result.catalogue.projects)

@@ -7,6 +7,7 @@ process so that its peak resident memory is its own:
   cold      a build with no Markdown cache and no previous site
   warm      a build with the cache of the previous build but no previous site (CI restoring its cache)
   rebuild   a build with nothing changed since the last one (cache and previous site in place)
+  edited    a build after editing one project's body (cache and previous site in place)
 
 and prints a table of seconds per build stage, and one of the memory high-water mark after each
 stage (MiB, main process / largest worker), then the search figures (search data sizes, and search
@@ -86,6 +87,12 @@ def measure(name: str, stage: str, root: Path, out: Path, today: dt.date, jobs: 
     return Run(name, found["timings"], memory, usage.ru_maxrss / 1024, wall, usage.ru_utime + usage.ru_stime, load)
 
 
+def edit_one(root: Path) -> None:
+    """Change one sentence of the first project's body, as a contributor would."""
+    path = min((root / "content" / "projects").glob("*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence, edited for the benchmark.\n", encoding="utf-8")
+
+
 def _site_size(site: Path) -> tuple[int, float]:
     files = [p for p in site.rglob("*") if p.is_file()]
     return len(files), sum(p.stat().st_size for p in files) / 1024 / 1024
@@ -155,6 +162,8 @@ def bench_size(size: int, base: Path, cold_runs: int, jobs: int, browser: bool) 
     shutil.rmtree(site, ignore_errors=True)
     run("warm", "build")
     run("rebuild", "build")
+    edit_one(root)
+    run("edited", "build")
     print("\n".join(memory_table(runs)))
     files, mib = _site_size(site)
     print(f"output: {files:,} files, {mib:.1f} MiB")

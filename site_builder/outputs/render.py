@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -92,40 +93,54 @@ def make_environment(globals_: Mapping[str, Any]) -> jinja2.Environment:
     return env
 
 
-def write_page(folder: Path, page: Page, html: bytes) -> bytes:
-    """Write a rendered page under ``folder``; returns its ``<head>`` (all the sitemap needs)."""
-    target = folder / page.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(html)
+def page_head(html: bytes) -> bytes:
+    """A page's ``<head>``: all the sitemap needs of it."""
     return html.split(b"<body", 1)[0]
 
 
-def _render_page(index: int) -> bytes | Diagnostic:
+# Puts a file with the given sha256 at a path (a hard link from the build cache); False: write it instead.
+Placer = Callable[[str, Path], bool]
+
+
+def write_page(folder: Path, page: Page, html: bytes, place: Placer | None = None) -> tuple[bytes, str]:
+    """Put a rendered page under ``folder`` as a new file; returns its ``<head>`` and the sha256 of its bytes.
+
+    ``place`` may supply a file with the same bytes (the build cache's), so an unchanged page is not written again.
+    """
+    target = folder / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sha = hashlib.sha256(html).hexdigest()
+    if place is None or not place(sha, target):
+        target.write_bytes(html)
+    return page_head(html), sha
+
+
+def _render_page(index: int) -> tuple[bytes, str] | Diagnostic:
     env: jinja2.Environment = _state["env"]
     page: Page = _state["pages"][index]
     try:
         html = env.get_template(page.template).render(page=page, root=page.relative_root, **page.context)
     except Exception as exc:  # a template's runtime error: reported at its line, never an internal error
         return template_diagnostic(exc, page.template)
-    return write_page(_state["folder"], page, html.encode("utf-8"))
+    return write_page(_state["folder"], page, html.encode("utf-8"), _state["place"])
 
 
-def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
-                 jobs: int = 0) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int = 0, place: Placer | None = None,
+                 advance: Callable[[int], None] | None = None) -> tuple[dict[str, tuple[bytes, str]], list[Diagnostic]]:
     """Render every page into ``folder`` (the build's staging folder) on all cores.
 
     Workers write their own pages, so the HTML never travels back to this process; the result maps
-    each page's path to its ``<head>``, plus one diagnostic per template that failed (the first page
-    it failed on). Templates are compiled once, before the workers fork.
+    each page's path to its ``<head>`` and the sha256 of its HTML, plus one diagnostic per template
+    that failed (the first page it failed on). Templates are compiled once, before the workers fork.
     """
     for name in sorted({p.template for p in pages}):
         env.get_template(name)
-    _state["env"], _state["pages"], _state["folder"] = env, pages, folder
+    _state["env"], _state["pages"], _state["folder"], _state["place"] = env, pages, folder, place
     try:
-        results = parallel_map(_render_page, range(len(pages)), jobs)
+        results = parallel_map(_render_page, range(len(pages)), jobs, advance)
     finally:
-        for key in ("env", "pages", "folder"):
+        for key in ("env", "pages", "folder", "place"):
             _state.pop(key, None)
-    heads = {page.path: head for page, head in zip(pages, results, strict=True) if isinstance(head, bytes)}
+    heads = {page.path: head for page, head in zip(pages, results, strict=True) if isinstance(head, tuple)}
     problems = list(dict.fromkeys(r for r in results if isinstance(r, Diagnostic)))
     return heads, problems

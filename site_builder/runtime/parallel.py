@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -27,14 +27,18 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0) -> list[R]:
-    """``[func(i) for i in items]``, spread over ``jobs`` forked processes (0 = all cores)."""
+def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0,
+                 advance: Callable[[int], None] | None = None) -> list[R]:
+    """``[func(i) for i in items]``, spread over ``jobs`` forked processes (0 = all cores).
+
+    ``advance(1)`` is called in this process as each result arrives (for a progress bar).
+    """
     if os.environ.get(PAUSE_ENV) and items:  # tests only: pause in the middle of the work
         func = functools.partial(_paused, func, items[len(items) // 2])
     jobs = jobs or cpu_count()
     jobs = min(jobs, max(1, len(items) // MIN_ITEMS_PER_WORKER))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(item) for item in items]
+        return list(_counted((func(item) for item in items), advance))
     chunk = max(1, len(items) // (jobs * 4))
     # Workers are quiet on SIGTERM and die with this process, and neither they nor the pool's threads
     # take the stop signals from the main thread (stopping.py). The executor, unlike
@@ -44,13 +48,20 @@ def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0) -> l
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=worker_init)
         results = pool.map(func, items, chunksize=chunk)  # starts the workers and threads, submits everything
     try:
-        return list(results)
+        return list(_counted(results, advance))
     except BaseException:
         for child in multiprocessing.active_children():  # the pool's workers: the tool starts no other children
             child.terminate()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _counted(results: Iterable[R], advance: Callable[[int], None] | None) -> Iterator[R]:
+    for result in results:
+        if advance is not None:
+            advance(1)
+        yield result
 
 
 def _paused(func: Callable[[T], R], middle: T, item: T) -> R:

@@ -17,35 +17,41 @@ from site_builder.build.safe_paths import UnsafeOutput, shown
 from site_builder.build.staging import OutputError
 from site_builder.catalogue.history import build_time
 from site_builder.runtime.stopping import Stopped
+from site_builder.serve.livereload import BuildStatus
 from site_builder.serve.static_server import start_server
 
 WATCHED = ("content", "schema", "templates", "assets", "site.yaml")
 
 
-def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
-    """Build once and say how it went. Returns whether the build succeeded.
+def rebuild(root: Path, options: BuildOptions, out: TextIO, status: BuildStatus | None = None) -> bool:
+    """Build once and say how it went (on ``out``, and to the browser through ``status``). Returns whether it succeeded.
 
     Never raises for a failed build: a bug in the tool during a rebuild is printed, and the last good
     build stays served. Ctrl-C and SIGTERM (``Stopped``) still stop the server.
     """
+    status = status or BuildStatus()
     try:
         result = build_site(root, options)
     except (UnsafeOutput, OutputError) as exc:
         out.write(f"catalogue: error: {exc}\nbuild failed: still serving the last good build\n")
         out.flush()
+        status.update(False, [f"catalogue: error: {exc}"])
         return False
     except Exception as exc:
         out.write(f"internal error during the rebuild: {type(exc).__name__}: {exc}\n"
                   f"{''.join(traceback.format_exception(exc)[-3:])}"
                   "This is a bug in the catalogue tools; please report it. Still serving the last good build.\n")
         out.flush()
+        status.update(False, [f"internal error during the rebuild: {type(exc).__name__}: {exc}"])
         return False
     if result.report.diagnostics:
         out.write(result.report.render("text", options.strict))
     if result.ok:
         out.write(f"built {result.pages} pages in {sum(result.timings.values()):.1f} s\n")
+        status.update(True, [])
     else:
         out.write("build failed: still serving the last good build\n")
+        status.update(False, [d.text() for d in result.report.sorted(options.strict) if d.severity == "error"])
     out.flush()
     return result.ok
 
@@ -53,9 +59,10 @@ def rebuild(root: Path, options: BuildOptions, out: TextIO) -> bool:
 def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) -> int:
     """Serve until Ctrl-C or SIGTERM, the usual way to stop it (so exit code 0), even during a rebuild."""
     build_time(root)  # a bad SOURCE_DATE_EPOCH stops serve (EnvironmentProblem) before it listens
-    rebuild(root, options, out)
+    status = BuildStatus()
+    rebuild(root, options, out, status)
     options.out.mkdir(parents=True, exist_ok=True)
-    server = start_server(options.out.resolve(), host, port)
+    server = start_server(options.out.resolve(), host, port, live=status)
     out.write(f"serving {shown(options.out)} at {server.url} (Ctrl-C to stop)\n")
     out.flush()
     watched = [str(root / name) for name in WATCHED if (root / name).exists()]
@@ -63,7 +70,7 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) 
         for changes in watchfiles.watch(*watched, debounce=300):
             names = sorted({Path(path).name for _, path in changes})
             out.write(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}\n")
-            rebuild(root, options, out)
+            rebuild(root, options, out, status)
     except (KeyboardInterrupt, Stopped):  # watchfiles turns any signal into KeyboardInterrupt
         out.write("stopped\n")
     finally:

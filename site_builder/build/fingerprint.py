@@ -1,0 +1,96 @@
+"""Stable digests of what a page is made from: its template's world and its context.
+
+:func:`tool_fingerprint` covers everything that is the same for every page of a build: the tool's own
+source, the templates, the library versions. :class:`ContextHasher` digests a page's context (frozen
+dataclasses, pydantic models, mappings, sequences, strings, numbers, dates, ``Markup``) in a way that
+does not depend on the process, so equal inputs give equal keys from one build to the next. Anything
+it does not know raises :class:`Unhashable`, and such a page is simply always rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import importlib.metadata
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+FINGERPRINT_VERSION = "1"  # bump when the way keys are made changes
+PACKAGE = Path(__file__).resolve().parent.parent
+LIBRARIES = ("jinja2", "markdown", "nh3", "markupsafe", "pydantic")
+
+
+class Unhashable(Exception):
+    """A context value the hasher does not know how to digest stably."""
+
+
+def tree_digest(folder: Path, pattern: str) -> str:
+    """A digest of every file matching ``pattern`` under ``folder``: names and bytes, in a fixed order."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def tool_fingerprint(templates: Path) -> str:
+    """What every page of a build shares: the tool's source, its templates and its libraries' versions."""
+    digest = hashlib.sha256(FINGERPRINT_VERSION.encode("ascii"))
+    digest.update(tree_digest(PACKAGE, "*.py").encode("ascii"))
+    digest.update(tree_digest(templates, "*").encode("ascii"))
+    for name in LIBRARIES:
+        digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+    return digest.hexdigest()
+
+
+class ContextHasher:
+    """Digests values; containers are remembered by identity, so a project shown on many pages is digested once.
+
+    Use one hasher per build only: identities are reused once objects are freed.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, bytes] = {}
+        self._alive: list[Any] = []  # keeps memoised objects alive, so their ids stay theirs
+
+    def digest(self, value: Any) -> bytes:
+        return hashlib.blake2b(self._part(value), digest_size=20).digest()
+
+    def _part(self, value: Any) -> bytes:
+        if value is None or isinstance(value, bool | int | float):
+            return f"{type(value).__name__}:{value!r};".encode()
+        if isinstance(value, str):  # Markup too: its type is part of the digest
+            return f"{type(value).__name__}:{len(value)}:".encode() + value.encode("utf-8", "surrogatepass")
+        if isinstance(value, dt.date | dt.datetime | dt.time):
+            return f"{type(value).__name__}:{value.isoformat()};".encode()
+        if isinstance(value, enum.Enum):
+            return f"enum:{type(value).__qualname__}:".encode() + self._part(value.value)
+        key = id(value)
+        found = self._memo.get(key)
+        if found is None:
+            found = b"#" + hashlib.blake2b(self._container(value), digest_size=20).digest()
+            self._memo[key] = found
+            self._alive.append(value)
+        return found
+
+    def _container(self, value: Any) -> bytes:
+        kind = type(value)
+        name = f"{kind.__module__}.{kind.__qualname__}".encode()
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = dataclasses.fields(value)
+            return name + b"(" + b"".join(f.name.encode() + b"=" + self._part(getattr(value, f.name)) for f in fields) + b")"
+        if isinstance(value, pydantic.BaseModel):
+            return name + b"(" + b"".join(n.encode() + b"=" + self._part(getattr(value, n)) for n in kind.model_fields) + b")"
+        if isinstance(value, Mapping):
+            return name + b"{" + b"".join(self._part(k) + self._part(v) for k, v in value.items()) + b"}"
+        if isinstance(value, list | tuple):
+            return name + b"[" + b"".join(self._part(item) for item in value) + b"]"
+        if isinstance(value, set | frozenset):
+            return name + b"{" + b"".join(sorted(self._part(item) for item in value)) + b"}"
+        raise Unhashable(f"{kind.__module__}.{kind.__qualname__}")

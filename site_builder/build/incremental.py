@@ -1,0 +1,91 @@
+"""Rendering only the pages whose inputs changed: the rest are hard-linked from the build cache.
+
+A page's input key is a digest of the tool fingerprint (source, templates, libraries), the template
+globals, and the page's path, template, root and context (:mod:`fingerprint`). Pages with a key the
+cache knows are linked into the staging folder; the others are rendered, then recorded in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from site_builder.build.fingerprint import ContextHasher, Unhashable
+from site_builder.build.output_cache import OutputCache
+from site_builder.diagnostics.report import Diagnostic
+from site_builder.outputs.page import Page
+from site_builder.outputs.render import page_head, render_pages
+from site_builder.runtime.stopping import pause_point
+
+HEAD_CHUNK = 16 * 1024
+
+
+def globals_digest(hasher: ContextHasher, globals_: Mapping[str, Any]) -> bytes:
+    """The template globals: values digested, functions and classes by name (their code is in the tool fingerprint)."""
+    parts = []
+    for name in sorted(globals_):
+        value = globals_[name]
+        try:
+            parts.append(name.encode() + b"=" + hasher.digest(value))
+        except Unhashable:
+            label = f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__qualname__)}"
+            parts.append(name.encode() + b":" + label.encode())
+    return hashlib.sha256(b"\0".join(parts)).digest()
+
+
+def page_keys(env: jinja2.Environment, pages: Sequence[Page], fingerprint: str) -> list[str | None]:
+    """Each page's input key, or ``None`` for a page whose context cannot be digested (always rendered)."""
+    hasher = ContextHasher()
+    shared = fingerprint.encode("ascii") + globals_digest(hasher, env.globals)
+    keys: list[str | None] = []
+    for page in pages:
+        try:
+            context = hasher.digest(page.context)
+        except Unhashable:
+            keys.append(None)
+            continue
+        head = f"{page.path}\0{page.template}\0{page.root!r}\0".encode()
+        keys.append(hashlib.sha256(shared + head + context).hexdigest())
+    return keys
+
+
+def _head_of(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        chunk = handle.read(HEAD_CHUNK)
+        if b"<body" not in chunk:
+            chunk += handle.read()
+    return page_head(chunk)
+
+
+def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int, cache: OutputCache | None,
+                   advance: Callable[[int], None] | None = None) -> tuple[dict[str, bytes], list[Diagnostic], int]:
+    """Like :func:`render_pages`, reusing the cache: each page's ``<head>``, the problems, and how many were rendered."""
+    if cache is None:
+        rendered, problems = render_pages(env, pages, folder, jobs, advance=advance)
+        return {path: head for path, (head, _) in rendered.items()}, problems, len(pages)
+    keys = page_keys(env, pages, cache.fingerprint)
+    heads: dict[str, bytes] = {}
+    todo: list[tuple[Page, str | None]] = []
+    for number, (page, key) in enumerate(zip(pages, keys, strict=True)):
+        if number == len(pages) // 2:
+            pause_point("link")
+        target = folder / page.path
+        if key is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if cache.link_page(key, target) is not None:
+                heads[page.path] = _head_of(target)
+                if advance is not None:
+                    advance(1)
+                continue
+        todo.append((page, key))
+    rendered, problems = render_pages(env, [page for page, _ in todo], folder, jobs, cache.place, advance)
+    for page, key in todo:
+        if page.path in rendered:
+            head, sha = rendered[page.path]
+            heads[page.path] = head
+            cache.keep(sha, folder / page.path, key)
+    return {page.path: heads[page.path] for page in pages if page.path in heads}, problems, len(todo)

@@ -1,0 +1,188 @@
+"""The build cache in ``ROOT/.cache/``: every output file by content hash, and which page inputs made which page.
+
+- ``.cache/objects/<sha256>`` holds one file of a built site, named by the sha256 of its bytes. Built
+  files are hard-linked between the object store and the staging folder, so an unchanged file is never
+  written again, and a page whose inputs are unchanged is never rendered again.
+- ``.cache/manifest.json`` maps each page's input key (:mod:`fingerprint`) to the hash of its HTML, and
+  each object to the size, modification time and inode it had when this tool made it.
+
+The manifest is authenticated: its first line is an HMAC-SHA256 of the rest, with a key kept outside
+the repository (``$XDG_CACHE_HOME/catalogue/cache-key``, default ``~/.cache/catalogue/cache-key``,
+made on first use with mode 0600). A manifest planted in a pull request, damaged, or made with another
+key is ignored, and so is an object whose size, time or inode no longer matches (a file replaced or
+rewritten); such a build is only slower. Rendered pages hold sanitised contributor text, so no page
+HTML is ever taken from a cache this process cannot authenticate.
+
+Nothing writes into an existing file: the staging folder only gets new files and links, and objects are
+only ever added by linking a finished file, or removed. A ``.cache`` that is a symlink is never used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import hmac
+import json
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from site_builder.text.file_access import cache_file
+
+MANIFEST = ".cache/manifest.json"
+OBJECTS = ".cache/objects"
+KEY_BYTES = 32
+MANIFEST_VERSION = 1
+
+
+def key_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "catalogue" / "cache-key"
+
+
+def cache_key(root: Path) -> bytes | None:
+    """The HMAC key, made on first use; ``None`` (no cache) if it cannot be had or would be inside ``root``."""
+    path = key_path()
+    try:
+        if path.resolve().is_relative_to(root.resolve()):
+            return None  # a key in the checkout could be committed along with the cache
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(KEY_BYTES))
+        if path.is_symlink():
+            return None
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
+Stat = tuple[int, int, int]  # size, mtime_ns, inode
+
+
+def _stat_of(path: Path) -> Stat | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
+class OutputCache:
+    """One build's view of the cache: what it may reuse, and what it records for the next build."""
+
+    def __init__(self, root: Path, key: bytes, objects: Path, manifest: Path, fingerprint: str) -> None:
+        self._key, self.objects, self._manifest, self.fingerprint = key, objects, manifest, fingerprint
+        self.pages: dict[str, str] = {}  # page input key -> object
+        self._known: dict[str, Stat] = {}  # object -> its stat when this tool made or checked it
+        self.new_pages: dict[str, str] = {}
+        self.new_objects: dict[str, Stat] = {}
+        self._load()
+
+    @classmethod
+    def open(cls, root: Path, fingerprint: str) -> OutputCache | None:
+        """The cache at ``root``, or ``None`` where there can be none (no key, a symlinked ``.cache``)."""
+        key = cache_key(root)
+        objects, manifest = cache_file(root, OBJECTS), cache_file(root, MANIFEST)
+        if key is None or objects is None or manifest is None:
+            return None
+        try:
+            objects.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        if objects.is_symlink() or not objects.is_dir():
+            return None
+        return cls(root, key, objects, manifest, fingerprint)
+
+    def _sign(self, body: bytes) -> str:
+        return hmac.new(self._key, body, hashlib.sha256).hexdigest()
+
+    def _load(self) -> None:
+        try:
+            raw = self._manifest.read_bytes()
+            signature, body = raw.split(b"\n", 1)
+            if not hmac.compare_digest(signature.decode("ascii"), self._sign(body)):
+                return  # not made with our key: ignored
+            found = json.loads(body)
+        except (OSError, ValueError, UnicodeDecodeError):
+            return  # missing or damaged: a cold build
+        if not isinstance(found, dict) or found.get("version") != MANIFEST_VERSION:
+            return
+        objects = found.get("objects", {})
+        self._known = {sha: (int(s[0]), int(s[1]), int(s[2])) for sha, s in objects.items()}
+        if found.get("fingerprint") == self.fingerprint:  # another tool, templates or libraries: no page is reused
+            self.pages = {k: v for k, v in found.get("pages", {}).items() if v in self._known}
+
+    def object_path(self, sha: str) -> Path:
+        return self.objects / sha
+
+    def _valid(self, sha: str) -> bool:
+        known = self._known.get(sha)
+        return known is not None and _stat_of(self.object_path(sha)) == known
+
+    def link_page(self, page_key: str, target: Path) -> str | None:
+        """Link the page made from ``page_key`` to ``target``; its object's hash, or ``None`` to render it."""
+        sha = self.pages.get(page_key)
+        if sha is None or not self._link_object(sha, target):
+            return None
+        self.new_pages[page_key] = sha
+        return sha
+
+    def _link_object(self, sha: str, target: Path) -> bool:
+        if not self._valid(sha):
+            return False
+        try:
+            os.link(self.object_path(sha), target)
+        except OSError:
+            return False  # another file system, say: written instead
+        self.new_objects[sha] = self._known[sha]
+        return True
+
+    def place(self, sha: str, target: Path) -> bool:
+        """Link the object with hash ``sha`` to ``target`` if the cache has it (in a render worker too)."""
+        return self._link_object(sha, target)
+
+    def link_file(self, data: bytes, target: Path) -> bool:
+        """Link a file with ``data``'s bytes to ``target`` if there is one; else the caller writes it (then :meth:`keep`)."""
+        return self._link_object(hashlib.sha256(data).hexdigest(), target)
+
+    def keep(self, sha: str, built: Path, page_key: str | None = None) -> None:
+        """Record the freshly written ``built`` file (bytes hashing to ``sha``) as an object, by a hard link."""
+        obj = self.object_path(sha)
+        if sha not in self.new_objects:
+            if not self._valid(sha):
+                with contextlib.suppress(FileNotFoundError):
+                    obj.unlink()
+                try:
+                    os.link(built, obj)
+                except OSError as exc:
+                    if exc.errno != errno.EEXIST:
+                        return  # another file system: no cache for this file
+            found = _stat_of(obj)
+            if found is None:
+                return
+            self.new_objects[sha] = found
+        if page_key is not None:
+            self.new_pages[page_key] = sha
+
+    def save(self) -> None:
+        """Write the manifest of this build, and remove the objects it no longer uses."""
+        body = json.dumps({"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "pages": self.new_pages,
+                           "objects": {sha: list(s) for sha, s in self.new_objects.items()}},
+                          sort_keys=True, separators=(",", ":")).encode("utf-8")
+        tmp = self._manifest.with_suffix(".tmp")
+        try:
+            tmp.write_bytes(self._sign(body).encode("ascii") + b"\n" + body)
+            tmp.replace(self._manifest)
+        except OSError:
+            return
+        self._prune(path for path in self.objects.iterdir() if path.name not in self.new_objects)
+
+    def _prune(self, paths: Iterable[Path]) -> None:
+        for path in paths:
+            with contextlib.suppress(OSError):
+                path.unlink()
