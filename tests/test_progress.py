@@ -16,14 +16,15 @@ COLD = """\
 build: load 4 project files
 build: markdown 4 bodies (4 rendered, 0 from the cache)
 build: views 4 projects
-build: render 71 pages (71 rendered, 0 from the cache)
-build: data 17 files
+build: render 73 pages (73 rendered, 0 from the cache)
+build: data 22 files
+build: xlsx 1 workbooks
 build: index 2 files
-build: write 19 files
+build: write 25 files
 """
 WARM = COLD.replace("(4 rendered, 0 from the cache)", "(0 rendered, 4 from the cache)").replace(
-    "(71 rendered, 0 from the cache)", "(0 rendered, 71 from the cache)")
-NO_CACHE = COLD.replace(" (4 rendered, 0 from the cache)", "").replace(" (71 rendered, 0 from the cache)", "")
+    "(73 rendered, 0 from the cache)", "(0 rendered, 73 from the cache)")
+NO_CACHE = COLD.replace(" (4 rendered, 0 from the cache)", "").replace(" (73 rendered, 0 from the cache)", "")
 WARNING = ("content/projects/coastal-shared-station.md:11:16: warning: last_reviewed: expected a review in the last 18 months, "
            "found 2024-02-10; check the entry is still right, then set last_reviewed to today's date\n")
 BROKEN = "---\ntitle: Broken\n---\nBody\n"
@@ -46,7 +47,7 @@ def test_off_a_terminal_each_stage_is_one_plain_line_on_stderr(tmp_path: Path, c
     root = copy_fixture(tmp_path)
     code, out = build(root)
     assert (code, capsys.readouterr().err) == (0, COLD)
-    assert out == WARNING + f"4 files checked: 0 errors, 1 warning\nbuilt 71 pages for 4 projects into {root}/_site\n"
+    assert out == WARNING + f"4 files checked: 0 errors, 1 warning\nbuilt 73 pages for 4 projects into {root}/_site\n"
     assert build(root)[0] == 0
     assert capsys.readouterr().err == WARM
     assert build(root, "--no-cache", "--out", str(tmp_path / "other"))[0] == 0
@@ -79,5 +80,5 @@ def test_on_a_terminal_each_stage_has_a_bar_with_its_count(tmp_path: Path) -> No
     with fixture_environment(tmp_path):
         assert build_site(root, BuildOptions(out=root / "_site", jobs=1, progress=BarProgress(screen))).ok
     shown = screen.getvalue()
-    for stage, count in (("load", "4/4"), ("markdown", "4/4"), ("render", "71/71"), ("write", "19/19")):
+    for stage, count in (("load", "4/4"), ("markdown", "4/4"), ("render", "73/73"), ("write", "25/25")):
         assert any(stage in line and count in line for line in shown.splitlines()), (stage, shown)

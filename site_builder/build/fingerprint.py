@@ -14,13 +14,14 @@ import datetime as dt
 import enum
 import hashlib
 import importlib.metadata
+import inspect
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pydantic
 
-FINGERPRINT_VERSION = "1"  # bump when the way keys are made changes
+FINGERPRINT_VERSION = "2"  # bump when the way keys are made changes
 PACKAGE = Path(__file__).resolve().parent.parent
 LIBRARIES = ("jinja2", "markdown", "nh3", "markupsafe", "pydantic")
 
@@ -93,4 +94,8 @@ class ContextHasher:
             return name + b"[" + b"".join(self._part(item) for item in value) + b"]"
         if isinstance(value, set | frozenset):
             return name + b"{" + b"".join(sorted(self._part(item) for item in value)) + b"}"
+        if isinstance(value, type) or (inspect.isfunction(value) and "<" not in value.__qualname__):
+            # A class or a module-level function: its code is in the tool fingerprint, so its name is enough.
+            # Lambdas and closures ('<lambda>', '<locals>') may carry state, and stay unhashable.
+            return b"code:" + f"{value.__module__}.{value.__qualname__}".encode()
         raise Unhashable(f"{kind.__module__}.{kind.__qualname__}")

@@ -163,8 +163,10 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
         with _stage(result, "data") as shown:
             files = {**loaded.assets.files, **docstore_files(site), **data_files(site), **feed_files(site, heads)}
             shown.done = len(files)
-        with _stage(result, "xlsx"):
-            files.update(xlsx_files(site))
+        with _stage(result, "xlsx", unit="workbooks") as shown:
+            workbook = xlsx_files(site)
+            files.update(workbook)
+            shown.done = len(workbook)
         with _stage(result, "index") as shown:
             index = search_files(site.by_title, options.jobs)
             files.update(index)
