@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.catalogue.history import file_dates
+from site_builder.catalogue.changes import catalogue_log
 from site_builder.catalogue.types import PROJECTS_DIR
 from tests.golden_update import (
     ASSET_FILE,
@@ -102,12 +102,12 @@ def inside_repo() -> Iterator[Path]:
 def test_file_dates_outside_any_repository_are_empty(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
     with fixture_environment(tmp_path):
-        assert file_dates(root, PROJECTS_DIR) == {}
+        assert catalogue_log(root, PROJECTS_DIR).file_dates() == {}
 
 
 def test_file_dates_of_an_untracked_folder_inside_the_repository_are_empty(inside_repo: Path) -> None:
     if subprocess.run(["git", "-C", str(REPO), "rev-parse", "--git-dir"], capture_output=True, check=False).returncode:
         pytest.skip("not running from a git checkout")
     root = copy_fixture(inside_repo)
-    assert file_dates(root, PROJECTS_DIR) == {}
+    assert catalogue_log(root, PROJECTS_DIR).file_dates() == {}
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.catalogue.changes import catalogue_log
 from site_builder.catalogue.environment import EnvironmentProblem
-from site_builder.catalogue.history import build_time, file_dates
+from site_builder.catalogue.history import build_time
 from site_builder.serve import loop as serve
 from tests.helpers import make_catalogue, run_cli
 
@@ -34,14 +35,14 @@ def test_first_and_last_commit_dates(tmp_path: Path, subfolder: str) -> None:
     _git(tmp_path, "commit", "-qm", "add", when=1_600_000_000)
     project.write_text("two\n", encoding="utf-8")
     _git(tmp_path, "commit", "-qam", "update", when=1_700_000_000)
-    dates = file_dates(root, "content/projects")
+    dates = catalogue_log(root, "content/projects").file_dates()
     assert list(dates) == ["content/projects/a.md"]
     assert dates["content/projects/a.md"].added == dt.datetime.fromtimestamp(1_600_000_000, dt.UTC)
     assert dates["content/projects/a.md"].updated == dt.datetime.fromtimestamp(1_700_000_000, dt.UTC)
 
 
 def test_no_repository_gives_no_dates(tmp_path: Path) -> None:
-    assert file_dates(tmp_path, "content/projects") == {}
+    assert catalogue_log(tmp_path, "content/projects").file_dates() == {}
 
 
 def test_build_time_prefers_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

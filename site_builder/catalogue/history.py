@@ -1,4 +1,4 @@
-"""When each project was added and last updated, from git history; the build time, never the clock."""
+"""The build time, never the clock; and the dates type that catalogue/changes.py fills from git history."""
 
 from __future__ import annotations
 
@@ -26,24 +26,6 @@ def _git(root: Path, *args: str) -> str | None:
 
 def _utc(seconds: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.UTC)
-
-
-def file_dates(root: Path, folder: str) -> dict[str, FileDates]:
-    """First and last commit time of every file under ``folder`` (relative paths), in one git call."""
-    # --relative: paths relative to root, so a catalogue in a subfolder of a repository still matches
-    log = _git(root, "log", "--relative", "--format=%x00%ct", "--name-only", "--no-renames", "--", folder)
-    if not log:
-        return {}
-    newest: dict[str, int] = {}
-    oldest: dict[str, int] = {}
-    for chunk in log.split("\0")[1:]:
-        head, _, names = chunk.partition("\n")
-        when = int(head.strip())
-        for name in names.split("\n"):
-            if name := name.strip():
-                newest.setdefault(name, when)  # git log lists the newest commit first
-                oldest[name] = when
-    return {name: FileDates(_utc(oldest[name]), _utc(newest[name])) for name in newest}
 
 
 def build_time(root: Path) -> dt.datetime | None:
