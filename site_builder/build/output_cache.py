@@ -6,7 +6,7 @@
 - ``.cache/manifest.json`` maps each page's input key (:mod:`fingerprint`) to the hash of its HTML, and
   each object to the size, modification time and inode it had when this tool made it.
 
-The manifest is authenticated: its first line is an HMAC-SHA256 of the rest, with a key kept outside
+The manifest is authenticated (:mod:`site_builder.text.memo_store`): its first line is an HMAC-SHA256 of the rest, with a key kept outside
 the repository (``$XDG_CACHE_HOME/catalogue/cache-key``, default ``~/.cache/catalogue/cache-key``,
 made on first use with mode 0600). A manifest planted in a pull request, damaged, or made with another
 key is ignored, and so is an object whose size, time or inode no longer matches (a file replaced or
@@ -30,35 +30,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from site_builder.text.file_access import cache_file
+from site_builder.text.memo_store import cache_key, sign
 
 MANIFEST = ".cache/manifest.json"
 OBJECTS = ".cache/objects"
-KEY_BYTES = 32
 MANIFEST_VERSION = 1
-
-
-def key_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "catalogue" / "cache-key"
-
-
-def cache_key(root: Path) -> bytes | None:
-    """The HMAC key, made on first use; ``None`` (no cache) if it cannot be had or would be inside ``root``."""
-    path = key_path()
-    try:
-        if path.resolve().is_relative_to(root.resolve()):
-            return None  # a key in the checkout could be committed along with the cache
-        if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(os.urandom(KEY_BYTES))
-        if path.is_symlink():
-            return None
-        key = path.read_bytes()
-    except OSError:
-        return None
-    return key if len(key) == KEY_BYTES else None
 
 
 Stat = tuple[int, int, int]  # size, mtime_ns, inode
@@ -99,7 +75,7 @@ class OutputCache:
         return cls(root, key, objects, manifest, fingerprint)
 
     def _sign(self, body: bytes) -> str:
-        return hmac.new(self._key, body, hashlib.sha256).hexdigest()
+        return sign(self._key, body).decode("ascii")
 
     def _load(self) -> None:
         try:

@@ -1,0 +1,119 @@
+"""Authenticated caches in ``ROOT/.cache/``: the key that signs them, and a store of computed values.
+
+Every cache a build trusts is signed with HMAC-SHA256 under a key kept outside the repository
+(``$XDG_CACHE_HOME/catalogue/cache-key``, default ``~/.cache/catalogue/cache-key``, made on first use
+with mode 0600). A cache file planted in a pull request, damaged, or made with another key fails the
+check and is ignored: the build is then only slower. Nothing is unpickled before its signature checks.
+
+:class:`MemoStore` keeps values computed from inputs (a project's parse, its search terms) under a key
+the caller derives from those inputs (their bytes' digest, plus a ``version`` that covers the code).
+Each build keeps what it used and what it added, so the file never grows with stale entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from site_builder.text.file_access import cache_file
+
+KEY_BYTES = 32
+STORE_VERSION = b"memo-1"
+
+
+def key_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "catalogue" / "cache-key"
+
+
+def cache_key(root: Path) -> bytes | None:
+    """The HMAC key, made on first use; ``None`` (no cache) if it cannot be had or would be inside ``root``."""
+    path = key_path()
+    try:
+        if path.resolve().is_relative_to(root.resolve()):
+            return None  # a key in the checkout could be committed along with the cache
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(KEY_BYTES))
+        if path.is_symlink():
+            return None
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
+def sign(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def read_signed(key: bytes, path: Path) -> bytes | None:
+    """The body of a file written by :func:`write_signed` with ``key``, or ``None`` if missing, damaged or forged."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    signature, _, body = raw.partition(b"\n")
+    return body if hmac.compare_digest(signature, sign(key, body)) else None
+
+
+def write_signed(key: bytes, path: Path, body: bytes) -> bool:
+    """Write ``body`` under its signature, atomically (a ``.tmp`` sibling, then a rename); ``False`` if it could not."""
+    tmp = path.with_suffix(".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(sign(key, body) + b"\n" + body)
+        tmp.replace(path)
+    except OSError:
+        return False
+    return True
+
+
+class MemoStore:
+    """Values by key, from ``ROOT/.cache/<name>.pickle`` if it is authentic and of this ``version``."""
+
+    def __init__(self, key: bytes, path: Path, version: str) -> None:
+        self._key, self._path, self._version = key, path, version
+        self._old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        self.hits = 0
+        body = read_signed(key, path)
+        if body is None:
+            return
+        try:
+            found = pickle.loads(body)  # authenticated above: only this tool, with this user's key, wrote it
+        except Exception:  # any damage that passed the signature (an older Python): a cold cache
+            return
+        if isinstance(found, tuple) and len(found) == 3 and found[:2] == (STORE_VERSION, version) and isinstance(found[2], dict):
+            self._old = found[2]
+
+    @classmethod
+    def open(cls, root: Path, name: str, version: str) -> MemoStore | None:
+        """The store ``name`` at ``root``; ``None`` where there can be none (no key, a symlinked ``.cache``)."""
+        key = cache_key(root)
+        path = cache_file(root, f".cache/{name}.pickle")
+        return None if key is None or path is None else cls(key, path, version)
+
+    def get(self, key: str) -> Any | None:
+        """The value kept under ``key`` (and kept again by :meth:`save`), or ``None``."""
+        value = self.new.get(key)
+        if value is None:
+            value = self._old.get(key)
+            if value is not None:
+                self.hits += 1
+                self.new[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.new[key] = value
+
+    def save(self) -> bool:
+        """Write what this build used and added; entries it did not use are dropped."""
+        body = pickle.dumps((STORE_VERSION, self._version, self.new), protocol=pickle.HIGHEST_PROTOCOL)
+        return write_signed(self._key, self._path, body)

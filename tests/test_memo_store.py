@@ -1,0 +1,74 @@
+"""The authenticated value store under .cache/: what it returns, and what it refuses to trust."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from site_builder.text.memo_store import MemoStore, cache_key, key_path
+
+
+def _store(root: Path, version: str = "v1") -> MemoStore:
+    store = MemoStore.open(root, "things", version)
+    assert store is not None
+    return store
+
+
+def test_saved_values_come_back_in_the_next_store(tmp_path: Path) -> None:
+    first = _store(tmp_path)
+    assert first.get("a") is None
+    first.put("a", {"value": (1, "x")})
+    assert first.save()
+    second = _store(tmp_path)
+    assert second.get("a") == {"value": (1, "x")}
+    assert second.hits == 1
+
+
+def test_entries_not_used_by_a_build_are_dropped(tmp_path: Path) -> None:
+    first = _store(tmp_path)
+    first.put("old", 1)
+    first.put("kept", 2)
+    first.save()
+    second = _store(tmp_path)
+    assert second.get("kept") == 2
+    second.save()
+    third = _store(tmp_path)
+    assert (third.get("old"), third.get("kept")) == (None, 2)
+
+
+def test_another_version_starts_empty(tmp_path: Path) -> None:
+    first = _store(tmp_path, "v1")
+    first.put("a", 1)
+    first.save()
+    assert _store(tmp_path, "v2").get("a") is None
+
+
+def test_a_planted_or_damaged_file_is_never_unpickled(tmp_path: Path) -> None:
+    first = _store(tmp_path)
+    first.put("a", 1)
+    first.save()
+    path = tmp_path / ".cache" / "things.pickle"
+    signature, _, body = path.read_bytes().partition(b"\n")
+    path.write_bytes(signature + b"\n" + body[:-1] + bytes([body[-1] ^ 1]))  # one bit changed
+    assert _store(tmp_path).get("a") is None
+
+    class Boom:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, ("touch planted",))
+
+    path.write_bytes(b"0" * 64 + b"\n" + pickle.dumps(Boom()))  # what a pull request could commit
+    assert _store(tmp_path).get("a") is None
+    assert not (tmp_path / "planted").exists() and not Path("planted").exists()
+
+
+def test_a_symlinked_cache_or_a_key_inside_the_checkout_means_no_store(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / ".cache").symlink_to(elsewhere)
+    assert MemoStore.open(root, "things", "v1") is None
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other"))
+    assert cache_key(tmp_path / "other") is None  # the key would be inside the catalogue
+    assert key_path().is_relative_to(tmp_path / "other")
