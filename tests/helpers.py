@@ -167,3 +167,8 @@ def real_registry_catalogue(root: Path) -> Path:
             shutil.copy(source, target)
     (root / "content" / "projects").mkdir()
     return root
+
+
+def forget_last_build(root: Path) -> None:
+    """Drop the build stamp, so that the next build runs in full even with nothing changed (build/stamp.py)."""
+    (root / ".cache" / "build-stamp.pickle").unlink(missing_ok=True)

@@ -25,7 +25,7 @@ from site_builder.build.safe_paths import MARKER, MARKER_TEXT, UnsafeOutput
 from site_builder.build.staging import StagedSite, exchange, strays, wait_for_trash
 from site_builder.outputs.render import CACHE_FILE
 from tests.golden_update import fixture_environment, read_tree
-from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
+from tests.helpers import VALID_PROJECT, forget_last_build, make_catalogue, run_cli
 
 CHOOSE = "choose a new folder such as _site"
 EMPTY = ("expected a folder, found an empty value; is a variable unset? Name a folder such as _site, "
@@ -259,6 +259,7 @@ def test_publishing_over_a_site_is_one_exchange(tmp_path: Path, monkeypatch: pyt
     with fixture_environment(tmp_path):
         assert build_site(root, BuildOptions(out=tmp_path / "site", jobs=1)).ok  # nothing there yet: no exchange
         assert calls == []
+        forget_last_build(root)
         assert build_site(root, BuildOptions(out=tmp_path / "site", jobs=1)).ok
     wait_for_trash()
     assert calls == [(f".site.new-{os.getpid()}", "site")]
@@ -302,6 +303,7 @@ def test_the_old_site_is_deleted_after_publishing_without_waiting(tmp_path: Path
     out = tmp_path / "site"
     with fixture_environment(tmp_path):
         assert build_site(root, BuildOptions(out=out, jobs=1)).ok
+        forget_last_build(root)
         assert build_site(root, BuildOptions(out=out, jobs=1)).ok
     assert len(started) == 1
     assert re.fullmatch(rf"\.site\.old-{os.getpid()}\.[0-9]+", started[0].name), started[0].name
@@ -316,6 +318,7 @@ def test_the_command_exits_without_waiting_for_the_old_site_to_be_deleted(tmp_pa
     root = make_catalogue(tmp_path / "catalogue")
     with fixture_environment(tmp_path):
         assert run_cli("build", "--root", str(root), "--jobs", "1")[0] == 0
+        forget_last_build(root)
         assert run_cli("build", "--root", str(root), "--jobs", "1")[0] == 0  # returned with the old site still there
     assert len(handed) == 1 and (handed[0] / "index.html").is_file()
     shutil.rmtree(handed[0])
@@ -434,6 +437,7 @@ def test_a_symlinked_cache_is_neither_read_nor_written(tmp_path: Path, link: str
         cache = root / CACHE_FILE
         poisoned = dict.fromkeys(json.loads(cache.read_text(encoding="utf-8")), "<p>POISONED</p>")
         cache.write_text(json.dumps(poisoned), encoding="utf-8")
+        forget_last_build(root)
         assert build_site(root, options).bodies_rendered == 0
         assert "POISONED" in page.read_text(encoding="utf-8")  # a real cache is used: the test can fail
 
@@ -441,6 +445,7 @@ def test_a_symlinked_cache_is_neither_read_nor_written(tmp_path: Path, link: str
         shutil.move(root / link, outside)
         (root / link).symlink_to(outside)
         before = snapshot(outside) if outside.is_dir() else {"file": hashlib.sha256(outside.read_bytes()).hexdigest()}
+        forget_last_build(root)
         result = build_site(root, options)
         assert result.ok and result.bodies_rendered == 1  # built without the cache
         assert "POISONED" not in page.read_text(encoding="utf-8")

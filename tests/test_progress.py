@@ -48,7 +48,9 @@ def test_off_a_terminal_each_stage_is_one_plain_line_on_stderr(tmp_path: Path, c
     code, out = build(root)
     assert (code, capsys.readouterr().err) == (0, COLD)
     assert out == WARNING + f"4 files checked: 0 errors, 1 warning\nbuilt 73 pages for 4 projects into {root}/_site\n"
-    assert build(root)[0] == 0
+    assert build(root)[0] == 0  # nothing changed: the inputs are compared, nothing else is done
+    assert capsys.readouterr().err == "build: unchanged 14 input files\n"
+    assert build(root, "--out", str(tmp_path / "warm"))[0] == 0  # another folder: pages from the cache
     assert capsys.readouterr().err == WARM
     assert build(root, "--no-cache", "--out", str(tmp_path / "other"))[0] == 0
     assert capsys.readouterr().err == NO_CACHE

@@ -18,6 +18,7 @@ from site_builder.build.pdf import pdf_files
 from site_builder.build.progress import Progress
 from site_builder.build.safe_paths import guard
 from site_builder.build.staging import StagedSite
+from site_builder.build.stamp import BuildStamps
 from site_builder.catalogue.changes import catalogue_log
 from site_builder.catalogue.history import build_time
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue
@@ -33,6 +34,7 @@ from site_builder.runtime.gc_pause import gc_paused
 from site_builder.search.docstore import docstore_files
 from site_builder.search.index import search_files
 from site_builder.site.data import SiteData
+from site_builder.text.file_access import recording_reads
 from site_builder.views.project import ViewBuilder, template_globals
 
 
@@ -66,11 +68,13 @@ class BuildResult:
     memory: dict[str, tuple[float, float]] = field(default_factory=dict)
     bodies_rendered: int = 0
     pages_rendered: int = 0
+    projects: int = 0
+    up_to_date: bool = False  # nothing had changed since the last build: nothing was done (build/stamp.py)
     progress: Progress = field(default_factory=Progress, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
-        return self.catalogue is not None
+        return self.catalogue is not None or self.up_to_date
 
 
 @contextmanager
@@ -141,9 +145,23 @@ def _build(root: Path, options: BuildOptions) -> BuildResult:
         result.progress.close()
 
 
+def _stamps(root: Path, options: BuildOptions) -> BuildStamps | None:
+    settings = (f"base_url={options.base_url!r}", f"strict={options.strict}", f"pdf={options.pdf}")
+    return BuildStamps.open(root, options.out, tool_fingerprint(TEMPLATES), settings, dt.date.today().isoformat())
+
+
 def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> BuildResult:
-    with _stage(result, "load", 0, "project files") as shown:
-        as_of = build_time(root)  # first: a bad SOURCE_DATE_EPOCH stops the build before any work (EnvironmentProblem)
+    as_of = build_time(root)  # first: a bad SOURCE_DATE_EPOCH stops the build before any work (EnvironmentProblem)
+    stamps = _stamps(root, options) if options.use_cache else None
+    if stamps is not None:
+        with _stage(result, "unchanged", 0, "input files") as shown:
+            stamp = stamps.unchanged(root, options.out)
+            shown.done = len(stamp.reads) if stamp else -1
+        if stamp is not None:  # every input as it was, the site untouched: nothing to do
+            result.report, result.pages, result.files, result.projects = stamp.report, stamp.pages, stamp.files, stamp.projects
+            result.up_to_date = True
+            return result
+    with recording_reads() as reads, _stage(result, "load", 0, "project files") as shown:
         loaded, result.report = load_site(root, options.base_url)
         ok = loaded is not None and result.report.ok(options.strict)
         shown.done = result.report.files_checked if ok else -1
@@ -184,4 +202,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
     result.catalogue = loaded.catalogue
     result.pages = len(pages)
     result.files = len(files) + len(heads)
+    result.projects = len(loaded.catalogue.projects)
+    if stamps is not None:
+        stamps.record(options.out, reads, result.report, result.pages, result.files, result.projects)
     return result

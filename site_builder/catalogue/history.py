@@ -40,3 +40,9 @@ def build_time(root: Path) -> dt.datetime | None:
     head = _git(root, "log", "-1", "--format=%ct")
     seconds = epoch_seconds(head.strip()) if head else None
     return None if seconds is None else _utc(seconds)
+
+
+def git_head(root: Path) -> str | None:
+    """The commit checked out at ``root``, or ``None`` outside git (file dates and change lists come from it)."""
+    head = _git(root, "rev-parse", "HEAD")
+    return head.strip() if head else None

@@ -74,11 +74,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             out.write(result.report.render("text", args.strict))
         out.write("build failed: the previous site was left as it was\n")
         return EXIT_CONTENT
-    assert result.catalogue is not None
     if args.quiet:
         return EXIT_OK
     if result.report.diagnostics:
         out.write(result.report.render("text", args.strict))
-    count = len(result.catalogue.projects)
+    count = result.projects
+    if result.up_to_date:
+        out.write(f"nothing changed since the last build: {shown(options.out)} is up to date "
+                  f"({result.pages} pages for {count} project{'' if count == 1 else 's'})\n")
+        return EXIT_OK
     out.write(f"built {result.pages} pages for {count} project{'' if count == 1 else 's'} into {shown(options.out)}\n")
     return EXIT_OK

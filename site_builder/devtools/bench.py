@@ -105,7 +105,7 @@ def time_table(runs: list[Run]) -> list[str]:
     lines = [head]
     for run in runs:
         cells = "".join(f"{run.timings[s]:9.2f}" if s in run.timings else f"{'':>9}" for s in STAGES)
-        last = run.memory[STAGES[-1]] if run.memory else (run.peak, 0.0)
+        last = list(run.memory.values())[-1] if run.memory else (run.peak, 0.0)
         worker = f"{last[1]:7.0f}" if run.memory else f"{'-':>7}"
         lines.append(f"{run.name:<9}{cells}{run.timings['total']:9.2f}{run.wall:8.1f}{run.cpu:8.1f}"
                      f"{run.peak:10.0f}{last[0]:7.0f}{worker}{run.load:6.1f}")
@@ -117,7 +117,8 @@ def memory_table(runs: list[Run]) -> list[str]:
     lines = [f"{'MiB':<9}" + "".join(f"{s:>11}" for s in STAGES)]
     for run in runs:
         if run.memory:
-            lines.append(f"{run.name:<9}" + "".join(f"{f'{run.memory[s][0]:.0f}/{run.memory[s][1]:.0f}':>11}" for s in STAGES))
+            lines.append(f"{run.name:<9}" + "".join(f"{f'{run.memory[s][0]:.0f}/{run.memory[s][1]:.0f}' if s in run.memory else '':>11}"
+                                                    for s in STAGES))
     return lines
 
 

@@ -18,8 +18,11 @@ Only ``root`` itself may be a link: whoever runs the command chose it.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from site_builder.diagnostics.report import Diagnostic, quote
@@ -127,8 +130,60 @@ def read_at_most(fd: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+# What the load path read, while :func:`recording_reads` is on: (kind, rel) -> a digest of what was found.
+Reads = dict[tuple[str, str], str]
+_recording: list[Reads] = []
+
+
+@contextmanager
+def recording_reads() -> Iterator[Reads]:
+    """Record every content file read and folder listed in this process meanwhile (a build's inputs)."""
+    reads: Reads = {}
+    _recording.append(reads)
+    try:
+        yield reads
+    finally:
+        _recording.remove(reads)
+
+
+def record_read(kind: str, rel: str, found: str) -> None:
+    """Note what was found at ``rel`` (see :func:`found_file`, :func:`found_listing`)."""
+    for reads in _recording:
+        reads[kind, rel] = found
+
+
+def found_file(raw: bytes | None, problems: list[Diagnostic]) -> str:
+    """What a read found, as recorded: the digest of the bytes, or why there were none."""
+    return hashlib.sha256(raw).hexdigest() if raw is not None else "!" + "\n".join(d.text() for d in problems)
+
+
+def found_listing(names: list[str] | None, problems: list[Diagnostic]) -> str:
+    """What a listing found, as recorded: the names, or why there were none."""
+    return "\0".join(names) if names is not None else "!" + "\n".join(d.text() for d in problems)
+
+
+def reread(root: Path, kind: str, rel: str) -> str | None:
+    """What reading ``rel`` finds now, as :func:`read_content_file` or :func:`list_folder` would record it."""
+    if kind == "file":
+        return found_file(*_read_content_file(root, rel, MAX_FILE_BYTES))
+    if kind == "folder":
+        return _listing(*_list_folder(root, rel))
+    return None
+
+
+def _listing(found: list[tuple[str, bool]] | None, problems: list[Diagnostic]) -> str:
+    return found_listing(None if found is None else [f"{name}/{int(folder)}" for name, folder in found], problems)
+
+
 def read_content_file(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, list[Diagnostic]]:
     """The bytes of the file at ``rel`` (a ``/``-separated path under ``root``), or ``None`` with the reason."""
+    raw, problems = _read_content_file(root, rel, limit)
+    if _recording:
+        record_read("file", rel, found_file(raw, problems) if limit == MAX_FILE_BYTES else f"!limit {limit}")
+    return raw, problems
+
+
+def _read_content_file(root: Path, rel: str, limit: int) -> tuple[bytes | None, list[Diagnostic]]:
     try:
         fd = _open(root, rel, folder=False)
     except Refused as refused:
@@ -148,6 +203,13 @@ def read_content_file(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> tupl
 
 def list_folder(root: Path, rel: str) -> tuple[list[tuple[str, bool]] | None, list[Diagnostic]]:
     """The entries of the folder ``rel`` as (name, is a folder) pairs sorted by name, links not followed."""
+    found, problems = _list_folder(root, rel)
+    if _recording:
+        record_read("folder", rel, _listing(found, problems))
+    return found, problems
+
+
+def _list_folder(root: Path, rel: str) -> tuple[list[tuple[str, bool]] | None, list[Diagnostic]]:
     try:
         fd = _open(root, rel, folder=True)
     except Refused as refused:
