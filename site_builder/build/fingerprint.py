@@ -50,6 +50,16 @@ def tool_fingerprint(templates: Path) -> str:
     return digest.hexdigest()
 
 
+def _shape(kind: type) -> tuple[bytes, tuple[tuple[str, bytes], ...] | None]:
+    """A type's name, and its fields (attribute, ``b"name="``) if it is a dataclass or a pydantic model."""
+    name = f"{kind.__module__}.{kind.__qualname__}".encode()
+    if dataclasses.is_dataclass(kind):
+        return name, tuple((f.name, f.name.encode() + b"=") for f in dataclasses.fields(kind))
+    if issubclass(kind, pydantic.BaseModel):
+        return name, tuple((n, n.encode() + b"=") for n in kind.model_fields)
+    return name, None
+
+
 class ContextHasher:
     """Digests values; containers are remembered by identity, so a project shown on many pages is digested once.
 
@@ -59,19 +69,24 @@ class ContextHasher:
     def __init__(self) -> None:
         self._memo: dict[int, bytes] = {}
         self._alive: list[Any] = []  # keeps memoised objects alive, so their ids stay theirs
+        self._shapes: dict[type, tuple[bytes, tuple[tuple[str, bytes], ...] | None]] = {}
 
     def digest(self, value: Any) -> bytes:
         return hashlib.blake2b(self._part(value), digest_size=20).digest()
 
     def _part(self, value: Any) -> bytes:
+        kind = type(value)
+        if kind is str:  # the commonest part by far: first, and without isinstance
+            text: str = value
+            return b"str:" + str(len(text)).encode() + b":" + text.encode("utf-8", "surrogatepass")
         if value is None or isinstance(value, bool | int | float):
-            return f"{type(value).__name__}:{value!r};".encode()
+            return f"{kind.__name__}:{value!r};".encode()
         if isinstance(value, str):  # Markup too: its type is part of the digest
-            return f"{type(value).__name__}:{len(value)}:".encode() + value.encode("utf-8", "surrogatepass")
+            return f"{kind.__name__}:{len(value)}:".encode() + value.encode("utf-8", "surrogatepass")
         if isinstance(value, dt.date | dt.datetime | dt.time):
-            return f"{type(value).__name__}:{value.isoformat()};".encode()
+            return f"{kind.__name__}:{value.isoformat()};".encode()
         if isinstance(value, enum.Enum):
-            return f"enum:{type(value).__qualname__}:".encode() + self._part(value.value)
+            return f"enum:{kind.__qualname__}:".encode() + self._part(value.value)
         key = id(value)
         found = self._memo.get(key)
         if found is None:
@@ -82,18 +97,19 @@ class ContextHasher:
 
     def _container(self, value: Any) -> bytes:
         kind = type(value)
-        name = f"{kind.__module__}.{kind.__qualname__}".encode()
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = dataclasses.fields(value)
-            return name + b"(" + b"".join(f.name.encode() + b"=" + self._part(getattr(value, f.name)) for f in fields) + b")"
-        if isinstance(value, pydantic.BaseModel):
-            return name + b"(" + b"".join(n.encode() + b"=" + self._part(getattr(value, n)) for n in kind.model_fields) + b")"
+        shape = self._shapes.get(kind)
+        if shape is None:
+            shape = self._shapes[kind] = _shape(kind)
+        name, fields = shape
+        part = self._part
+        if fields is not None:  # a dataclass or a pydantic model: its fields by name
+            return name + b"(" + b"".join(field + part(getattr(value, attr)) for attr, field in fields) + b")"
         if isinstance(value, Mapping):
-            return name + b"{" + b"".join(self._part(k) + self._part(v) for k, v in value.items()) + b"}"
+            return name + b"{" + b"".join(part(k) + part(v) for k, v in value.items()) + b"}"
         if isinstance(value, list | tuple):
-            return name + b"[" + b"".join(self._part(item) for item in value) + b"]"
+            return name + b"[" + b"".join(part(item) for item in value) + b"]"
         if isinstance(value, set | frozenset):
-            return name + b"{" + b"".join(sorted(self._part(item) for item in value)) + b"}"
+            return name + b"{" + b"".join(sorted(part(item) for item in value)) + b"}"
         if isinstance(value, type) or (inspect.isfunction(value) and "<" not in value.__qualname__):
             # A class or a module-level function: its code is in the tool fingerprint, so its name is enough.
             # Lambdas and closures ('<lambda>', '<locals>') may carry state, and stay unhashable.
