@@ -161,7 +161,8 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
             result.report.extend(problems)
             return result
         with _stage(result, "data") as shown:
-            records, cache_root = export_records(site), root if options.use_cache else None
+            cache_root = root if options.use_cache else None
+            records = export_records(site, cache_root)
             files = {**loaded.assets.files, **docstore_files(site), **data_files(site, records, cache_root), **feed_files(site, heads)}
             shown.done = len(files)
         with _stage(result, "xlsx", unit="workbooks") as shown:

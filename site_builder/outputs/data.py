@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import marshal
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,15 +148,41 @@ def project_records(site: SiteData) -> list[dict[str, Any]]:
     return list(export_records(site).records)
 
 
-def export_records(site: SiteData) -> Records:
-    """Every project's record and its JSON, sorted by slug."""
+def export_records(site: SiteData, cache_root: Path | None = None) -> Records:
+    """Every project's record and its JSON, sorted by slug; the JSON kept in ``cache_root``'s ``.cache/records.pickle``.
+
+    The JSON (most of the time a record takes) is kept under a digest of the record before cleaning, in
+    marshal's form: a faithful encoding of plain data, so equal digests mean equal records. (Equal records
+    can encode differently, an interned string say; that is only a miss.)
+    """
     pairs = sorted(zip(site.catalogue.projects, site.projects, strict=True), key=lambda pair: pair[1].slug)
-    records, texts = [], []
+    store = open_store(cache_root, "records", code_version())
+    records, texts, missed = [], [], 0
     for project, view in pairs:
-        record, text = _record_json(_uncleaned_record(project, view, site.config.base_url))
+        raw = _uncleaned_record(project, view, site.config.base_url)
+        key = _digest(raw) if store is not None else None
+        kept = store.get(key) if store is not None and key is not None else None
+        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes):
+            text, clean = kept
+            record = raw if clean else dict(_clean(raw))
+        else:
+            record, text = _record_json(raw)
+            if store is not None and key is not None:
+                store.put(key, (text, record is raw))
+                missed += 1
         records.append(record)
         texts.append(text)
+    if store is not None and missed:  # on a build that made no record the file already holds every one it needs
+        store.save()
     return Records(tuple(records), tuple(texts))
+
+
+def _digest(record: dict[str, Any]) -> str | None:
+    """A digest of ``record`` (plain data, as model_dump and the views give it); ``None`` if marshal cannot encode it."""
+    try:
+        return hashlib.sha256(marshal.dumps(record, 2)).hexdigest()
+    except ValueError:
+        return None
 
 
 def _record_json(record: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
