@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+import site_builder.outputs.data as data_module
 from site_builder.catalogue.config import load_site_config
 from site_builder.catalogue.load import load_catalogue
 from site_builder.model.project import Contact, Evaluation, ProjectFrontMatter
@@ -307,3 +308,18 @@ def test_every_cell_is_neutralised_including_tab_and_carriage_return_starts(site
     rows = read_csv(projects_csv([record]))
     assert (rows[0]["title"], rows[0]["summary"], rows[0]["scope"], rows[0]["aliases"]) == ("'\t=1", "'\r=2", "'-3", "'@4")
     assert len(csv_row(record)) == len(CSV_COLUMNS)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\x7f", "\ufffe", "\uffff", "\ud800", "\udfff"])
+def test_every_xml_illegal_character_is_seen_through_the_quick_check_of_a_records_json(char: str) -> None:
+    record, text = data_module._record_json({"a": f"x{char}y", "b": [char, "plain"], "c": {"d": char}})
+    assert record == {"a": "xy", "b": ["", "plain"], "c": {"d": ""}}
+    assert text == json_bytes(record)[:-1]
+    written = {"a": f"\\b \\f \\u0001 \\x7f written as text, and the character itself:{char}"}  # a false alarm, then a real one
+    assert data_module._record_json(written)[0] == {"a": "\\b \\f \\u0001 \\x7f written as text, and the character itself:"}
+
+
+def test_a_clean_record_keeps_its_text_exactly() -> None:
+    clean = {"a": "tab\tnew line\n\r <b>&</b> \u2028 £ \\ \"", "b": [1, None, True], "c": {"d": "\u00e9"}}
+    record, text = data_module._record_json(dict(clean))
+    assert record == clean and text == json_bytes(clean)[:-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import random
 import re
 import textwrap
 from dataclasses import dataclass
@@ -518,3 +519,23 @@ def test_a_long_description_is_cut_at_a_word_boundary() -> None:
     assert cut == "word word word word…" and len(cut) <= 24
     assert excerpt("  short\n\n text ", 23) == "short text"
     assert excerpt("x" * 30, 10) == "x" * 10 + "…"
+
+
+def _excerpt_of_the_whole(text: str, limit: int) -> str:
+    """What excerpt gives, by collapsing all of ``text`` first (as it did before it looked at a start only)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def test_an_excerpt_from_the_start_of_a_description_equals_one_from_all_of_it() -> None:
+    rng = random.Random(11)
+    pieces = ["word", "a", "longerword", " ", "  ", "\n\n", "\t", "\u00a0", "\u2003", ",", ".", ";", "x" * 40]
+    for _ in range(3000):
+        limit = rng.choice([1, 5, 23, 300])
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 400)))
+        if rng.random() < 0.3:  # white space enough that the start alone collapses to less than the limit
+            text = " " * rng.randrange(4 * limit, 8 * limit) + text
+        assert excerpt(text, limit) == _excerpt_of_the_whole(text, limit), (text, limit)

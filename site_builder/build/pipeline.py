@@ -23,7 +23,7 @@ from site_builder.catalogue.changes import catalogue_log
 from site_builder.catalogue.history import build_time
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue
 from site_builder.diagnostics.report import Report
-from site_builder.outputs.data import data_files
+from site_builder.outputs.data import data_files, export_records
 from site_builder.outputs.feeds import feed_files
 from site_builder.outputs.page import Page
 from site_builder.outputs.pages import plan_pages
@@ -179,10 +179,12 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
             result.report.extend(problems)
             return result
         with _stage(result, "data") as shown:
-            files = {**loaded.assets.files, **docstore_files(site), **data_files(site), **feed_files(site, heads)}
+            cache_root = root if options.use_cache else None
+            records = export_records(site, cache_root)
+            files = {**loaded.assets.files, **docstore_files(site), **data_files(site, records, cache_root), **feed_files(site, heads)}
             shown.done = len(files)
         with _stage(result, "xlsx", unit="workbooks") as shown:
-            workbook = xlsx_files(site)
+            workbook = xlsx_files(site, records, cache_root)
             files.update(workbook)
             shown.done = len(workbook)
         with _stage(result, "index") as shown:

@@ -16,7 +16,16 @@ def json_text(data: Any) -> str:
     Compact, because only then does the standard library use its C encoder: indented output took
     seconds for 10,000 projects. Five ``str.replace`` calls are ~20x faster than ``str.translate`` here.
     """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return html_safe(plain_json(data))
+
+
+def plain_json(data: Any) -> str:
+    """:func:`json_text` before its escapes: text is as written, only JSON's own escapes (``\\n``, ``\\u0001``)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def html_safe(text: str) -> str:
+    """JSON text with ``<``, ``>``, ``&``, U+2028 and U+2029 as escapes; pieces escaped apart join to the whole escaped."""
     for char, escape in _ESCAPES:
         if char in text:
             text = text.replace(char, escape)

@@ -42,6 +42,7 @@ EXCERPT_CHARS = 300  # of the description, cut at a word boundary
 COLUMNS = ("st", "sv", "th", "rg")
 MASK_BITS = 52  # a JavaScript number holds every integer below 2**53 exactly
 _SPACE_RE = re.compile(r"\s+")
+HEAD_CHARS = 4  # characters of text taken per character of excerpt before collapsing white space
 
 
 def facet_values(view: ProjectView) -> dict[str, list[str]]:
@@ -69,8 +70,16 @@ def filter_data(site: SiteData, fragments: str) -> dict[str, Any]:
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """``text`` with its white space collapsed, cut to ``limit`` characters at a word boundary (with "…")."""
-    text = _SPACE_RE.sub(" ", text).strip()
+    """``text`` with its white space collapsed, cut to ``limit`` characters at a word boundary (with "…").
+
+    A start of ``text``, collapsed, is a start of the whole collapsed; when it is longer than ``limit``
+    it is all the cut looks at, so a long description is not collapsed whole (that was most of the work).
+    """
+    head = text[:HEAD_CHARS * (limit + 1)]
+    collapsed = _SPACE_RE.sub(" ", head).strip()
+    if len(collapsed) <= limit and len(head) < len(text):
+        collapsed = _SPACE_RE.sub(" ", text).strip()
+    text = collapsed
     if len(text) <= limit:
         return text
     cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]

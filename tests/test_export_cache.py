@@ -1,0 +1,134 @@
+"""The caches of the data exports (.cache/records.pickle, csv-rows.pickle, xlsx.pickle): a hit gives a fresh computation's bytes."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import site_builder.outputs.data as data_module
+import site_builder.outputs.xlsx as xlsx_module
+from site_builder.build.pipeline import BuildOptions, build_site
+from site_builder.outputs.data import data_files, export_records
+from site_builder.outputs.export_cache import code_version
+from site_builder.outputs.xlsx import XLSX_PATH, xlsx_files
+from site_builder.site.data import SiteData
+from site_builder.text.memo_store import STORE_VERSION, MemoStore, cache_key
+from tests.golden_update import fixture_environment
+from tests.helpers import VALID_PROJECT, make_catalogue
+from tests.test_data_export import FULL_PROJECT, HOSTILE_PROJECT, load_site
+
+PROJECTS: dict[str, str | bytes] = {"kent-joint-control-room": VALID_PROJECT, "kent-blue-light-hub": FULL_PROJECT, "hostile": HOSTILE_PROJECT}
+CSV, JSON = "data/projects.csv", "data/projects.json"
+
+
+def _exports(site: SiteData, cache_root: Path | None) -> dict[str, bytes]:
+    records = export_records(site, cache_root)
+    return {**data_files(site, records, cache_root), **xlsx_files(site, records, cache_root)}
+
+
+def _xlsx_version() -> str:
+    return code_version(Path(xlsx_module.__file__), libraries=("openpyxl", "lxml"))
+
+
+def _fail(*args: object, **kwargs: object) -> None:
+    raise AssertionError("computed, though the cache holds it")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return make_catalogue(tmp_path / "cat", PROJECTS)
+
+
+def test_a_hit_gives_the_bytes_of_a_fresh_computation_without_computing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = load_site(root)
+    fresh = _exports(site, None)
+    assert _exports(site, root) == fresh  # a miss: computed and kept
+    assert {p.name for p in (root / ".cache").iterdir()} >= {"records.pickle", "csv-rows.pickle", "xlsx.pickle"}
+    monkeypatch.setattr(xlsx_module, "projects_xlsx", _fail)
+    monkeypatch.setattr(data_module, "csv_row", _fail)
+    monkeypatch.setattr(data_module, "_record_json", _fail)
+    assert _exports(load_site(root), root) == fresh
+
+
+def test_a_changed_project_changes_the_exports_and_only_its_record_and_csv_line_are_made_again(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _exports(load_site(root), root)
+    path = root / "content" / "projects" / "kent-blue-light-hub.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1), encoding="utf-8")
+    site = load_site(root)
+    fresh = _exports(site, None)
+    made: list[str] = []
+    real_row = data_module.csv_row
+
+    def counted_row(record: dict[str, object]) -> list[str]:
+        made.append(str(record["slug"]))
+        return real_row(record)
+
+    real_json = data_module._record_json
+
+    def counted_json(record: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        made.append(f"json {record['slug']}")
+        return real_json(record)
+
+    monkeypatch.setattr(data_module, "csv_row", counted_row)
+    monkeypatch.setattr(data_module, "_record_json", counted_json)
+    after = _exports(site, root)
+    assert after == fresh
+    assert made == ["json kent-blue-light-hub", "kent-blue-light-hub"]
+    assert all(after[name] != before[name] for name in (CSV, JSON, XLSX_PATH))
+    assert b"Renamed" in after[CSV]
+
+
+def _forged(value: Any) -> Any:
+    """A value of the same shape as a kept one, that no computation gives."""
+    if isinstance(value, tuple):
+        return (b'{"slug":"forged"}', True)
+    return "forged\r\n" if isinstance(value, str) else b"forged"
+
+
+@pytest.mark.parametrize("signed_with", [b"0" * 32, None, "the user's key"])
+@pytest.mark.parametrize("name", ["records", "csv-rows", "xlsx"])
+def test_a_forged_cache_is_ignored(root: Path, name: str, signed_with: bytes | str | None) -> None:
+    site = load_site(root)
+    fresh = _exports(site, None)
+    assert _exports(site, root) == fresh  # the real stores, now rewritten with forged values under the same keys
+    path = root / ".cache" / f"{name}.pickle"
+    tag, version, entries = pickle.loads(path.read_bytes().partition(b"\n")[2])
+    assert tag == STORE_VERSION and entries
+    forged = {key: _forged(value) for key, value in entries.items()}
+    if signed_with is None:  # what a pull request could commit: no valid signature at all
+        path.write_bytes(b"0" * 64 + b"\n" + pickle.dumps((STORE_VERSION, version, forged)))
+    else:  # signed, but with another key; or with the user's, to show the forged values would be used if authentic
+        key = cache_key(root) if isinstance(signed_with, str) else signed_with
+        assert key is not None
+        store = MemoStore(key, path, version)
+        store.new.update(forged)
+        assert store.save()
+    assert (_exports(site, root) == fresh) is not isinstance(signed_with, str)
+
+
+def _build(root: Path, out: Path, use_cache: bool) -> dict[str, bytes]:
+    with fixture_environment(root.parent):
+        result = build_site(root, BuildOptions(out=out, jobs=1, use_cache=use_cache))
+    assert result.ok, result.report.render()
+    return {name: (out / name).read_bytes() for name in (CSV, XLSX_PATH)}
+
+
+def test_no_cache_neither_reads_nor_writes_the_export_caches(root: Path, tmp_path: Path) -> None:
+    reference = _build(root, tmp_path / "first", use_cache=False)
+    assert not (root / ".cache" / "xlsx.pickle").exists()
+    assert not (root / ".cache" / "csv-rows.pickle").exists()
+    assert not (root / ".cache" / "records.pickle").exists()
+    _build(root, tmp_path / "cached", use_cache=True)  # writes both stores
+    store = MemoStore.open(root, "xlsx", _xlsx_version())
+    assert store is not None
+    key = next(iter(store._old))  # the build's own workbook: replaced by planted bytes, validly signed
+    store.put(key, b"planted")
+    assert store.save()
+    assert _build(root, tmp_path / "planted", use_cache=True)[XLSX_PATH] == b"planted"  # so the plant is read when allowed
+    stamp = {p.name: p.stat().st_mtime_ns for p in (root / ".cache").iterdir()}
+    assert _build(root, tmp_path / "nocache", use_cache=False) == reference
+    assert {p.name: p.stat().st_mtime_ns for p in (root / ".cache").iterdir()} == stamp
