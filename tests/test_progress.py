@@ -18,8 +18,8 @@ build: markdown 4 bodies (4 rendered, 0 from the cache)
 build: views 4 projects
 build: render 73 pages (73 rendered, 0 from the cache)
 build: data 22 files
-build: xlsx 1 workbooks
 build: index 2 files
+build: xlsx 1 workbooks
 build: write 25 files
 """
 WARM = COLD.replace("(4 rendered, 0 from the cache)", "(0 rendered, 4 from the cache)").replace(

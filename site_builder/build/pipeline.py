@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import resource
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from site_builder.build.fingerprint import tool_fingerprint
 from site_builder.build.incremental import render_changed
@@ -31,6 +33,7 @@ from site_builder.outputs.render import TEMPLATES, render_bodies
 from site_builder.outputs.template_errors import trial_render
 from site_builder.outputs.xlsx import xlsx_files
 from site_builder.runtime.gc_pause import gc_paused
+from site_builder.runtime.parallel import Background
 from site_builder.search.docstore import docstore_files
 from site_builder.search.index import search_files
 from site_builder.site.data import SiteData
@@ -183,14 +186,16 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
             records = export_records(site, cache_root)
             files = {**loaded.assets.files, **docstore_files(site), **data_files(site, records, cache_root), **feed_files(site, heads)}
             shown.done = len(files)
-        with _stage(result, "xlsx", unit="workbooks") as shown:
-            workbook = xlsx_files(site, records, cache_root)
-            files.update(workbook)
-            shown.done = len(workbook)
+        # The workbook is made in a forked process while the search index is built here.
+        workbook_job = Background(functools.partial(xlsx_files, site, records, cache_root), options.jobs)
         with _stage(result, "index") as shown:
             index = search_files(site.by_title, options.jobs)
             files.update(index)
             shown.done = len(index)
+        with _stage(result, "xlsx", unit="workbooks") as shown:
+            workbook = cast(dict[str, bytes], workbook_job.result())
+            files.update(workbook)
+            shown.done = len(workbook)
         with _stage(result, "write", len(files)) as shown:
             staged.write_all(files, cache)
         if options.pdf:

@@ -68,3 +68,40 @@ def _paused(func: Callable[[T], R], middle: T, item: T) -> R:
     if item == middle:
         pause_point(getattr(func, "__name__", "").strip("_"))
     return func(item)
+
+
+_tasks: dict[int, Callable[[], object]] = {}
+
+
+def _run_task(number: int) -> object:
+    return _tasks[number]()  # in the forked worker: the task was set before the fork
+
+
+class Background:
+    """``func()`` computed in a forked process while this one goes on; :meth:`result` waits for it.
+
+    With one job (or no fork), ``func`` runs in :meth:`result`, in this process.
+    """
+
+    def __init__(self, func: Callable[[], object], jobs: int = 0) -> None:
+        self._func = func
+        self._pool: ProcessPoolExecutor | None = None
+        if (jobs or cpu_count()) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            number = len(_tasks)
+            _tasks[number] = func
+            with signals_deferred():
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=worker_init)
+                self._future = self._pool.submit(_run_task, number)  # forks the worker now, with the task in it
+            del _tasks[number]
+
+    def result(self) -> object:
+        if self._pool is None:
+            return self._func()
+        try:
+            return self._future.result()
+        except BaseException:
+            for child in multiprocessing.active_children():
+                child.terminate()
+            raise
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
