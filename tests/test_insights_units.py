@@ -14,6 +14,7 @@ from site_builder.insights import similar
 from site_builder.insights.similar import SHOWN, similar_projects
 from site_builder.insights.stats import combination, median
 from site_builder.insights.svg import Bar, bar_chart
+from site_builder.text.words import term_counts
 from site_builder.views.project import ProjectView, ViewBuilder
 from tests.helpers import VALID_PROJECT, make_catalogue
 
@@ -129,3 +130,30 @@ def test_candidates_come_from_capped_posting_lists_not_from_every_pair(tmp_path:
     assert all(1 <= len(f) <= 4 for f in found.values())
     monkeypatch.setattr(similar, "MAX_POSTINGS", 100)
     assert all(len(f) == SHOWN for f in similar_projects(views).values())  # uncapped, everyone has five
+
+
+def test_similar_projects_from_the_cache_are_the_ones_computed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    same = {f"p{n}-kent": _project(f"Kent control room {n}", FIRE, ["kent-police"], "control-rooms", "Shared floor.")
+            for n in (3, 1, 2)}
+    views = _views(tmp_path, {**same, "p0-kent": _project("Kent control room 0", FIRE, ["kent-police", "kent-pcc"],
+                                                             "control-rooms", "Shared floor.")})
+    fresh = similar_projects(views)
+    store = similar.similar_store(tmp_path)
+    assert store is not None
+    assert similar_projects(views, store) == fresh
+    store.save()
+    monkeypatch.setattr(similar, "_scores", lambda features: pytest.fail("scored again"))
+    monkeypatch.setattr(similar, "term_counts", lambda text: pytest.fail("counted again"))
+    assert similar_projects(views, similar.similar_store(tmp_path)) == fresh  # nothing computed, the same lists
+    monkeypatch.undo()
+    changed = [views[0].__class__(**{**views[0].__dict__, "summary": "A different summary about drones."}), *views[1:]]
+    counted: list[str] = []
+    def counting(text: str) -> tuple[dict[str, int], int]:
+        counted.append(text)
+        return term_counts(text)
+
+    monkeypatch.setattr(similar, "term_counts", counting)
+    expected = similar_projects(changed)
+    counted.clear()
+    assert similar_projects(changed, similar.similar_store(tmp_path)) == expected
+    assert len(counted) == 1 and "drones" in counted[0]  # only the changed project is counted again

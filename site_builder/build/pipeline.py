@@ -25,6 +25,7 @@ from site_builder.catalogue.changes import catalogue_log
 from site_builder.catalogue.history import build_time
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue
 from site_builder.diagnostics.report import Report
+from site_builder.insights.similar import similar_store
 from site_builder.outputs.data import data_files, export_records
 from site_builder.outputs.feeds import feed_files
 from site_builder.outputs.page import Page
@@ -122,7 +123,7 @@ def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, job
     with _stage(result, "views", count, "projects"):
         views = ViewBuilder(catalogue, config, history, as_of)
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
-        site = SiteData(catalogue, config, as_of, projects, log)
+        site = SiteData(catalogue, config, as_of, projects, log, similar_store(root) if use_cache else None)
         pages = plan_pages(site, pdf=pdf)
     loaded.templates.globals.update({**template_globals(config, as_of), "assets": loaded.assets.urls})
     return site, pages

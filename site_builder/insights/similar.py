@@ -13,11 +13,15 @@ same lists.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from site_builder.text.memo_store import MemoStore
 from site_builder.text.words import html_text, term_counts
 from site_builder.views.project import ProjectView
 
@@ -48,6 +52,15 @@ class _Features:
     service_bits: int
 
 
+def similar_store(root: Path) -> MemoStore | None:
+    """``ROOT/.cache/similar.pickle``, for a version of the code that computes term counts and scores."""
+    digest = hashlib.sha256(sys.version.encode("utf-8"))
+    here = Path(__file__).resolve()
+    for path in (here, here.parent.parent / "text" / "words.py", here.parent.parent / "text" / "stemmer.py"):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return MemoStore.open(root, "similar", digest.hexdigest())
+
+
 def _bits(ids: frozenset[str], positions: dict[str, int]) -> int:
     mask = 0
     for item in ids:
@@ -60,8 +73,20 @@ def _text(project: ProjectView) -> str:
     return f"{project.title} {project.summary} {' '.join(body)}"
 
 
-def _vectors(projects: Sequence[ProjectView]) -> list[dict[str, float]]:
-    counts = [term_counts(_text(p))[0] for p in projects]
+def _counts(project: ProjectView, store: MemoStore | None) -> dict[str, int]:
+    """The term counts of a project's title, summary and first words, from ``store`` when its text is known."""
+    if store is None:
+        return term_counts(_text(project))[0]
+    key = hashlib.sha256("\0".join((project.title, project.summary, project.body_html)).encode("utf-8", "surrogatepass")).hexdigest()
+    found = store.get(key)
+    if not isinstance(found, dict):
+        found = term_counts(_text(project))[0]
+        store.put(key, found)
+    return found
+
+
+def _vectors(projects: Sequence[ProjectView], store: MemoStore | None = None) -> list[dict[str, float]]:
+    counts = [_counts(p, store) for p in projects]
     df: dict[str, int] = {}
     for found in counts:
         for term in found:
@@ -97,10 +122,7 @@ def _reasons(a: ProjectView, b: ProjectView, fa: _Features, fb: _Features, cosin
     return tuple(reasons)
 
 
-def similar_projects(projects: Sequence[ProjectView]) -> dict[str, tuple[Similar, ...]]:
-    """For each slug, its most similar projects: score descending, then slug."""
-    projects = sorted(projects, key=lambda p: p.slug)  # so that a lower position is an earlier slug
-    vectors = _vectors(projects)
+def _features(projects: Sequence[ProjectView], vectors: list[dict[str, float]]) -> list[_Features]:
     positions: dict[str, int] = {}
     features = []
     for p, v in zip(projects, vectors, strict=True):
@@ -108,6 +130,20 @@ def similar_projects(projects: Sequence[ProjectView]) -> dict[str, tuple[Similar
                                      frozenset("s:" + s.id for s in p.services))
         features.append(_Features(v, themes, frozenset([p.lead.id, *(o.id for o in p.partners)]), regions, services,
                                   _bits(themes, positions), _bits(regions, positions), _bits(services, positions)))
+    return features
+
+
+def _features_key(features: list[_Features]) -> str:
+    """A digest of everything the scores are computed from, in project order."""
+    digest = hashlib.sha256()
+    for f in features:
+        parts = (repr(sorted(f.vector.items())), *(repr(sorted(s)) for s in (f.themes, f.organisations, f.regions, f.services)))
+        digest.update("\x1f".join(parts).encode("utf-8", "surrogatepass") + b"\x1e")
+    return "scores:" + digest.hexdigest()
+
+
+def _scores(features: list[_Features]) -> list[list[tuple[float, int, float]]]:
+    """For each project (by position), its best ``SHOWN`` others as (negated score, position, text cosine)."""
     entries: dict[str, list[tuple[float, int]]] = {}
     for i, f in enumerate(features):
         for term, weight in f.vector.items():
@@ -118,9 +154,8 @@ def similar_projects(projects: Sequence[ProjectView]) -> dict[str, tuple[Similar
             entries.setdefault("h:" + theme, []).append((1.0 / len(f.themes), i))
     index = _postings(entries)
     w_text, w_themes, w_orgs, w_regions, w_services = (WEIGHTS[k] for k in ("text", "themes", "organisations", "regions", "services"))
-    labels = {r.id: r.label for p in projects for r in p.regions}
-    result: dict[str, tuple[Similar, ...]] = {}
-    for i, (project, f) in enumerate(zip(projects, features, strict=True)):
+    result = []
+    for i, f in enumerate(features):
         text: dict[int, float] = {}
         for term, weight in f.vector.items():
             for j, other in index["t:" + term]:
@@ -140,9 +175,25 @@ def similar_projects(projects: Sequence[ProjectView]) -> dict[str, tuple[Similar
                          + w_regions * (region_bits & g.region_bits).bit_count()
                          + w_services * (service_bits & g.service_bits).bit_count())
                 scored.append((-score, j))
-        best = heapq.nsmallest(SHOWN, scored)  # score descending, then position, which is slug order
-        result[project.slug] = tuple(Similar(projects[j], _reasons(project, projects[j], f, features[j], text.get(j, 0.0), labels),
-                                             -score) for score, j in best)
+        result.append([(score, j, text.get(j, 0.0)) for score, j in heapq.nsmallest(SHOWN, scored)])  # score, then slug
     return result
 
 
+def similar_projects(projects: Sequence[ProjectView], store: MemoStore | None = None) -> dict[str, tuple[Similar, ...]]:
+    """For each slug, its most similar projects: score descending, then slug.
+
+    ``store`` keeps each project's term counts (by its text) and the scores (by a digest of every
+    project's features), so a rebuild in which no title, summary or opening words changed scores nothing.
+    """
+    projects = sorted(projects, key=lambda p: p.slug)  # so that a lower position is an earlier slug
+    features = _features(projects, _vectors(projects, store))
+    key = _features_key(features) if store is not None else ""
+    scores = store.get(key) if store is not None else None
+    if not isinstance(scores, list) or len(scores) != len(projects):
+        scores = _scores(features)
+        if store is not None:
+            store.put(key, scores)
+    labels = {r.id: r.label for p in projects for r in p.regions}
+    return {project.slug: tuple(Similar(projects[j], _reasons(project, projects[j], f, features[j], cosine, labels), -score)
+                                for score, j, cosine in best)
+            for project, f, best in zip(projects, features, scores, strict=True)}

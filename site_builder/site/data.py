@@ -12,6 +12,7 @@ from site_builder.catalogue.types import Catalogue
 from site_builder.insights.model import Insights, build_insights
 from site_builder.insights.similar import Similar, similar_projects
 from site_builder.model.project import SiteConfig
+from site_builder.text.memo_store import MemoStore
 from site_builder.views.project import FacetGroup, OrganisationView, ProjectView, facet_groups, organisation_views
 
 
@@ -28,6 +29,7 @@ class SiteData:
     as_of: dt.datetime  # the build time: SOURCE_DATE_EPOCH, the last commit, or the newest content date
     projects: tuple[ProjectView, ...]  # sorted by slug, like catalogue.projects
     log: CatalogueLog = field(default_factory=CatalogueLog)  # every change to the project files, from git; empty without git
+    similar_store: MemoStore | None = field(default=None, compare=False, repr=False)  # see insights/similar.py
 
     @cached_property
     def by_title(self) -> tuple[ProjectView, ...]:
@@ -57,7 +59,10 @@ class SiteData:
     @cached_property
     def similar(self) -> dict[str, tuple[Similar, ...]]:
         """Each project's most similar projects, with reasons (site_builder/insights/similar.py)."""
-        return similar_projects(self.projects)
+        found = similar_projects(self.projects, self.similar_store)
+        if self.similar_store is not None:
+            self.similar_store.save()
+        return found
 
     def recently_added(self, count: int) -> tuple[ProjectView, ...]:
         """The newest projects: added date descending, then slug."""
