@@ -3,6 +3,7 @@ unchanged files hard-linked, and a cache that is damaged, forged, tampered with 
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.build.incremental import BODY_TEMPLATES
 from site_builder.build.output_cache import MANIFEST, OBJECTS
 from site_builder.build.pipeline import BuildOptions, BuildResult, build_site
 from site_builder.build.safe_paths import MARKER
 from site_builder.build.staging import wait_for_trash
 from site_builder.catalogue.registry import load_registry
 from site_builder.devtools.synthetic import generate_catalogue
+from site_builder.outputs.render import TEMPLATES
 from tests.golden_update import fixture_environment, read_tree
 from tests.helpers import make_catalogue
 
@@ -154,3 +157,31 @@ def test_a_key_inside_the_catalogue_means_no_page_cache(corpus: Corpus, tmp_path
     again = build(root, tmp_path / "again")
     assert again.pages_rendered == again.pages
     assert not (root / "keys").exists()
+
+
+def test_only_the_templates_that_show_descriptions_name_body_html() -> None:
+    """Other pages' keys leave the description out (build/incremental.py): safe only while no other template reads it."""
+    texts = {path.name: path.read_text(encoding="utf-8") for path in TEMPLATES.glob("*.html")}
+    naming = {name for name, text in texts.items() if "body_html" in text}
+    assert naming and naming <= set(BODY_TEMPLATES)
+    for name in naming:
+        shown = BODY_TEMPLATES[name]
+        if shown is not None:  # only through the context values whose digests keep the description
+            assert re.findall(r"([\w.]+)\.body_html", texts[name]) == [f"{value}" for value in sorted(shown)], name
+
+
+def test_an_edit_to_a_description_renders_only_the_pages_that_show_it(corpus: Corpus, tmp_path: Path) -> None:
+    root = corpus.copy(tmp_path / "cat")
+    build(root)
+    path = root / EDITED
+    path.write_text(path.read_text(encoding="utf-8") + "\nA last paragraph, added later.\n", encoding="utf-8")
+    second = build(root)
+    reference = corpus.copy(tmp_path / "reference")
+    shutil.copy2(path, reference / EDITED)
+    expected = read_tree(build(reference, use_cache=False).catalogue.root / "_site")  # type: ignore[union-attr]
+    site = read_tree(root / "_site")
+    assert site == expected  # the narrower keys never leave a stale page
+    changed_pages = sorted(rel for rel in site if rel.endswith(".html") and corpus.reference.get(rel) != site[rel])
+    assert f"projects/{Path(EDITED).stem}/index.html" in changed_pages
+    assert all(rel.startswith(("projects/synthetic", "document/")) for rel in changed_pages), changed_pages
+    assert second.pages_rendered == len(changed_pages)

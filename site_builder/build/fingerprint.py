@@ -50,23 +50,29 @@ def tool_fingerprint(templates: Path) -> str:
     return digest.hexdigest()
 
 
-def _shape(kind: type) -> tuple[bytes, tuple[tuple[str, bytes], ...] | None]:
+def _shape(kind: type, omit: frozenset[str]) -> tuple[bytes, tuple[tuple[str, bytes], ...] | None]:
     """A type's name, and its fields (attribute, ``b"name="``) if it is a dataclass or a pydantic model."""
     name = f"{kind.__module__}.{kind.__qualname__}".encode()
     if dataclasses.is_dataclass(kind):
-        return name, tuple((f.name, f.name.encode() + b"=") for f in dataclasses.fields(kind))
-    if issubclass(kind, pydantic.BaseModel):
-        return name, tuple((n, n.encode() + b"=") for n in kind.model_fields)
-    return name, None
+        names = [f.name for f in dataclasses.fields(kind)]
+    elif issubclass(kind, pydantic.BaseModel):
+        names = list(kind.model_fields)
+    else:
+        return name, None
+    if omit:
+        name += b"-" + ",".join(sorted(omit)).encode()
+    return name, tuple((n, n.encode() + b"=") for n in names if n not in omit)
 
 
 class ContextHasher:
     """Digests values; containers are remembered by identity, so a project shown on many pages is digested once.
 
-    Use one hasher per build only: identities are reused once objects are freed.
+    Use one hasher per build only: identities are reused once objects are freed. ``omit`` leaves fields
+    out of the digests of some types: for pages whose templates never read them (see ``incremental``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, omit: Mapping[type, frozenset[str]] | None = None) -> None:
+        self._omit = dict(omit or {})
         self._memo: dict[int, bytes] = {}
         self._alive: list[Any] = []  # keeps memoised objects alive, so their ids stay theirs
         self._shapes: dict[type, tuple[bytes, tuple[tuple[str, bytes], ...] | None]] = {}
@@ -99,7 +105,7 @@ class ContextHasher:
         kind = type(value)
         shape = self._shapes.get(kind)
         if shape is None:
-            shape = self._shapes[kind] = _shape(kind)
+            shape = self._shapes[kind] = _shape(kind, self._omit.get(kind, frozenset()))
         name, fields = shape
         part = self._part
         if fields is not None:  # a dataclass or a pydantic model: its fields by name

@@ -20,8 +20,15 @@ from site_builder.diagnostics.report import Diagnostic
 from site_builder.outputs.page import Page
 from site_builder.outputs.render import page_head, render_pages
 from site_builder.runtime.stopping import pause_point
+from site_builder.views.project import ProjectView
 
 HEAD_CHUNK = 16 * 1024
+# The templates that show a project's description, and the context values they read it from (None: any).
+# tests/test_build_cache.py checks that no other template names ``body_html``, and project.html only
+# as ``project.body_html``. Every other value's digest leaves the description out, so an edit to a
+# description re-renders the project's own page and the documents, not every page that shows its title.
+BODY_TEMPLATES: dict[str, frozenset[str] | None] = {"project.html": frozenset({"project"}), "document.html": None}
+WITHOUT_BODY: dict[type, frozenset[str]] = {ProjectView: frozenset({"body_html"})}
 
 
 def globals_digest(hasher: ContextHasher, globals_: Mapping[str, Any]) -> bytes:
@@ -39,18 +46,28 @@ def globals_digest(hasher: ContextHasher, globals_: Mapping[str, Any]) -> bytes:
 
 def page_keys(env: jinja2.Environment, pages: Sequence[Page], fingerprint: str) -> list[str | None]:
     """Each page's input key, or ``None`` for a page whose context cannot be digested (always rendered)."""
-    hasher = ContextHasher()
+    hasher, listing = ContextHasher(), ContextHasher(WITHOUT_BODY)
     shared = fingerprint.encode("ascii") + globals_digest(hasher, env.globals)
     keys: list[str | None] = []
     for page in pages:
         try:
-            context = hasher.digest(page.context)
+            context = _context_digest(page, hasher, listing)
         except Unhashable:
             keys.append(None)
             continue
         head = f"{page.path}\0{page.template}\0{page.root!r}\0".encode()
         keys.append(hashlib.sha256(shared + head + context).hexdigest())
     return keys
+
+
+def _context_digest(page: Page, full: ContextHasher, listing: ContextHasher) -> bytes:
+    if page.template not in BODY_TEMPLATES:
+        return listing.digest(page.context)
+    shown = BODY_TEMPLATES[page.template]
+    if shown is None:
+        return full.digest(page.context)
+    return (full.digest({k: v for k, v in page.context.items() if k in shown})
+            + listing.digest({k: v for k, v in page.context.items() if k not in shown}))
 
 
 def _head_of(path: Path) -> bytes:
