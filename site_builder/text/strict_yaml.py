@@ -8,6 +8,7 @@ The reader works on libyaml's event stream and records a line and column for eve
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -101,6 +102,29 @@ class SourceMap:
     def key(self, path: Path) -> Position:
         """The position of the key that names ``path``, falling back to its value."""
         return self.keys.get(path) or self.value(path)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled (the parse cache) as paths and flat line/column numbers: a Position pickled on its
+        # own is rebuilt by a Python-level __new__, and a source map holds dozens of them.
+        return _source_map, (tuple(self.values), _flat(self.values), tuple(self.keys), _flat(self.keys))
+
+
+_position = functools.partial(tuple.__new__, Position)
+
+
+def _flat(positions: dict[Path, Position]) -> tuple[int, ...]:
+    return tuple(number for position in positions.values() for number in position)
+
+
+def _positions(paths: tuple[Path, ...], flat: tuple[int, ...]) -> dict[Path, Position]:
+    numbers = iter(flat)
+    return dict(zip(paths, map(_position, zip(numbers, numbers, strict=False)), strict=True))
+
+
+def _source_map(values: tuple[Path, ...], value_numbers: tuple[int, ...],
+                keys: tuple[Path, ...], key_numbers: tuple[int, ...]) -> SourceMap:
+    """A :class:`SourceMap` from its pickled form (see ``SourceMap.__reduce__``)."""
+    return SourceMap(_positions(values, value_numbers), _positions(keys, key_numbers))
 
 
 def format_path(path: Path) -> str:
