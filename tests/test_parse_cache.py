@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from site_builder.catalogue import parse_cache
+from site_builder.catalogue import parse, parse_cache
 from site_builder.catalogue.load import load_catalogue
 from site_builder.catalogue.parse_cache import ParseCache, parse_files
 from site_builder.catalogue.registry import load_registry
@@ -39,7 +39,7 @@ def fixtures_catalogue(root: Path) -> Path:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files parsed (not taken from the cache), in order, by every load in the test (all in this process)."""
     seen: list[str] = []
-    real = parse_cache.parse_project_bytes
+    real = parse.parse_project_bytes
 
     def counting(raw: bytes, rel: str, *args: Any) -> Any:
         seen.append(rel)
