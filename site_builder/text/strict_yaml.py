@@ -319,6 +319,24 @@ class StrictYamlReader:
 # C composer (with the base resolver, which leaves every scalar a string) can build the tree for it.
 _NEEDS_EVENT_READER = re.compile(r"[&*!%]|<<")
 _STR_TAG, _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_TAGS = {yaml.ScalarNode: _STR_TAG, yaml.SequenceNode: _SEQ_TAG, yaml.MappingNode: _MAP_TAG}
+
+if _BaseLoader is not None:
+    class _StringLoader(_BaseLoader):
+        """libyaml's composer with the base resolver's answers, without its Python-level search.
+
+        The base resolver has no implicit or path resolvers, so it tags every node by its kind alone:
+        a scalar is a string, whatever it holds. Nodes with a tag of their own never reach it.
+        """
+
+        def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+            return _TAGS[kind]
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
 
 
 def read_strict_yaml(text: str, first_line: int = 1) -> tuple[Any, SourceMap, list[YamlProblem]]:
@@ -340,7 +358,7 @@ def read_strict_yaml(text: str, first_line: int = 1) -> tuple[Any, SourceMap, li
 def _read_composed(text: str, first_line: int) -> tuple[Any, SourceMap, list[YamlProblem]] | None:
     """The fast path; ``None`` when the text needs the event reader's precise error reporting."""
     try:
-        loader = _BaseLoader(text)
+        loader = _StringLoader(text)
         try:
             if not loader.check_node():
                 return None, SourceMap(), []
@@ -359,7 +377,7 @@ def _read_composed(text: str, first_line: int) -> tuple[Any, SourceMap, list[Yam
 
 def _build(node: Any, path: Path, source: SourceMap, problems: list[YamlProblem], first_line: int) -> Any:
     mark = node.start_mark
-    source.values[path] = Position(mark.line + first_line, mark.column + 1)
+    source.values[path] = _position((mark.line + first_line, mark.column + 1))
     kind = type(node)
     if kind is yaml.ScalarNode:
         if node.tag != _STR_TAG:
@@ -377,6 +395,7 @@ def _build(node: Any, path: Path, source: SourceMap, problems: list[YamlProblem]
             problems.append(YamlProblem(source.values[path], format_path(path), "needs the event reader", ""))
             return None
         key_path = (*path, key)
-        source.keys[key_path] = Position(key_node.start_mark.line + first_line, key_node.start_mark.column + 1)
+        key_mark = key_node.start_mark
+        source.keys[key_path] = _position((key_mark.line + first_line, key_mark.column + 1))
         out[key] = _build(value_node, key_path, source, problems, first_line)
     return out

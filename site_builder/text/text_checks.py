@@ -161,24 +161,33 @@ class _Fields:
         return self.paths[index] if index >= 0 else ()
 
 
-def value_problems(data: Any, source: SourceMap, path: Path = ()) -> Iterator[TextProblem]:
+def value_problems(data: Any, source: SourceMap, path: Path = ()) -> list[TextProblem]:
     """Refused characters (once each per value) and invisible-only values in the decoded ``data``."""
+    found: list[TextProblem] = []
+    _value_problems(data, source, path, found)
+    return found
+
+
+def _value_problems(data: Any, source: SourceMap, path: Path, found: list[TextProblem]) -> None:
     if isinstance(data, str):
+        if data.isascii() and data.strip(_ASCII_INVISIBLE) and not _ASCII_IN_VALUE.search(data):
+            return  # the usual case, quickly: nothing refused, and something visible
         refused = dict.fromkeys(_in_value(data))
         for char in refused:
-            yield TextProblem(path, source.value(path), *character_problem(char, escaped=True))
-        found = None if refused else only_invisible(data)
-        if found:
-            yield TextProblem(path, source.value(path), f"expected some visible text, found {found}",
-                              "delete them and write the text, or remove the field")
+            found.append(TextProblem(path, source.value(path), *character_problem(char, escaped=True)))
+        invisible = None if refused else only_invisible(data)
+        if invisible:
+            found.append(TextProblem(path, source.value(path), f"expected some visible text, found {invisible}",
+                                     "delete them and write the text, or remove the field"))
     elif isinstance(data, dict):
         for key, value in data.items():
-            for char in dict.fromkeys(_in_value(key)):
-                yield TextProblem((*path, key), source.key((*path, key)), *character_problem(char, escaped=True))
-            yield from value_problems(value, source, (*path, key))
+            if not key.isascii() or _ASCII_IN_VALUE.search(key):
+                found.extend(TextProblem((*path, key), source.key((*path, key)), *character_problem(char, escaped=True))
+                             for char in dict.fromkeys(_in_value(key)))
+            _value_problems(value, source, (*path, key), found)
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            yield from value_problems(item, source, (*path, index))
+            _value_problems(item, source, (*path, index), found)
 
 
 def listed(problems: list[TextProblem]) -> list[TextProblem]:
@@ -205,8 +214,10 @@ def read_checked_yaml(text: str, first_line: int = 1) -> CheckedYaml:
     """Read YAML strictly (see ``read_strict_yaml``), refusing unsafe characters and invisible values."""
     written = raw_characters(text, first_line)
     data, source, problems = read_strict_yaml(_masked(text) if written else text, first_line)
-    fields = _Fields(source)
-    found = [TextProblem(fields.at(position), position, *character_problem(char, escaped=False)) for position, char in written]
+    found: list[TextProblem] = []
+    if written:
+        fields = _Fields(source)
+        found = [TextProblem(fields.at(position), position, *character_problem(char, escaped=False)) for position, char in written]
     if not problems:
         found += value_problems(data, source)
     found.sort(key=lambda p: p.position)
