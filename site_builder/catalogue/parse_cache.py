@@ -29,9 +29,9 @@ import yaml
 
 from site_builder.catalogue.parse import Parsed, parse_project_bytes
 from site_builder.catalogue.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry
-from site_builder.catalogue.types import Project
+from site_builder.catalogue.types import PROJECTS_DIR, Project
 from site_builder.runtime.parallel import parallel_map
-from site_builder.text.file_access import read_content_file
+from site_builder.text.file_access import read_content_file, read_content_files
 from site_builder.text.memo_store import MemoStore
 
 STORE_NAME = "parse"
@@ -126,8 +126,7 @@ def parse_files(root: Path, rels: list[str], registry: Registry, unusable: dict[
     done: list[Parsed | None] = []
     todo: list[tuple[bytes, str]] = []
     keys: list[str] = []
-    for rel in rels:
-        raw, problems = read_content_file(root, rel)
+    for rel, (raw, problems) in zip(rels, read_content_files(root, PROJECTS_DIR, rels), strict=True):
         if raw is None:
             done.append((None, problems))
             continue

@@ -9,10 +9,11 @@ The reader works on libyaml's event stream and records a line and column for eve
 from __future__ import annotations
 
 import functools
+import marshal
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -103,10 +104,25 @@ class SourceMap:
         """The position of the key that names ``path``, falling back to its value."""
         return self.keys.get(path) or self.value(path)
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        # Pickled (the parse cache) as paths and flat line/column numbers: a Position pickled on its
-        # own is rebuilt by a Python-level __new__, and a source map holds dozens of them.
-        return _source_map, (tuple(self.values), _flat(self.values), tuple(self.keys), _flat(self.keys))
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        # Pickled (the parse cache, results from worker processes) as one marshalled string of paths
+        # and line and column numbers, unpacked only if a position is asked for: a map holds dozens of
+        # positions, most projects' are never looked at again, and unpickling Positions one by one is slow.
+        packed = self.__dict__.get("_packed")
+        if packed is None:
+            packed = marshal.dumps((tuple(self.values), _flat(self.values), tuple(self.keys), _flat(self.keys)))
+        return _packed_source_map, (packed,)
+
+    if not TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any:
+            """``values`` and ``keys`` of a map unpickled and not yet unpacked (other lookups never get here)."""
+            packed = self.__dict__.get("_packed")
+            if packed is None or name not in ("values", "keys"):
+                raise AttributeError(name)
+            values, value_numbers, keys, key_numbers = marshal.loads(packed)
+            self.values, self.keys = _positions(values, value_numbers), _positions(keys, key_numbers)
+            del self._packed
+            return getattr(self, name)
 
 
 _position = functools.partial(tuple.__new__, Position)
@@ -121,10 +137,11 @@ def _positions(paths: tuple[Path, ...], flat: tuple[int, ...]) -> dict[Path, Pos
     return dict(zip(paths, map(_position, zip(numbers, numbers, strict=False)), strict=True))
 
 
-def _source_map(values: tuple[Path, ...], value_numbers: tuple[int, ...],
-                keys: tuple[Path, ...], key_numbers: tuple[int, ...]) -> SourceMap:
-    """A :class:`SourceMap` from its pickled form (see ``SourceMap.__reduce__``)."""
-    return SourceMap(_positions(values, value_numbers), _positions(keys, key_numbers))
+def _packed_source_map(packed: bytes) -> SourceMap:
+    """A :class:`SourceMap` from its pickled form (see ``SourceMap.__reduce__``), unpacked when first used."""
+    source = SourceMap.__new__(SourceMap)
+    source.__dict__["_packed"] = packed
+    return source
 
 
 def format_path(path: Path) -> str:
