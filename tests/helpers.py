@@ -149,8 +149,8 @@ def run_cli(*args: str) -> tuple[int, str]:
 
 def pin_today(monkeypatch: Any, today: dt.date) -> None:
     """Make ``check`` and ``build`` judge dates (review age, dates in the future) as of ``today``."""
-    def pinned(root: Path, only: list[str] | None = None, _today: dt.date | None = None) -> Any:
-        return load_catalogue(root, only, today)
+    def pinned(root: Path, only: list[str] | None = None, _today: dt.date | None = None, **options: Any) -> Any:
+        return load_catalogue(root, only, today, **options)
 
     monkeypatch.setattr(site_loader, "load_catalogue", pinned)
 REPO = Path(__file__).resolve().parent.parent

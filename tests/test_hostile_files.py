@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.text.file_access import read_at_most
+from site_builder.text.file_access import read_at_most, read_content_file, read_content_files
 from tests.golden_update import read_tree
 from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
 
@@ -194,6 +194,29 @@ def test_a_project_file_over_the_size_limit_is_refused_by_its_size(tmp_path: Pat
     code, out = run_cli("check", "--root", str(root))
     assert (code, out) == (1, "content/projects/big.md:1:1: error: expected a file of at most 256 KB, found 977 KB; "
                               "shorten the description and link to longer documents instead\n1 file checked: 1 error, 0 warnings\n")
+
+
+def test_reading_a_folder_s_files_together_refuses_each_as_reading_it_alone_does(tmp_path: Path) -> None:
+    """``read_content_files`` opens the folder once: every file still gets the answer it gets on its own."""
+    root = make_catalogue(tmp_path / "catalogue", {"ok": VALID_PROJECT, "big": VALID_PROJECT + "word " * 60_000})
+    projects = root / "content" / "projects"
+    (projects / "inside-link.md").symlink_to(projects / "ok.md")
+    (projects / "outside-link.md").symlink_to(tmp_path / "elsewhere.md")
+    (tmp_path / "elsewhere.md").write_text(VALID_PROJECT, encoding="utf-8")
+    (projects / "broken-link.md").symlink_to(tmp_path / "missing.md")
+    (projects / "folder.md").mkdir()
+    os.mkfifo(projects / "pipe.md")
+    names = ["ok", "big", "inside-link", "outside-link", "broken-link", "folder", "pipe", "missing"]
+    rels = [f"content/projects/{name}.md" for name in names] + ["content/organisations.yaml", "site.yaml/x"]
+    alone = [read_content_file(root, rel) for rel in rels]
+    assert alone[0][0] == VALID_PROJECT.encode() and all(raw is None for raw, _ in alone[1:-2])  # every kind is there
+    assert read_content_files(root, "content/projects", rels) == alone
+    (root / "content" / "real-projects").mkdir()
+    projects.rename(root / "content" / "real-projects" / "projects")
+    projects.symlink_to(root / "content" / "real-projects" / "projects")  # the folder itself a link: refused for each file
+    linked = read_content_files(root, "content/projects", rels)
+    assert linked == [read_content_file(root, rel) for rel in rels]
+    assert "found a symbolic link" in linked[0][1][0].message
 
 
 # --- folders where files belong --------------------------------------------------------------------------

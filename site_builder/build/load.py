@@ -37,10 +37,13 @@ class LoadedSite:
 
 
 def load_site(root: Path, base_url: str | None = None, only: list[str] | None = None,
-              today: dt.date | None = None) -> tuple[LoadedSite | None, Report]:
-    """Load everything a build needs. The site is ``None`` when anything failed; the report says why."""
+              today: dt.date | None = None, use_cache: bool = False, jobs: int = 0) -> tuple[LoadedSite | None, Report]:
+    """Load everything a build needs. The site is ``None`` when anything failed; the report says why.
+
+    ``use_cache`` and ``jobs``: see :func:`~site_builder.catalogue.load.load_catalogue`.
+    """
     config, problems = load_site_config(root, base_url)
-    catalogue, report = load_catalogue(root, only, today)
+    catalogue, report = load_catalogue(root, only, today, use_cache=use_cache, jobs=jobs)
     report.extend(problems)
     assets: Assets | None = None
     try:

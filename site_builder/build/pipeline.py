@@ -132,7 +132,7 @@ def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, job
 def check_site(root: Path, only: list[str] | None = None, strict: bool = False) -> Report:
     """``catalogue check``: the build's load path, then a trial render of each kind of page; nothing is written."""
     with gc_paused():
-        loaded, report = load_site(root, only=only)
+        loaded, report = load_site(root, only=only, use_cache=True)
         if loaded is not None and report.ok(strict):
             _, pages = _prepare(loaded, None, True, 0, BuildResult(report))
             report.extend(trial_render(loaded.templates, pages))
@@ -166,7 +166,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
             result.up_to_date = True
             return result
     with recording_reads() as reads, _stage(result, "load", 0, "project files") as shown:
-        loaded, result.report = load_site(root, options.base_url)
+        loaded, result.report = load_site(root, options.base_url, use_cache=options.use_cache, jobs=options.jobs)
         ok = loaded is not None and result.report.ok(options.strict)
         shown.done = result.report.files_checked if ok else -1
     if loaded is None or not result.report.ok(options.strict):

@@ -43,11 +43,52 @@ class BodyProblem:
 def scan_body(body: str) -> list[BodyProblem]:
     """The problems in ``body``, at most one of each kind (the first), in the order of the rules."""
     found: list[BodyProblem] = []
-    for rule in (_big_block, _deep_nesting, _long_run, _deep_brackets):
+    for possible, rule in ((_may_have_big_block, _big_block), (_may_be_deep, _deep_nesting),
+                           (_may_have_long_run, _long_run), (_may_nest_brackets, _deep_brackets)):
+        if not possible(body):  # the usual case: a quick look at the whole body shows the rule cannot find anything
+            continue
         problem = next(rule(body), None)
         if problem is not None:
             found.append(problem)
     return found
+
+
+# Each ``_may_...`` test is true whenever its rule would find a problem (and, in an ordinary body, seldom otherwise).
+
+def _may_have_big_block(body: str) -> bool:
+    return len(body) > MAX_BLOCK_BYTES // 4 and len(body.encode("utf-8")) > MAX_BLOCK_BYTES
+
+
+# A line nested ``depth`` deep starts with at least ``depth`` of these characters: each level of indent
+# takes at least one (a tab), and each marker at least one.
+_DEEP_LINE = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_NESTING + 1}}}", re.MULTILINE)
+
+
+def _may_be_deep(body: str) -> bool:
+    return _DEEP_LINE.search(body) is not None
+
+
+_RUNS = ("*" * (MAX_DELIMITER_RUN + 1), "_" * (MAX_DELIMITER_RUN + 1))
+
+
+def _may_have_long_run(body: str) -> bool:
+    return any(run in body for run in _RUNS)  # faster than searching with _DELIMITER_RUN, and true exactly when it finds one
+
+
+def _may_nest_brackets(body: str) -> bool:
+    """Whether brackets nest too deep counting through the whole body: at least as deep as in any one block,
+    as a block starts from nothing where the body may have brackets still open."""
+    if body.count("[") <= MAX_BRACKET_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACKET.finditer(body):
+        if match.group() == "[":
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                return True
+        elif match.group() == "]":
+            depth = max(0, depth - 1)
+    return False
 
 
 def _lines(body: str) -> Iterator[tuple[int, int, str]]:

@@ -19,6 +19,7 @@ from site_builder.text.strict_yaml import format_path
 from site_builder.text.text_checks import TextProblem, character_problem, listed, only_invisible, raw_characters, read_checked_yaml
 
 MAX_BODY_BYTES = 100 * 1024
+Parsed = tuple[Project | None, list[Diagnostic]]  # a project (None if it could not be read at all), and its problems
 
 
 def parse_project_bytes(raw: bytes, rel: str, registry: Registry,

@@ -28,7 +28,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
                                 epilog=OUT_RULES)
     build.add_argument("--out", default=None, metavar="DIR", help=OUT_HELP)
     build.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.yaml")
-    build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for rendering (default: all cores)")
+    build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for parsing and rendering (default: all cores)")
     build.add_argument("--no-cache", action="store_true", help="neither use nor update the build cache in ROOT/.cache")
     build.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress, no warnings, no summary)")
     build.add_argument("--pdf", action="store_true",

@@ -85,16 +85,21 @@ def _refusal(root: Path, rel: str, folder: bool, exc: OSError | None, mode: int 
     return Refused(Diagnostic(rel, 1, 1, "error", "", f"cannot read {wanted}: {reason}", hint))
 
 
-def _open(root: Path, rel: str, folder: bool) -> int:
+def _open(root: Path, rel: str, folder: bool, within: tuple[int, int] | None = None) -> int:
     """A descriptor for ``rel`` under ``root``, opened part by part without following any link.
 
     Each part is looked at (``lstat``) before it is opened, so that a device is never even opened,
     and the open descriptor is checked again (``fstat``) in case the part changed in between.
+    ``within``: a descriptor for the folder made of the first ``n`` parts of ``rel``, opened so by
+    this function, and ``n``: the walk goes on from there (and leaves that descriptor open).
     """
     parts = rel.split("/")
-    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    if within is None:
+        fd, first = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC), 0
+    else:
+        fd, first = os.dup(within[0]), within[1]
     try:
-        for index, name in enumerate(parts):
+        for index, name in enumerate(parts[first:], start=first):
             as_folder = folder or index < len(parts) - 1
             where = "/".join(parts[: index + 1])
             wanted = stat.S_IFDIR if as_folder else stat.S_IFREG
@@ -177,15 +182,44 @@ def _listing(found: list[tuple[str, bool]] | None, problems: list[Diagnostic]) -
 
 def read_content_file(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, list[Diagnostic]]:
     """The bytes of the file at ``rel`` (a ``/``-separated path under ``root``), or ``None`` with the reason."""
-    raw, problems = _read_content_file(root, rel, limit)
-    if _recording:
-        record_read("file", rel, found_file(raw, problems) if limit == MAX_FILE_BYTES else f"!limit {limit}")
+    raw, problems = _read_file(root, rel, limit, None)
+    _record_file(rel, raw, problems, limit)
     return raw, problems
 
 
+def _record_file(rel: str, raw: bytes | None, problems: list[Diagnostic], limit: int) -> None:
+    if _recording:
+        record_read("file", rel, found_file(raw, problems) if limit == MAX_FILE_BYTES else f"!limit {limit}")
+
+
 def _read_content_file(root: Path, rel: str, limit: int) -> tuple[bytes | None, list[Diagnostic]]:
+    return _read_file(root, rel, limit, None)
+
+
+def read_content_files(root: Path, folder: str, rels: list[str],
+                       limit: int = MAX_FILE_BYTES) -> list[tuple[bytes | None, list[Diagnostic]]]:
+    """:func:`read_content_file` for each of ``rels``, files in ``folder``, which is opened once for all of them."""
+    found = _read_content_files(root, folder, rels, limit)
+    for rel, (raw, problems) in zip(rels, found, strict=True):
+        _record_file(rel, raw, problems, limit)
+    return found
+
+
+def _read_content_files(root: Path, folder: str, rels: list[str], limit: int) -> list[tuple[bytes | None, list[Diagnostic]]]:
     try:
-        fd = _open(root, rel, folder=False)
+        fd = _open(root, folder, folder=True)
+    except Refused:  # each file is refused for the reason it gives, as it would be on its own
+        return [_read_file(root, rel, limit, None) for rel in rels]
+    depth = len(folder.split("/"))
+    try:
+        return [_read_file(root, rel, limit, (fd, depth) if rel.startswith(f"{folder}/") else None) for rel in rels]
+    finally:
+        os.close(fd)
+
+
+def _read_file(root: Path, rel: str, limit: int, within: tuple[int, int] | None) -> tuple[bytes | None, list[Diagnostic]]:
+    try:
+        fd = _open(root, rel, folder=False, within=within)
     except Refused as refused:
         return None, [refused.diagnostic]
     try:

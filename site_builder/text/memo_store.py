@@ -83,6 +83,7 @@ class MemoStore:
         self._old: dict[str, Any] = {}
         self.new: dict[str, Any] = {}
         self.hits = 0
+        self._added = False
         body = read_signed(key, path)
         if body is None:
             return
@@ -112,8 +113,14 @@ class MemoStore:
 
     def put(self, key: str, value: Any) -> None:
         self.new[key] = value
+        self._added = True
 
     def save(self) -> bool:
-        """Write what this build used and added; entries it did not use are dropped."""
+        """Write what this build used and added; entries it did not use are dropped.
+
+        When it used every entry and added none, the file already holds exactly that, and is left alone.
+        """
+        if not self._added and len(self.new) == len(self._old):
+            return True
         body = pickle.dumps((STORE_VERSION, self._version, self.new), protocol=pickle.HIGHEST_PROTOCOL)
         return write_signed(self._key, self._path, body)

@@ -8,10 +8,12 @@ The reader works on libyaml's event stream and records a line and column for eve
 
 from __future__ import annotations
 
+import functools
+import marshal
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -101,6 +103,45 @@ class SourceMap:
     def key(self, path: Path) -> Position:
         """The position of the key that names ``path``, falling back to its value."""
         return self.keys.get(path) or self.value(path)
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        # Pickled (the parse cache, results from worker processes) as one marshalled string of paths
+        # and line and column numbers, unpacked only if a position is asked for: a map holds dozens of
+        # positions, most projects' are never looked at again, and unpickling Positions one by one is slow.
+        packed = self.__dict__.get("_packed")
+        if packed is None:
+            packed = marshal.dumps((tuple(self.values), _flat(self.values), tuple(self.keys), _flat(self.keys)))
+        return _packed_source_map, (packed,)
+
+    if not TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any:
+            """``values`` and ``keys`` of a map unpickled and not yet unpacked (other lookups never get here)."""
+            packed = self.__dict__.get("_packed")
+            if packed is None or name not in ("values", "keys"):
+                raise AttributeError(name)
+            values, value_numbers, keys, key_numbers = marshal.loads(packed)
+            self.values, self.keys = _positions(values, value_numbers), _positions(keys, key_numbers)
+            del self._packed
+            return getattr(self, name)
+
+
+_position = functools.partial(tuple.__new__, Position)
+
+
+def _flat(positions: dict[Path, Position]) -> tuple[int, ...]:
+    return tuple(number for position in positions.values() for number in position)
+
+
+def _positions(paths: tuple[Path, ...], flat: tuple[int, ...]) -> dict[Path, Position]:
+    numbers = iter(flat)
+    return dict(zip(paths, map(_position, zip(numbers, numbers, strict=False)), strict=True))
+
+
+def _packed_source_map(packed: bytes) -> SourceMap:
+    """A :class:`SourceMap` from its pickled form (see ``SourceMap.__reduce__``), unpacked when first used."""
+    source = SourceMap.__new__(SourceMap)
+    source.__dict__["_packed"] = packed
+    return source
 
 
 def format_path(path: Path) -> str:
@@ -295,6 +336,24 @@ class StrictYamlReader:
 # C composer (with the base resolver, which leaves every scalar a string) can build the tree for it.
 _NEEDS_EVENT_READER = re.compile(r"[&*!%]|<<")
 _STR_TAG, _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_TAGS = {yaml.ScalarNode: _STR_TAG, yaml.SequenceNode: _SEQ_TAG, yaml.MappingNode: _MAP_TAG}
+
+if _BaseLoader is not None:
+    class _StringLoader(_BaseLoader):
+        """libyaml's composer with the base resolver's answers, without its Python-level search.
+
+        The base resolver has no implicit or path resolvers, so it tags every node by its kind alone:
+        a scalar is a string, whatever it holds. Nodes with a tag of their own never reach it.
+        """
+
+        def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+            return _TAGS[kind]
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
 
 
 def read_strict_yaml(text: str, first_line: int = 1) -> tuple[Any, SourceMap, list[YamlProblem]]:
@@ -316,7 +375,7 @@ def read_strict_yaml(text: str, first_line: int = 1) -> tuple[Any, SourceMap, li
 def _read_composed(text: str, first_line: int) -> tuple[Any, SourceMap, list[YamlProblem]] | None:
     """The fast path; ``None`` when the text needs the event reader's precise error reporting."""
     try:
-        loader = _BaseLoader(text)
+        loader = _StringLoader(text)
         try:
             if not loader.check_node():
                 return None, SourceMap(), []
@@ -335,7 +394,7 @@ def _read_composed(text: str, first_line: int) -> tuple[Any, SourceMap, list[Yam
 
 def _build(node: Any, path: Path, source: SourceMap, problems: list[YamlProblem], first_line: int) -> Any:
     mark = node.start_mark
-    source.values[path] = Position(mark.line + first_line, mark.column + 1)
+    source.values[path] = _position((mark.line + first_line, mark.column + 1))
     kind = type(node)
     if kind is yaml.ScalarNode:
         if node.tag != _STR_TAG:
@@ -353,6 +412,7 @@ def _build(node: Any, path: Path, source: SourceMap, problems: list[YamlProblem]
             problems.append(YamlProblem(source.values[path], format_path(path), "needs the event reader", ""))
             return None
         key_path = (*path, key)
-        source.keys[key_path] = Position(key_node.start_mark.line + first_line, key_node.start_mark.column + 1)
+        key_mark = key_node.start_mark
+        source.keys[key_path] = _position((key_mark.line + first_line, key_mark.column + 1))
         out[key] = _build(value_node, key_path, source, problems, first_line)
     return out

@@ -36,6 +36,14 @@ _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 # In the text as written a tab is YAML's business (or allowed, in a description); in a field's value it is refused.
 _RAW = re.compile(f"[{_CONTROLS}{_BIDI}{_NONCHARACTERS}]")
 _IN_VALUE = re.compile(f"[\t{_CONTROLS}{_BIDI}{_NONCHARACTERS}]")
+# The same, found faster (a class of 34 separate astral characters is slow to test each character against):
+# ASCII text can only hold ASCII controls; other text is searched for a few ranges that take in every
+# character beyond the Basic Multilingual Plane, and those that are not noncharacters are passed over.
+_ASCII_RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_ASCII_IN_VALUE = re.compile("[\x00-\x08\t\x0b-\x1f\x7f]")
+_BMP_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff"
+_RAW_OR_ASTRAL = re.compile(f"[{_CONTROLS}{_BIDI}{_BMP_NONCHARACTERS}\U00010000-\U0010ffff]")
+_IN_VALUE_OR_ASTRAL = re.compile(f"[\t{_CONTROLS}{_BIDI}{_BMP_NONCHARACTERS}\U00010000-\U0010ffff]")
 _CONTROL_NAMES = {0x00: "null", 0x07: "bell", 0x08: "backspace", 0x09: "tab", 0x0B: "vertical tab", 0x0C: "form feed",
                   0x1B: "escape", 0x7F: "delete", 0x85: "next line"}
 _ESCAPES = {0x00: "\\0", 0x07: "\\a", 0x08: "\\b", 0x09: "\\t", 0x0B: "\\v", 0x0C: "\\f", 0x1B: "\\e", 0x85: "\\N"}
@@ -43,6 +51,7 @@ _ESCAPES = {0x00: "\\0", 0x07: "\\a", 0x08: "\\b", 0x09: "\\t", 0x0B: "\\v", 0x0
 _BLANK = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0") | frozenset(
     chr(c) for c in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)))
 _ORDINARY_SPACE = frozenset(" \t\n")
+_ASCII_INVISIBLE = "".join(map(chr, range(0x21))) + "\x7f"  # the ASCII characters that _invisible() is true of
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ def _invisible(char: str) -> bool:
 
 def only_invisible(text: str) -> str | None:
     """``only invisible characters (6 x U+200B zero width space)`` when ``text`` has some and nothing visible."""
+    if text.isascii() and text.strip(_ASCII_INVISIBLE):  # the usual case, quickly: something visible
+        return None
     if not all(_invisible(char) for char in text):
         return None
     counts = Counter(char for char in text if char not in _ORDINARY_SPACE)
@@ -95,6 +106,25 @@ def only_invisible(text: str) -> str | None:
     return f"only invisible characters ({listed})"
 
 
+def _refused(char: str) -> bool:
+    """Whether a character found by one of the ``_..._OR_ASTRAL`` patterns is refused (not an ordinary astral one)."""
+    return char < "\U00010000" or ord(char) & 0xFFFE == 0xFFFE
+
+
+def _raw_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_RAW.finditer(text)``, faster."""
+    if text.isascii():
+        return _ASCII_RAW.finditer(text)
+    return (match for match in _RAW_OR_ASTRAL.finditer(text) if _refused(match.group()))
+
+
+def _in_value(text: str) -> list[str]:
+    """``_IN_VALUE.findall(text)``, faster."""
+    if text.isascii():
+        return _ASCII_IN_VALUE.findall(text)
+    return [char for char in _IN_VALUE_OR_ASTRAL.findall(text) if _refused(char)]
+
+
 def raw_characters(text: str, first_line: int = 1) -> list[tuple[Position, str]]:
     """Refused characters written literally in ``text`` (which starts on file line ``first_line``), with their positions.
 
@@ -102,7 +132,7 @@ def raw_characters(text: str, first_line: int = 1) -> list[tuple[Position, str]]
     """
     found: list[tuple[Position, str]] = []
     line, line_start, scanned = first_line, 0, 0
-    for match in _RAW.finditer(text):
+    for match in _raw_matches(text):
         index = match.start()
         breaks = text.count("\n", scanned, index)
         if breaks:
@@ -131,24 +161,33 @@ class _Fields:
         return self.paths[index] if index >= 0 else ()
 
 
-def value_problems(data: Any, source: SourceMap, path: Path = ()) -> Iterator[TextProblem]:
+def value_problems(data: Any, source: SourceMap, path: Path = ()) -> list[TextProblem]:
     """Refused characters (once each per value) and invisible-only values in the decoded ``data``."""
+    found: list[TextProblem] = []
+    _value_problems(data, source, path, found)
+    return found
+
+
+def _value_problems(data: Any, source: SourceMap, path: Path, found: list[TextProblem]) -> None:
     if isinstance(data, str):
-        refused = dict.fromkeys(_IN_VALUE.findall(data))
+        if data.isascii() and data.strip(_ASCII_INVISIBLE) and not _ASCII_IN_VALUE.search(data):
+            return  # the usual case, quickly: nothing refused, and something visible
+        refused = dict.fromkeys(_in_value(data))
         for char in refused:
-            yield TextProblem(path, source.value(path), *character_problem(char, escaped=True))
-        found = None if refused else only_invisible(data)
-        if found:
-            yield TextProblem(path, source.value(path), f"expected some visible text, found {found}",
-                              "delete them and write the text, or remove the field")
+            found.append(TextProblem(path, source.value(path), *character_problem(char, escaped=True)))
+        invisible = None if refused else only_invisible(data)
+        if invisible:
+            found.append(TextProblem(path, source.value(path), f"expected some visible text, found {invisible}",
+                                     "delete them and write the text, or remove the field"))
     elif isinstance(data, dict):
         for key, value in data.items():
-            for char in dict.fromkeys(_IN_VALUE.findall(key)):
-                yield TextProblem((*path, key), source.key((*path, key)), *character_problem(char, escaped=True))
-            yield from value_problems(value, source, (*path, key))
+            if not key.isascii() or _ASCII_IN_VALUE.search(key):
+                found.extend(TextProblem((*path, key), source.key((*path, key)), *character_problem(char, escaped=True))
+                             for char in dict.fromkeys(_in_value(key)))
+            _value_problems(value, source, (*path, key), found)
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            yield from value_problems(item, source, (*path, index))
+            _value_problems(item, source, (*path, index), found)
 
 
 def listed(problems: list[TextProblem]) -> list[TextProblem]:
@@ -175,8 +214,10 @@ def read_checked_yaml(text: str, first_line: int = 1) -> CheckedYaml:
     """Read YAML strictly (see ``read_strict_yaml``), refusing unsafe characters and invisible values."""
     written = raw_characters(text, first_line)
     data, source, problems = read_strict_yaml(_masked(text) if written else text, first_line)
-    fields = _Fields(source)
-    found = [TextProblem(fields.at(position), position, *character_problem(char, escaped=False)) for position, char in written]
+    found: list[TextProblem] = []
+    if written:
+        fields = _Fields(source)
+        found = [TextProblem(fields.at(position), position, *character_problem(char, escaped=False)) for position, char in written]
     if not problems:
         found += value_problems(data, source)
     found.sort(key=lambda p: p.position)
