@@ -19,7 +19,7 @@ from site_builder.diagnostics.report import Report
 from site_builder.runtime import parallel
 from site_builder.text.memo_store import cache_key, read_signed, write_signed
 from site_builder.text.strict_yaml import Position
-from tests.helpers import ORGANISATIONS, VALID_PROJECT, make_catalogue, run_cli
+from tests.helpers import ORGANISATIONS, VALID_PROJECT, forget_last_build, make_catalogue, run_cli
 
 TODAY = dt.date(2026, 6, 1)
 INVALID = Path(__file__).resolve().parent / "fixtures" / "invalid"
@@ -240,6 +240,7 @@ def test_build_no_cache_neither_reads_nor_writes_the_store(tmp_path: Path) -> No
     build()
     assert (root / STORE).is_file()
     _doctor(root, _retitled)
+    forget_last_build(root)  # the file is unchanged, so the build stamp would skip the build
     assert "POISONED" in build()  # a cached build uses the store (the test can fail) ...
     stored = (root / STORE).read_bytes()
     assert "POISONED" not in build("--no-cache")  # ... and --no-cache does not read it
