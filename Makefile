@@ -63,7 +63,12 @@ unit: install assets
 test: lint typecheck unit
 
 BENCH_ARGS ?=
-bench: install assets
+STAMP_BENCH := $(VENV)/.installed-bench
+$(STAMP_BENCH): $(STAMP_PY)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	touch $@
+
+bench: install assets $(STAMP_BENCH)
 	$(BIN)/python -m site_builder.devtools.bench $(BENCH_ARGS)
 
 serve: install assets

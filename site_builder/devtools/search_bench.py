@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from site_builder.serve.static_server import start_server
@@ -112,30 +113,32 @@ def _served_path(site: Path, base: str, url: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, float, str]] | None:
-    """For each query, opened cold as ``search/?q=…``: (files, gzipped bytes of search data under
-    ``search/`` the page fetched until its first results were shown, ms to those results, results found)."""
+def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, int, float, str]] | None:
+    """For each query, opened cold as ``search/?q=…``: (files, bytes the browser received for the search data
+    under ``search/`` the page fetched until its first results were shown and the network was idle, those
+    files' gzipped bytes (the static server does not compress), ms to the first results, results found)."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         return None
-    out: dict[str, tuple[int, int, float, str]] = {}
+    out: dict[str, tuple[int, int, int, float, str]] = {}
     with _served(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
         try:
             for text in queries:
                 context = browser.new_context()
                 page = context.new_page()
-                fetched: list[str] = []
-                page.on("requestfinished", lambda request: fetched.append(request.url))  # noqa: B023  # one page each
+                fetched: list[Any] = []
+                page.on("requestfinished", lambda request: fetched.append(request))  # noqa: B023, PLW0108  # one page each; Playwright wants a Python function
                 page.goto(f"{base}search/?q={quote(text)}")
                 page.wait_for_function("() => window.catalogueSearch && window.catalogueSearch.firstResultsMs !== undefined",
                                        timeout=60_000)
                 page.wait_for_load_state("networkidle")
                 ms = float(page.evaluate("() => window.catalogueSearch.firstResultsMs"))
                 found = re.match(r"\d+|No", page.inner_text("#search-count").strip())
-                files = {p for p in (_served_path(site, base, u) for u in fetched)
-                         if p is not None and p.suffix == ".json" and p.is_relative_to(site / "search")}
-                out[text] = (len(files), sum(len(gzip.compress(p.read_bytes(), 6)) for p in files), ms,
+                searched = {p: r for r in fetched if (p := _served_path(site, base, r.url)) is not None
+                            and p.suffix == ".json" and p.is_relative_to(site / "search")}
+                received = sum(int(r.sizes()["responseBodySize"]) for r in searched.values())
+                out[text] = (len(searched), received, sum(len(gzip.compress(p.read_bytes(), 6)) for p in searched), ms,
                              found[0].replace("No", "0") if found else "?")
                 context.close()
         finally:
@@ -143,24 +146,25 @@ def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, flo
     return out
 
 
-def bytes_lines(site: Path) -> list[str]:
-    """The bytes-per-query table for the bench report."""
+def bytes_lines(site: Path) -> tuple[list[str], float | None]:
+    """The bytes-per-query table for the bench report, and the most gzipped KiB any of its queries fetched."""
     rare = rare_word(site)
     queries = [*BYTES_QUERIES, *([rare] if rare else [])]
     measured = query_bytes(site, queries)
     if measured is None:
-        return ["  bytes per query skipped: no Chromium"]
-    lines = ["  search data fetched for a one-word query's first results (cold cache, gzipped):"]
-    for text, (files, packed, ms, results) in measured.items():
+        return ["  bytes per query skipped: no Chromium"], None
+    lines = ["  search data fetched in Chromium for a one-word query's first results (cold cache; received, and gzipped):"]
+    for text, (files, received, packed, ms, results) in measured.items():
         kind = "rare" if text == rare else "typo" if text in ("xontrol", "ambulanse") else "common"
-        lines.append(f"    {text:<16} {kind:<6} {files:3d} files {packed / 1024:8.1f} KiB   first results {ms:6.0f} ms"
-                     f"  ({results} results)")
-    return lines
+        lines.append(f"    {text:<16} {kind:<6} {files:3d} files {received / 1024:8.1f} KiB {packed / 1024:8.1f} KiB gz"
+                     f"   first results {ms:6.0f} ms  ({results} results)")
+    return lines, max(packed for _, _, packed, _, _ in measured.values()) / 1024
 
 
-def report(site: Path, index_seconds: float | None, browser: bool = True) -> list[str]:
-    """Lines for the bench report on the built ``site``; with ``browser``, search timings in Chromium too."""
-    lines = []
+def report(site: Path, index_seconds: float | None, browser: bool = True) -> tuple[list[str], float | None]:
+    """Lines for the bench report on the built ``site``; with ``browser``, search timings in Chromium too,
+    and the most gzipped KiB of search data a one-word query fetched for its first results (else ``None``)."""
+    lines, worst = [], None
     if index_seconds is not None:
         lines.append(f"search: index stage {index_seconds:.2f} s")
     for name, raw, packed in search_sizes(site):
@@ -176,5 +180,6 @@ def report(site: Path, index_seconds: float | None, browser: bool = True) -> lis
     else:
         lines.append(f"  Chromium: first results {timings['first']:.0f} ms after opening search/?q={FIRST_QUERY}; "
                      f"median query {timings['query']:.1f} ms (slowest {timings['query_max']:.1f} ms, {len(QUERIES)} queries)")
-        lines.extend(bytes_lines(site))
-    return lines
+        queried, worst = bytes_lines(site)
+        lines.extend(queried)
+    return lines, worst
