@@ -53,6 +53,7 @@ class RoundTrip:
 
     started: float | None = None  # from starting the process to serving (its first build included)
     edits: list[float] = field(default_factory=list)  # save → the page served holds the edit
+    edits_cpu: list[float] = field(default_factory=list)  # CPU seconds the server (and its reaped workers) spent on each
     error: float | None = None  # save an invalid file → the status reports the error
     fixed: float | None = None  # save the fix → the page served holds it again
     stopped: str = ""  # how the server stopped: 'cleanly', or what happened
@@ -87,6 +88,14 @@ class Server:
 
     def __init__(self, proc: subprocess.Popen[bytes], log: Path, url: str) -> None:
         self.proc, self.log, self.url = proc, log, url
+
+    def cpu(self) -> float:
+        """User and system seconds of the server and its reaped children (its build workers) so far; 0 without /proc."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return 0.0
+        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
 
     def generation(self) -> int:
         status = _status(self.url)
@@ -187,11 +196,12 @@ def round_trip(root: Path, today: dt.date, edits: int = 3, log: Path | None = No
             result.started = time.perf_counter() - begun
             for number in range(1, edits + 1):
                 marker = f"serve round trip edit {number} of {edits} ({os.getpid()}-{time.monotonic_ns()})"
-                before = server.generation()
+                before, cpu = server.generation(), server.cpu()
                 start = time.perf_counter()
                 _edit_body(path, original, marker)
                 result.edits.append(time.perf_counter() - start + server.wait_for(
                     _published(server, page, marker.encode(), before), edit_timeout, f"page with edit {number}"))
+                result.edits_cpu.append(server.cpu() - cpu)
             status_line = re.search(r"^status: .*$", original, re.MULTILINE)
             if status_line is None:
                 raise ServeFailed(f"{path.name} has no 'status:' line to break")
@@ -220,7 +230,8 @@ def lines(result: RoundTrip) -> list[str]:
     if result.edits:
         out.append(f"  save a project file -> the page served holds the edit: median {statistics.median(result.edits):.2f} s, "
                    f"max {max(result.edits):.2f} s ({len(result.edits)} edits: "
-                   f"{', '.join(f'{s:.2f}' for s in result.edits)}); the open page reloads within {POLL_MS} ms more")
+                   f"{', '.join(f'{s:.2f}' for s in result.edits)}; server cpu median {statistics.median(result.edits_cpu):.1f} s); "
+                   f"the open page reloads within {POLL_MS} ms more")
     if result.error is not None:
         out.append(f"  save an invalid project file -> the status (the browser's overlay) reports the error: {result.error:.2f} s")
     if result.fixed is not None:
