@@ -47,6 +47,7 @@ from site_builder.catalogue.load import load_catalogue
 from site_builder.catalogue.registry import load_registry
 from site_builder.devtools.hugo_bench import Comparison, compare
 from site_builder.devtools.hugo_bench import lines as hugo_lines
+from site_builder.devtools.search_bench import pagefind_lines
 from site_builder.devtools.search_bench import report as search_report
 from site_builder.devtools.serve_bench import RoundTrip, round_trip
 from site_builder.devtools.serve_bench import lines as serve_lines
@@ -158,6 +159,7 @@ class SizeResult:
     serve: RoundTrip | None = None
     hugo: Comparison | None = None
     query_kib: float | None = None  # the most gzipped KiB of search data a one-word query fetched for its first results
+    pagefind_kib: float | None = None  # the same for Pagefind on the Hugo site: its index and fragment data
 
 
 @dataclass
@@ -207,11 +209,15 @@ def bench_size(size: int, base: Path, plan: Plan) -> SizeResult:
     print("\n".join(searched), flush=True)
     result = SizeResult(runs, query_kib=query_kib)
     if plan.serve_edits:  # cache and site in place: serve's first build is a rebuild
-        result.serve = round_trip(root, generated.today, plan.serve_edits, log=base / f"n{size}-serve.log")
+        result.serve = round_trip(root, generated.today, plan.serve_edits, log=base / f"n{size}-serve.log",
+                                  start_timeout=120 + size * 0.05, edit_timeout=60 + size * 0.03)  # generous on a busy machine
         print("\n".join(serve_lines(result.serve)), flush=True)
     if size in plan.hugo_sizes:
         result.hugo = compare(root, base / f"n{size}-hugo")
         print("\n".join(hugo_lines(result.hugo, runs[1].wall, runs[1].cpu)), flush=True)  # wall: each starts a process
+        if plan.browser and result.hugo.pagefind is not None:
+            shown, result.pagefind_kib = pagefind_lines(base / f"n{size}-hugo" / "hugo-site" / "public")
+            print("\n".join(shown), flush=True)
     return result
 
 
@@ -241,6 +247,8 @@ def targets_table(results: dict[int, SizeResult]) -> list[str]:
                      f"(server cpu median {statistics.median(serve.edits_cpu):.1f} s)" if serve.edits else "failed (see above)")
             rows.append((f"serve: save -> page served, {size:,}", shown, "<= 1 s at 10,000"))
         shown = f"at most {result.query_kib:.1f} KiB gz" if result.query_kib is not None else "not measured (no Chromium or --no-browser)"
+        if result.pagefind_kib is not None:
+            shown += f" (Pagefind: at most {result.pagefind_kib:.1f} KiB of data)"
         rows.append((f"search data for a one-word query, {size:,}", shown, "<= 200 KiB gz at 10,000"))
         lines += [f"{work:<42} {figure:<64} target {target}".rstrip() for work, figure, target in rows]
     return lines

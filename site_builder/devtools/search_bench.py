@@ -183,3 +183,54 @@ def report(site: Path, index_seconds: float | None, browser: bool = True) -> tup
         queried, worst = bytes_lines(site)
         lines.extend(queried)
     return lines, worst
+
+
+PAGEFIND_QUERY = """async ([term, shown]) => {
+  const pagefind = await import("/pagefind/pagefind.js");
+  const search = await pagefind.search(term);
+  await Promise.all(search.results.slice(0, shown).map((result) => result.data()));
+  return search.results.length;
+}"""
+
+
+def pagefind_bytes(public: Path, queries: list[str], shown: int = 20) -> dict[str, tuple[int, int, int, int]] | None:
+    """Pagefind on the Hugo site in ``public``, for comparison: for each query, run cold through Pagefind's own
+    JavaScript API with the data of the first ``shown`` results loaded (as our search page shows 20):
+    (files, bytes received under ``/pagefind/``, of which index and fragment data (not its script and
+    WebAssembly), results). Pagefind's files are compressed already. ``None`` without Chromium."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if sync_playwright is None or not Path(chromium).exists():
+        return None
+    out: dict[str, tuple[int, int, int, int]] = {}
+    with _served(public) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
+        try:
+            for text in queries:
+                context = browser.new_context()
+                page = context.new_page()
+                fetched: list[Any] = []
+                page.on("requestfinished", lambda request: fetched.append(request))  # noqa: B023, PLW0108  # one page each
+                page.goto(base)
+                results = int(page.evaluate(PAGEFIND_QUERY, [text, shown]))
+                page.wait_for_load_state("networkidle")
+                mine = [r for r in fetched if urlsplit(r.url).path.startswith("/pagefind/")]
+                sizes = [(urlsplit(r.url).path, int(r.sizes()["responseBodySize"])) for r in mine]
+                data = sum(n for path, n in sizes if not path.endswith((".js", ".css")) and "wasm" not in path)
+                out[text] = (len(sizes), sum(n for _, n in sizes), data, results)
+                context.close()
+        finally:
+            browser.close()
+    return out
+
+
+def pagefind_lines(public: Path) -> tuple[list[str], float | None]:
+    """The bench report's lines for Pagefind's bytes per query on the Hugo site, and the most KiB of
+    index and fragment data one of its queries fetched (``None`` without Chromium)."""
+    measured = pagefind_bytes(public, BYTES_QUERIES)
+    if measured is None:
+        return ["  Pagefind bytes per query skipped: no Chromium or Playwright"], None
+    lines = ["  Pagefind, for comparison: bytes a one-word query fetches in Chromium with its first 20 results' data "
+             "(cold cache; all /pagefind/ files, and its index and fragments alone):"]
+    for text, (files, total, data, results) in measured.items():
+        lines.append(f"    {text:<16} {files:3d} files {total / 1024:8.1f} KiB, data {data / 1024:8.1f} KiB  ({results} results)")
+    return lines, max(data for _, _, data, _ in measured.values()) / 1024

@@ -115,17 +115,25 @@ class Server:
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> str:
-    """Stop the server's process group: SIGTERM, then SIGKILL if it does not stop in time. Says how it went."""
+    """Stop the server's process group (its own session, so only what it started): SIGTERM, then SIGKILL
+    if it does not stop in time; any worker left behind is killed too. Says how it went."""
     if proc.poll() is not None:
-        return f"had already stopped (exit code {proc.returncode})"
-    os.killpg(proc.pid, signal.SIGTERM)
+        how = f"had already stopped (exit code {proc.returncode})"
+    else:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=STOP_TIMEOUT)
+            how = "cleanly" if code == 0 else f"with exit code {code}"
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            how = f"did not stop within {STOP_TIMEOUT:.0f} s of SIGTERM: killed"
     try:
-        code = proc.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        return f"did not stop within {STOP_TIMEOUT:.0f} s of SIGTERM: killed"
-    return "cleanly" if code == 0 else f"with exit code {code}"
+        os.killpg(proc.pid, signal.SIGKILL)  # a worker that outlived the server
+        how += "; a process it started outlived it: killed"
+    except ProcessLookupError:
+        pass
+    return how
 
 
 @contextmanager
