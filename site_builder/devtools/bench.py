@@ -19,7 +19,8 @@ for its first results, as received and gzipped). Then, at each size:
             saving an invalid file until the live-reload status reports the error, and from the fix
             until the page is served again
   hugo      at --hugo-sizes only (1,000): Hugo and Pagefind on the same project files (hugo_bench.py),
-            beside our cold build; skipped, saying why, when their binaries are not installed
+            beside our cold build, and with Chromium the bytes Pagefind fetches for the same one-word
+            queries; skipped, saying why, when their binaries are not installed
 
 and at the end a summary across sizes and issue 11's target rows as measured. 'wall' includes
 starting Python and importing; 'cpu' is the user and system time of the process and its workers,
