@@ -10,11 +10,22 @@ process so that its peak resident memory is its own:
   edited    a build after editing one project's body (cache and previous site in place)
 
 and prints a table of seconds per build stage, and one of the memory high-water mark after each
-stage (MiB, main process / largest worker), then the search figures (search data sizes, and search
-speed in headless Chromium when it is installed). 'wall' includes starting Python and importing;
-'cpu' is the user and system time of the process and its workers, which other work on the machine
-disturbs less than wall time; 'load' is the load average as the run started. Timings are printed,
-never asserted: these machines are noisy.
+stage (MiB, main process / largest worker), then the search figures (search data sizes, and in
+headless Chromium when it is installed: search speed, and the search data a one-word query fetches
+for its first results, as received and gzipped). Then, at each size:
+
+  serve     'catalogue serve' on the catalogue (serve_bench.py): seconds from saving an edit to one
+            project file until the served page holds it (--serve-edits times, median and max), from
+            saving an invalid file until the live-reload status reports the error, and from the fix
+            until the page is served again
+  hugo      at --hugo-sizes only (1,000): Hugo and Pagefind on the same project files (hugo_bench.py),
+            beside our cold build, and with Chromium the bytes Pagefind fetches for the same one-word
+            queries; skipped, saying why, when their binaries are not installed
+
+and at the end a summary across sizes and issue 11's target rows as measured. 'wall' includes
+starting Python and importing; 'cpu' is the user and system time of the process and its workers,
+which other work on the machine disturbs less than wall time; 'load' is the load average as the run
+started. Timings are printed, never asserted: these machines are noisy.
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +46,12 @@ from pathlib import Path
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.catalogue.load import load_catalogue
 from site_builder.catalogue.registry import load_registry
+from site_builder.devtools.hugo_bench import Comparison, compare
+from site_builder.devtools.hugo_bench import lines as hugo_lines
+from site_builder.devtools.search_bench import pagefind_lines
 from site_builder.devtools.search_bench import report as search_report
+from site_builder.devtools.serve_bench import RoundTrip, round_trip
+from site_builder.devtools.serve_bench import lines as serve_lines
 from site_builder.devtools.synthetic import REPO, generate_catalogue
 from site_builder.devtools.synthetic_shape import measure_shape
 
@@ -136,7 +153,29 @@ def summary_table(results: dict[int, list[Run]]) -> list[str]:
     return lines
 
 
-def bench_size(size: int, base: Path, cold_runs: int, jobs: int, browser: bool) -> list[Run]:
+@dataclass
+class SizeResult:
+    """Everything measured at one size: the runs, the serve round trip, Hugo + Pagefind and the search bytes."""
+
+    runs: list[Run]
+    serve: RoundTrip | None = None
+    hugo: Comparison | None = None
+    query_kib: float | None = None  # the most gzipped KiB of search data a one-word query fetched for its first results
+    pagefind_kib: float | None = None  # the same for Pagefind on the Hugo site: its index and fragment data
+
+
+@dataclass
+class Plan:
+    """What to measure beyond the builds (from the options)."""
+
+    cold_runs: int = 1
+    jobs: int = 0
+    browser: bool = True
+    serve_edits: int = 3  # 0: no serve round trip
+    hugo_sizes: tuple[int, ...] = (1000,)
+
+
+def bench_size(size: int, base: Path, plan: Plan) -> SizeResult:
     """Generate ``size`` projects under ``base`` and measure check and each kind of build; prints as it goes."""
     registry, problems = load_registry(REPO)
     if problems:
@@ -152,11 +191,11 @@ def bench_size(size: int, base: Path, cold_runs: int, jobs: int, browser: bool) 
     print(time_table([])[0], flush=True)
 
     def run(name: str, stage: str) -> None:  # measure, and print its row at once: 10,000 projects take minutes
-        runs.append(measure(name, stage, root, site, generated.today, jobs))
+        runs.append(measure(name, stage, root, site, generated.today, plan.jobs))
         print(time_table(runs[-1:])[1], flush=True)
 
     run("check", "check")
-    for number in range(cold_runs):
+    for number in range(plan.cold_runs):
         shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(site, ignore_errors=True)
         run("cold" if number == 0 else f"cold {number + 1}", "build")
@@ -168,8 +207,53 @@ def bench_size(size: int, base: Path, cold_runs: int, jobs: int, browser: bool) 
     print("\n".join(memory_table(runs)))
     files, mib = _site_size(site)
     print(f"output: {files:,} files, {mib:.1f} MiB")
-    print("\n".join(search_report(site, runs[1].timings.get("index"), browser)), flush=True)
-    return runs
+    searched, query_kib = search_report(site, runs[1].timings.get("index"), plan.browser)
+    print("\n".join(searched), flush=True)
+    result = SizeResult(runs, query_kib=query_kib)
+    if plan.serve_edits:  # cache and site in place: serve's first build is a rebuild
+        result.serve = round_trip(root, generated.today, plan.serve_edits, log=base / f"n{size}-serve.log",
+                                  start_timeout=120 + size * 0.05, edit_timeout=60 + size * 0.03)  # generous on a busy machine
+        print("\n".join(serve_lines(result.serve)), flush=True)
+    if size in plan.hugo_sizes:
+        result.hugo = compare(root, base / f"n{size}-hugo")
+        print("\n".join(hugo_lines(result.hugo, runs[1].wall, runs[1].cpu)), flush=True)  # wall: each starts a process
+        if plan.browser and result.hugo.pagefind is not None:
+            shown, result.pagefind_kib = pagefind_lines(base / f"n{size}-hugo" / "hugo-site" / "public")
+            print("\n".join(shown), flush=True)
+    return result
+
+
+def _fmt(run: Run | None) -> str:
+    return f"{run.timings['total']:.2f} s (cpu {run.cpu:.1f} s, peak {run.peak:.0f} MiB)" if run else "not measured"
+
+
+def targets_table(results: dict[int, SizeResult]) -> list[str]:
+    """Issue 11's target rows, as measured at each size (the targets are set at 10,000, and Hugo at 1,000)."""
+    lines = []
+    for size, result in results.items():
+        runs = {run.name: run for run in result.runs}
+        rows = [(f"cold build, {size:,}", _fmt(runs.get("cold")), "<= 20 s, peak <= 1 GB at 10,000")]
+        hugo = result.hugo
+        if hugo is not None and hugo.hugo is not None and hugo.pagefind is not None and "cold" in runs:
+            both = hugo.hugo.wall + hugo.pagefind.wall
+            rows.append((f"cold build vs Hugo + Pagefind, {size:,}",
+                         f"{runs['cold'].wall:.2f} s vs {hugo.hugo.wall:.2f} + {hugo.pagefind.wall:.2f} = {both:.2f} s "
+                         f"(cpu {runs['cold'].cpu:.1f} vs {hugo.hugo.cpu + hugo.pagefind.cpu:.1f} s)", "<= Hugo + Pagefind"))
+        elif hugo is not None:
+            rows.append((f"cold build vs Hugo + Pagefind, {size:,}", f"skipped: {hugo.skipped}", "<= Hugo + Pagefind"))
+        rows.append((f"rebuild, nothing changed, {size:,}", _fmt(runs.get("rebuild")), "<= 3 s at 10,000"))
+        rows.append((f"build after editing one project, {size:,}", _fmt(runs.get("edited")), "<= 3 s at 10,000"))
+        serve = result.serve
+        if serve is not None:
+            shown = (f"median {statistics.median(serve.edits):.2f} s, max {max(serve.edits):.2f} s "
+                     f"(server cpu median {statistics.median(serve.edits_cpu):.1f} s)" if serve.edits else "failed (see above)")
+            rows.append((f"serve: save -> page served, {size:,}", shown, "<= 1 s at 10,000"))
+        shown = f"at most {result.query_kib:.1f} KiB gz" if result.query_kib is not None else "not measured (no Chromium or --no-browser)"
+        if result.pagefind_kib is not None:
+            shown += f" (Pagefind: at most {result.pagefind_kib:.1f} KiB of data)"
+        rows.append((f"search data for a one-word query, {size:,}", shown, "<= 200 KiB gz at 10,000"))
+        lines += [f"{work:<42} {figure:<64} target {target}".rstrip() for work, figure, target in rows]
+    return lines
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -188,6 +272,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="skip building the shipped catalogue for the search report")
     parser.add_argument("--no-browser", dest="browser", action="store_false",
                         help="skip the search timings in headless Chromium (search data sizes are still reported)")
+    parser.add_argument("--serve-edits", type=int, default=3, metavar="N",
+                        help="edits timed from saving a project file to 'catalogue serve' serving the page, at each size "
+                             "(default 3; an invalid save and its fix are timed too; 0 skips the serve round trip)")
+    parser.add_argument("--hugo-sizes", default="1000", metavar="N,N",
+                        help="sizes at which Hugo + Pagefind build the same corpus beside our cold build "
+                             "(default 1000; 'none' skips them; needs the 'bench' extra, which make bench installs)")
     parser.add_argument("--child", nargs=5, metavar="ARG", help=argparse.SUPPRESS)
     return parser
 
@@ -203,8 +293,15 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(s) for s in args.sizes.split(",")]
     except ValueError:
         parser.error(f"--sizes: expected comma-separated whole numbers such as 1000,10000, found {args.sizes!r}")
+    try:
+        hugo_sizes = () if args.hugo_sizes == "none" else tuple(int(s) for s in args.hugo_sizes.split(","))
+    except ValueError:
+        parser.error(f"--hugo-sizes: expected comma-separated whole numbers such as 1000, or none, found {args.hugo_sizes!r}")
     if any(s < 1 for s in sizes) or args.cold_runs < 1:
         parser.error("--sizes and --cold-runs: expected numbers of 1 or more")
+    if args.serve_edits < 0:
+        parser.error("--serve-edits: expected 0 or more")
+    plan = Plan(args.cold_runs, args.jobs, args.browser, args.serve_edits, hugo_sizes)
     base = args.keep or Path(tempfile.mkdtemp(prefix="catalogue-bench-"))
     begun = time.perf_counter()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; folder {base}")
@@ -213,10 +310,12 @@ def main(argv: list[str] | None = None) -> int:
         run = measure("shipped", "nocache", REPO, base / "shipped", today, args.jobs)
         print(f"\n== the shipped catalogue (no cache), as of {today}")
         print("\n".join(time_table([run])))
-        print("\n".join(search_report(base / "shipped", run.timings.get("index"), args.browser)))
-    results = {size: bench_size(size, base, args.cold_runs, args.jobs, args.browser) for size in sizes}
+        print("\n".join(search_report(base / "shipped", run.timings.get("index"), args.browser)[0]))
+    results = {size: bench_size(size, base, plan) for size in sizes}
     print("\n== summary: total seconds, CPU seconds and peak memory of each run")
-    print("\n".join(summary_table(results)))
+    print("\n".join(summary_table({size: result.runs for size, result in results.items()})))
+    print("\n== issue 11's targets, as measured (wall seconds; builds in a fresh process each)")
+    print("\n".join(targets_table(results)))
     print(f"bench took {time.perf_counter() - begun:.0f} s")
     if args.keep is None:
         shutil.rmtree(base, ignore_errors=True)

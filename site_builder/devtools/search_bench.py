@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from site_builder.serve.static_server import start_server
@@ -112,30 +113,32 @@ def _served_path(site: Path, base: str, url: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, float, str]] | None:
-    """For each query, opened cold as ``search/?q=…``: (files, gzipped bytes of search data under
-    ``search/`` the page fetched until its first results were shown, ms to those results, results found)."""
+def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, int, float, str]] | None:
+    """For each query, opened cold as ``search/?q=…``: (files, bytes the browser received for the search data
+    under ``search/`` the page fetched until its first results were shown and the network was idle, those
+    files' gzipped bytes (the static server does not compress), ms to the first results, results found)."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         return None
-    out: dict[str, tuple[int, int, float, str]] = {}
+    out: dict[str, tuple[int, int, int, float, str]] = {}
     with _served(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
         try:
             for text in queries:
                 context = browser.new_context()
                 page = context.new_page()
-                fetched: list[str] = []
-                page.on("requestfinished", lambda request: fetched.append(request.url))  # noqa: B023  # one page each
+                fetched: list[Any] = []
+                page.on("requestfinished", lambda request: fetched.append(request))  # noqa: B023, PLW0108  # one page each; Playwright wants a Python function
                 page.goto(f"{base}search/?q={quote(text)}")
                 page.wait_for_function("() => window.catalogueSearch && window.catalogueSearch.firstResultsMs !== undefined",
                                        timeout=60_000)
                 page.wait_for_load_state("networkidle")
                 ms = float(page.evaluate("() => window.catalogueSearch.firstResultsMs"))
                 found = re.match(r"\d+|No", page.inner_text("#search-count").strip())
-                files = {p for p in (_served_path(site, base, u) for u in fetched)
-                         if p is not None and p.suffix == ".json" and p.is_relative_to(site / "search")}
-                out[text] = (len(files), sum(len(gzip.compress(p.read_bytes(), 6)) for p in files), ms,
+                searched = {p: r for r in fetched if (p := _served_path(site, base, r.url)) is not None
+                            and p.suffix == ".json" and p.is_relative_to(site / "search")}
+                received = sum(int(r.sizes()["responseBodySize"]) for r in searched.values())
+                out[text] = (len(searched), received, sum(len(gzip.compress(p.read_bytes(), 6)) for p in searched), ms,
                              found[0].replace("No", "0") if found else "?")
                 context.close()
         finally:
@@ -143,24 +146,25 @@ def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, flo
     return out
 
 
-def bytes_lines(site: Path) -> list[str]:
-    """The bytes-per-query table for the bench report."""
+def bytes_lines(site: Path) -> tuple[list[str], float | None]:
+    """The bytes-per-query table for the bench report, and the most gzipped KiB any of its queries fetched."""
     rare = rare_word(site)
     queries = [*BYTES_QUERIES, *([rare] if rare else [])]
     measured = query_bytes(site, queries)
     if measured is None:
-        return ["  bytes per query skipped: no Chromium"]
-    lines = ["  search data fetched for a one-word query's first results (cold cache, gzipped):"]
-    for text, (files, packed, ms, results) in measured.items():
+        return ["  bytes per query skipped: no Chromium"], None
+    lines = ["  search data fetched in Chromium for a one-word query's first results (cold cache; received, and gzipped):"]
+    for text, (files, received, packed, ms, results) in measured.items():
         kind = "rare" if text == rare else "typo" if text in ("xontrol", "ambulanse") else "common"
-        lines.append(f"    {text:<16} {kind:<6} {files:3d} files {packed / 1024:8.1f} KiB   first results {ms:6.0f} ms"
-                     f"  ({results} results)")
-    return lines
+        lines.append(f"    {text:<16} {kind:<6} {files:3d} files {received / 1024:8.1f} KiB {packed / 1024:8.1f} KiB gz"
+                     f"   first results {ms:6.0f} ms  ({results} results)")
+    return lines, max(packed for _, _, packed, _, _ in measured.values()) / 1024
 
 
-def report(site: Path, index_seconds: float | None, browser: bool = True) -> list[str]:
-    """Lines for the bench report on the built ``site``; with ``browser``, search timings in Chromium too."""
-    lines = []
+def report(site: Path, index_seconds: float | None, browser: bool = True) -> tuple[list[str], float | None]:
+    """Lines for the bench report on the built ``site``; with ``browser``, search timings in Chromium too,
+    and the most gzipped KiB of search data a one-word query fetched for its first results (else ``None``)."""
+    lines, worst = [], None
     if index_seconds is not None:
         lines.append(f"search: index stage {index_seconds:.2f} s")
     for name, raw, packed in search_sizes(site):
@@ -176,5 +180,57 @@ def report(site: Path, index_seconds: float | None, browser: bool = True) -> lis
     else:
         lines.append(f"  Chromium: first results {timings['first']:.0f} ms after opening search/?q={FIRST_QUERY}; "
                      f"median query {timings['query']:.1f} ms (slowest {timings['query_max']:.1f} ms, {len(QUERIES)} queries)")
-        lines.extend(bytes_lines(site))
-    return lines
+        queried, worst = bytes_lines(site)
+        lines.extend(queried)
+    return lines, worst
+
+
+PAGEFIND_QUERY = """async ([term, shown]) => {
+  const pagefind = await import("/pagefind/pagefind.js");
+  const search = await pagefind.search(term);
+  await Promise.all(search.results.slice(0, shown).map((result) => result.data()));
+  return search.results.length;
+}"""
+
+
+def pagefind_bytes(public: Path, queries: list[str], shown: int = 20) -> dict[str, tuple[int, int, int, int]] | None:
+    """Pagefind on the Hugo site in ``public``, for comparison: for each query, run cold through Pagefind's own
+    JavaScript API with the data of the first ``shown`` results loaded (as our search page shows 20):
+    (files, bytes received under ``/pagefind/``, of which index and fragment data (not its script and
+    WebAssembly), results). Pagefind's files are compressed already. ``None`` without Chromium."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if sync_playwright is None or not Path(chromium).exists():
+        return None
+    out: dict[str, tuple[int, int, int, int]] = {}
+    with _served(public) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
+        try:
+            for text in queries:
+                context = browser.new_context()
+                page = context.new_page()
+                fetched: list[Any] = []
+                page.on("requestfinished", lambda request: fetched.append(request))  # noqa: B023, PLW0108  # one page each
+                page.goto(base)
+                results = int(page.evaluate(PAGEFIND_QUERY, [text, shown]))
+                page.wait_for_load_state("networkidle")
+                mine = [r for r in fetched if urlsplit(r.url).path.startswith("/pagefind/")]
+                sizes = [(urlsplit(r.url).path, int(r.sizes()["responseBodySize"])) for r in mine]
+                data = sum(n for path, n in sizes if not path.endswith((".js", ".css")) and "wasm" not in path)
+                out[text] = (len(sizes), sum(n for _, n in sizes), data, results)
+                context.close()
+        finally:
+            browser.close()
+    return out
+
+
+def pagefind_lines(public: Path) -> tuple[list[str], float | None]:
+    """The bench report's lines for Pagefind's bytes per query on the Hugo site, and the most KiB of
+    index and fragment data one of its queries fetched (``None`` without Chromium)."""
+    measured = pagefind_bytes(public, BYTES_QUERIES)
+    if measured is None:
+        return ["  Pagefind bytes per query skipped: no Chromium or Playwright"], None
+    lines = ["  Pagefind, for comparison: bytes a one-word query fetches in Chromium with its first 20 results' data "
+             "(cold cache; all /pagefind/ files, and its index and fragments alone):"]
+    for text, (files, total, data, results) in measured.items():
+        lines.append(f"    {text:<16} {files:3d} files {total / 1024:8.1f} KiB, data {data / 1024:8.1f} KiB  ({results} results)")
+    return lines, max(data for _, _, data, _ in measured.values()) / 1024
