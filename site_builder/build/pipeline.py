@@ -50,6 +50,7 @@ class BuildOptions:
     use_cache: bool = True
     strict: bool = False
     pdf: bool = False  # also render each printable document to document.pdf (needs WeasyPrint)
+    keep_site: bool = False  # serve: always load, so the result holds the site in memory (no build-stamp shortcut)
     progress: Progress = field(default_factory=Progress, compare=False)
 
 
@@ -74,6 +75,8 @@ class BuildResult:
     pages_rendered: int = 0
     projects: int = 0
     up_to_date: bool = False  # nothing had changed since the last build: nothing was done (build/stamp.py)
+    loaded: LoadedSite | None = field(default=None, repr=False, compare=False)  # what was built, for serve's previews
+    site: SiteData | None = field(default=None, repr=False, compare=False)
     progress: Progress = field(default_factory=Progress, repr=False, compare=False)
 
     @property
@@ -157,7 +160,7 @@ def _stamps(root: Path, options: BuildOptions) -> BuildStamps | None:
 def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> BuildResult:
     as_of = build_time(root)  # first: a bad SOURCE_DATE_EPOCH stops the build before any work (EnvironmentProblem)
     stamps = _stamps(root, options) if options.use_cache else None
-    if stamps is not None:
+    if stamps is not None and not options.keep_site:
         with _stage(result, "unchanged", 0, "input files") as shown:
             stamp = stamps.unchanged(root, options.out)
             shown.done = len(stamp.reads) if stamp else -1
@@ -211,6 +214,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
     result.pages = len(pages)
     result.files = len(files) + len(heads)
     result.projects = len(loaded.catalogue.projects)
+    result.loaded, result.site = loaded, site
     if stamps is not None:
         stamps.record(options.out, reads, result.report, result.pages, result.files, result.projects)
     return result
