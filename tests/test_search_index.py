@@ -14,10 +14,11 @@ from lunr.exceptions import QueryParseError
 
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.runtime.jsonio import json_bytes
+from site_builder.search import analysis as search_analysis
 from site_builder.search import index as search_index
 from site_builder.search import shards as search_shards
+from site_builder.search.analysis import BodyTrim, analyse, trimmed
 from site_builder.search.builder import FIELDS, TermBuilder, js_order
-from site_builder.search.index import BodyTrim, analyse, trimmed
 from site_builder.search.shards import cut_shards, field_rows, group_terms, shard_index
 from site_builder.text.words import stem, terms, words
 from tests.helpers import make_catalogue
@@ -170,9 +171,9 @@ def test_trimming_keeps_a_bodys_most_distinctive_terms_and_its_full_length() -> 
 
 
 def test_a_large_catalogue_keeps_fewer_body_terms_per_project() -> None:
-    assert search_index.body_terms_per_project(30) > 1000  # the shipped catalogue: whole bodies
-    assert search_index.body_terms_per_project(1000) == 60
-    assert search_index.body_terms_per_project(10_000) == search_index.MIN_BODY_TERMS
+    assert search_analysis.body_terms_per_project(30) > 1000  # the shipped catalogue: whole bodies
+    assert search_analysis.body_terms_per_project(1000) == 60
+    assert search_analysis.body_terms_per_project(10_000) == search_analysis.MIN_BODY_TERMS
 
 
 def test_two_builds_write_identical_search_files(tmp_path: Path, site: Path) -> None:

@@ -168,7 +168,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
             files.update(workbook)
             shown.done = len(workbook)
         with _stage(result, "index") as shown:
-            index = search_files(site.by_title, options.jobs)
+            index = search_files(site.by_title, options.jobs, root if options.use_cache else None)
             files.update(index)
             shown.done = len(index)
         with _stage(result, "write", len(files)) as shown:

@@ -83,6 +83,7 @@ class MemoStore:
         self._old: dict[str, Any] = {}
         self.new: dict[str, Any] = {}
         self.hits = 0
+        self._added = False
         body = read_signed(key, path)
         if body is None:
             return
@@ -112,6 +113,11 @@ class MemoStore:
 
     def put(self, key: str, value: Any) -> None:
         self.new[key] = value
+        self._added = True
+
+    def changed(self) -> bool:
+        """Whether :meth:`save` would write other entries than the file holds (a value added, or one not used)."""
+        return self._added or len(self.new) != len(self._old)
 
     def save(self) -> bool:
         """Write what this build used and added; entries it did not use are dropped."""
