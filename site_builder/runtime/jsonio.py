@@ -16,7 +16,11 @@ def json_text(data: Any) -> str:
     Compact, because only then does the standard library use its C encoder: indented output took
     seconds for 10,000 projects. Five ``str.replace`` calls are ~20x faster than ``str.translate`` here.
     """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return html_safe(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False))
+
+
+def html_safe(text: str) -> str:
+    """JSON ``text`` with ``<``, ``>``, ``&``, U+2028 and U+2029 written as escapes (json_text's last step)."""
     for char, escape in _ESCAPES:
         if char in text:
             text = text.replace(char, escape)

@@ -34,7 +34,7 @@ MIN_BODY_TERMS = 40  # kept per project, however large the catalogue
 IDF_SAMPLE = 500  # bodies sampled to weigh terms for trimming
 PACKAGE = Path(__file__).resolve().parent.parent
 # the code whose output the caches keep (search/ makes the terms, weights and files; text/ splits and stems)
-CODE = ("search/analysis.py", "search/builder.py", "search/index.py", "search/shards.py", "text/words.py",
+CODE = ("search/analysis.py", "search/builder.py", "search/index.py", "search/postings.py", "search/shards.py", "text/words.py",
         "text/stemmer.py", "runtime/jsonio.py")
 
 Analysed = dict[str, FieldTerms]  # field name -> terms, for one project
@@ -77,14 +77,12 @@ def project_fields(view: ProjectView) -> dict[str, str]:
 
 
 def text_key(sources: Mapping[str, list[str]]) -> str:
-    """A digest of everything :func:`fields_text` reads: the key of a project's analysis."""
-    digest = hashlib.blake2b(digest_size=20)
-    for name, parts in sources.items():
-        digest.update(f"{name}:{len(parts)}\0".encode())
-        for part in parts:
-            data = part.encode("utf-8", "surrogatepass")
-            digest.update(len(data).to_bytes(8, "little") + data)
-    return digest.hexdigest()
+    """A digest of everything :func:`fields_text` reads: the key of a project's analysis. The parts are
+    joined after a list of how many there are in each field and how long each is, so no two differ
+    in their parts and agree in their key."""
+    parts = [part for field in sources.values() for part in field]
+    head = repr([len(field) for field in sources.values()] + [len(part) for part in parts])
+    return hashlib.blake2b((head + "\0" + "\0".join(parts)).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
 def analyse(texts: Mapping[str, str]) -> Analysed:

@@ -20,15 +20,15 @@ idf and BM25 settings weigh them, and the index is written as ``lunr.Index.toJSO
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.runtime.jsonio import json_bytes
-from site_builder.search import shards as search_shards
-from site_builder.search.analysis import analyse_all, code_version, field_sources, text_key
+from site_builder.search.analysis import Analysed, analyse_all, code_version, field_sources, text_key
 from site_builder.search.builder import TermBuilder
+from site_builder.search.postings import Postings, shard_files
 from site_builder.text.memo_store import MemoStore
 from site_builder.views.project import ProjectView
 
@@ -39,11 +39,13 @@ CACHE_NAME = "search"  # .cache/search.pickle: each project's analysed terms (an
 FILES_CACHE_NAME = "search-files"  # .cache/search-files.pickle: the files of the last build's index
 
 
-def index_builder(projects: Sequence[ProjectView], jobs: int = 0, store: MemoStore | None = None,
-                  keys: Sequence[str] = ()) -> TermBuilder:
+def index_builder(projects: Sequence[ProjectView], jobs: int = 0) -> TermBuilder:
     """A builder holding every project's analysed, trimmed terms; a project's ref is its position in
     ``projects`` as a decimal string (short: refs fill most of an index)."""
-    analysed = analyse_all([field_sources(view) for view in projects], jobs, store, keys)
+    return term_builder(analyse_all([field_sources(view) for view in projects], jobs))
+
+
+def term_builder(analysed: Sequence[Analysed]) -> TermBuilder:
     builder = TermBuilder()
     for number, fields in enumerate(analysed):
         builder.add_terms(str(number), fields)
@@ -67,16 +69,17 @@ def search_files(projects: Sequence[ProjectView], jobs: int = 0, root: Path | No
     """
     if root is None:
         with gc_paused():
-            return _search_files(projects, jobs, None, ())
+            return _search_files([field_sources(view) for view in projects], jobs, None, ())
     version = code_version()
-    store = MemoStore.open(root, CACHE_NAME, version)
     saved = MemoStore.open(root, FILES_CACHE_NAME, version)
     with gc_paused():
-        keys = [text_key(field_sources(view)) for view in projects]
+        sources = [field_sources(view) for view in projects]
+        keys = [text_key(s) for s in sources]
         key = inputs_key(keys)
         files = saved.get(key) if saved is not None else None
         if files is None:
-            files = _search_files(projects, jobs, store, keys)
+            store = MemoStore.open(root, CACHE_NAME, version)  # opened only now: reading it takes time
+            files = _search_files(sources, jobs, store, keys)
             if store is not None and store.changed():
                 store.save()
             if saved is not None:
@@ -90,15 +93,18 @@ def inputs_key(keys: Sequence[str]) -> str:
     return hashlib.sha256(f"{len(keys)}\0{','.join(keys)}".encode()).hexdigest()
 
 
-def _search_files(projects: Sequence[ProjectView], jobs: int, store: MemoStore | None, keys: Sequence[str]) -> dict[str, bytes]:
-    builder = index_builder(projects, jobs, store, keys)
-    cut = search_shards.cut_shards(builder)
+def _search_files(sources: Sequence[Mapping[str, list[str]]], jobs: int, store: MemoStore | None,
+                  keys: Sequence[str]) -> dict[str, bytes]:
+    analysed = analyse_all(sources, jobs, store, keys)
+    postings = Postings(analysed)
+    cut = postings.cut()
     manifest: dict[str, Any]
     if len(cut) > SHARD_ABOVE:
-        files, manifest = search_shards.shard_files(builder, jobs, cut)
+        files, manifest = shard_files(postings, jobs, cut)
     else:
+        builder = term_builder(analysed)
         content = json_bytes(builder.serialise(builder.number_terms(), builder.field_vectors_as_lists()))
         files = {INDEX_PATH: content}
         manifest = {"index": f"index.json?v={hashlib.sha256(content).hexdigest()[:12]}"}
-    files[MANIFEST_PATH] = json_bytes({**manifest, "projects": len(projects), "version": 1})
+    files[MANIFEST_PATH] = json_bytes({**manifest, "projects": len(sources), "version": 1})
     return files

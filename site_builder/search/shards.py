@@ -171,11 +171,17 @@ def shard_files(builder: TermBuilder, jobs: int = 0, shards: list[list[str]] | N
         contents = dict(zip(numbers, fork_map(_build_shard, numbers, jobs), strict=True))
     finally:
         _state.clear()
-    files, term_paths = fuzzy_term_files(builder.inverted_index)
+    return listed(terms, [contents[i] for i in range(len(terms))], builder.inverted_index)
+
+
+def listed(terms: list[list[str]], contents: list[bytes], every: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The files of the shards (each shard's terms and content) and of the term lists of ``every`` term,
+    and the manifest's entries for them."""
+    files, term_paths = fuzzy_term_files(every)
     ranges: list[list[str]] = []
-    for number, shard_terms in enumerate(terms):
-        path = hashed(SHARDS_DIR, f"{number:03d}", contents[number])
-        files[path] = contents[number]
+    for number, (shard_terms, content) in enumerate(zip(terms, contents, strict=True)):
+        path = hashed(SHARDS_DIR, f"{number:03d}", content)
+        files[path] = content
         ordered = sorted(shard_terms, key=js_order)
         ranges.append([ordered[0], ordered[-1], path.removeprefix("search/")])
     return files, {"shards": ranges, "terms": term_paths}
