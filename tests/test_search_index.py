@@ -475,7 +475,11 @@ def test_a_typo_loads_the_term_lists_of_its_lengths_and_only_the_shards_of_its_c
         return {t for t, _ in json.loads((sharded / "search" / rel).read_bytes())["invertedIndex"]}
 
     loaded = run_search_cli("files", sharded, {"queries": ["xontrol"]})["xontrol"]
-    assert {p for p in loaded if p.startswith("terms/")} == {manifest["terms"][n] for n in ("6", "7", "8") if n in manifest["terms"]}
+    lists = manifest["terms"]
+    expected = {f"{lists['dir']}{n}-{end}-{ord(letter)}.json" for n in ("6", "7", "8")
+                for end, letter in (("first", "x"), ("last", "l")) if letter in lists[end].get(n, "")}
+    assert f"{lists['dir']}7-last-{ord('l')}.json" in expected  # control, kontrol
+    assert {p for p in loaded if p.startswith("terms/")} == expected  # only the lists of its letters
     shard_paths = {p for p in loaded if p.startswith("shards/")}
     candidates = holding("control") | holding("kontrol")
     assert candidates <= shard_paths <= candidates | holding("xontrol") | prefix_range("xontrol")

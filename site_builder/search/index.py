@@ -14,7 +14,8 @@ idf and BM25 settings weigh them, and the index is written as ``lunr.Index.toJSO
   no single ``index.json`` is written then (at 10,000 projects it would be 40 MB that no browser should load).
 
 ``search/manifest.json`` tells search.js which files to load: ``{"index": "index.json?v=<hash>"}`` or
-``{"shards": [[first term, last term, path], ...], "terms": {length: path}}`` (shards.py).
+``{"shards": [[first term, last term, path], ...], "terms": {"dir": folder, "first": {length: letters},
+"last": {length: letters}}}`` (shards.py).
 """
 
 from __future__ import annotations

@@ -61,30 +61,13 @@ class Postings:
 
     def cut(self, limit: int = 0) -> list[list[str]]:
         """shards.cut_shards: the terms in lunr.js order, cut into ranges of at most ``limit`` estimated bytes."""
-        limit = limit or search_shards.SHARD_BYTES
+        postings = self.postings
         posting_cost = [len(fr) - len(fr.partition("/")[0]) - 1 + 6 + search_shards.POSTING_BYTES for fr in self.field_refs]
         ref_cost = [len(fr) + 8 for fr in self.field_refs]
-        shards: list[list[str]] = []
-        current: list[str] = []
-        size = search_shards.FILE_BYTES
-        seen: set[int] = set()
-        for term in sorted(self.postings, key=js_order):
-            fids = self.postings[term]
-            base = search_shards.TERM_BYTES + len(term.encode()) + sum(map(posting_cost.__getitem__, fids))
-            new = set(fids)
-            new -= seen
-            cost = base + sum(map(ref_cost.__getitem__, new))
-            if current and size + cost > limit:
-                shards.append(current)
-                current, size, seen = [], search_shards.FILE_BYTES, set()
-                new = set(fids)
-                cost = base + sum(map(ref_cost.__getitem__, new))
-            current.append(term)
-            size += cost
-            seen |= new
-        if current:
-            shards.append(current)
-        return shards
+        return search_shards.cut_ranges(
+            sorted(postings, key=js_order), limit or search_shards.SHARD_BYTES, lambda term: set(postings[term]),
+            lambda term: search_shards.TERM_BYTES + len(term.encode()) + sum(map(posting_cost.__getitem__, postings[term])),
+            lambda refs: sum(map(ref_cost.__getitem__, refs)))
 
     def numbered(self, shards: list[list[str]]) -> tuple[list[list[str]], dict[str, int]]:
         """shards.group_terms: each shard's terms in number order (most used first), and every term's number."""
