@@ -184,7 +184,7 @@ def test_two_builds_write_identical_search_files(tmp_path: Path, site: Path) -> 
 
 # --- shards ---------------------------------------------------------------------------------------
 
-SMALL_SHARD = 4_000  # bytes: the test catalogue's index cut into several shards
+SMALL_SHARD = 2_000  # bytes: the test catalogue's index cut into several shards
 
 
 def build_sharded(root: Path, files: dict[str, str | bytes], limit: int) -> Path:
@@ -264,7 +264,7 @@ def test_a_word_scores_the_same_in_its_shard_as_in_the_whole_index() -> None:
 def test_a_prefix_spanning_two_shards_finds_the_projects_of_both(tmp_path: Path) -> None:
     files = {**CATALOGUE, "contr-words": project("Contr words", "Words that start alike.", CONTR_WORDS)}
     site = build(make_catalogue(tmp_path / "whole", files), tmp_path / "whole" / "_site")
-    sharded_site = build_sharded(tmp_path / "sharded", files, 1_500)
+    sharded_site = build_sharded(tmp_path / "sharded", files, 750)
     shards = shard_files_of(sharded_site)
     def common(a: str, b: str) -> str:
         n = 0
@@ -429,7 +429,7 @@ def typo_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The typo catalogue as one index and as shards (control and kontrol in different shards)."""
     root = tmp_path_factory.mktemp("typo")
     whole = build(make_catalogue(root / "whole", TYPO_CATALOGUE), root / "whole" / "_site")
-    return whole, build_sharded(root / "sharded", TYPO_CATALOGUE, 2_000)
+    return whole, build_sharded(root / "sharded", TYPO_CATALOGUE, 1_000)
 
 
 @pytest.mark.node

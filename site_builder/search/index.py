@@ -33,7 +33,7 @@ from site_builder.search.postings import Postings, shard_files
 from site_builder.text.memo_store import MemoStore
 from site_builder.views.project import ProjectView
 
-SHARD_ABOVE = 2  # shards' worth of terms (shards.SHARD_BYTES each); a larger index is searched in shards
+SHARD_ABOVE = 4  # shards' worth of terms (shards.SHARD_BYTES each); a larger index is searched in shards
 INDEX_PATH = "search/index.json"
 MANIFEST_PATH = "search/manifest.json"
 CACHE_NAME = "search"  # .cache/search.pickle: each project's analysed terms (analysis.py)
