@@ -14,10 +14,11 @@ from lunr.exceptions import QueryParseError
 
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.runtime.jsonio import json_bytes
+from site_builder.search import analysis as search_analysis
 from site_builder.search import index as search_index
 from site_builder.search import shards as search_shards
+from site_builder.search.analysis import BodyTrim, analyse, trimmed
 from site_builder.search.builder import FIELDS, TermBuilder, js_order
-from site_builder.search.index import BodyTrim, analyse, trimmed
 from site_builder.search.shards import cut_shards, field_rows, group_terms, shard_index
 from site_builder.text.words import stem, terms, words
 from tests.helpers import make_catalogue
@@ -170,9 +171,9 @@ def test_trimming_keeps_a_bodys_most_distinctive_terms_and_its_full_length() -> 
 
 
 def test_a_large_catalogue_keeps_fewer_body_terms_per_project() -> None:
-    assert search_index.body_terms_per_project(30) > 1000  # the shipped catalogue: whole bodies
-    assert search_index.body_terms_per_project(1000) == 60
-    assert search_index.body_terms_per_project(10_000) == search_index.MIN_BODY_TERMS
+    assert search_analysis.body_terms_per_project(30) > 1000  # the shipped catalogue: whole bodies
+    assert search_analysis.body_terms_per_project(1000) == 60
+    assert search_analysis.body_terms_per_project(10_000) == search_analysis.MIN_BODY_TERMS
 
 
 def test_two_builds_write_identical_search_files(tmp_path: Path, site: Path) -> None:
@@ -183,7 +184,7 @@ def test_two_builds_write_identical_search_files(tmp_path: Path, site: Path) -> 
 
 # --- shards ---------------------------------------------------------------------------------------
 
-SMALL_SHARD = 4_000  # bytes: the test catalogue's index cut into several shards
+SMALL_SHARD = 2_000  # bytes: the test catalogue's index cut into several shards
 
 
 def build_sharded(root: Path, files: dict[str, str | bytes], limit: int) -> Path:
@@ -263,7 +264,7 @@ def test_a_word_scores_the_same_in_its_shard_as_in_the_whole_index() -> None:
 def test_a_prefix_spanning_two_shards_finds_the_projects_of_both(tmp_path: Path) -> None:
     files = {**CATALOGUE, "contr-words": project("Contr words", "Words that start alike.", CONTR_WORDS)}
     site = build(make_catalogue(tmp_path / "whole", files), tmp_path / "whole" / "_site")
-    sharded_site = build_sharded(tmp_path / "sharded", files, 1_500)
+    sharded_site = build_sharded(tmp_path / "sharded", files, 750)
     shards = shard_files_of(sharded_site)
     def common(a: str, b: str) -> str:
         n = 0
@@ -428,7 +429,7 @@ def typo_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The typo catalogue as one index and as shards (control and kontrol in different shards)."""
     root = tmp_path_factory.mktemp("typo")
     whole = build(make_catalogue(root / "whole", TYPO_CATALOGUE), root / "whole" / "_site")
-    return whole, build_sharded(root / "sharded", TYPO_CATALOGUE, 2_000)
+    return whole, build_sharded(root / "sharded", TYPO_CATALOGUE, 1_000)
 
 
 @pytest.mark.node
@@ -474,7 +475,11 @@ def test_a_typo_loads_the_term_lists_of_its_lengths_and_only_the_shards_of_its_c
         return {t for t, _ in json.loads((sharded / "search" / rel).read_bytes())["invertedIndex"]}
 
     loaded = run_search_cli("files", sharded, {"queries": ["xontrol"]})["xontrol"]
-    assert {p for p in loaded if p.startswith("terms/")} == {manifest["terms"][n] for n in ("6", "7", "8") if n in manifest["terms"]}
+    lists = manifest["terms"]
+    expected = {f"{lists['dir']}{n}-{end}-{ord(letter)}.json" for n in ("6", "7", "8")
+                for end, letter in (("first", "x"), ("last", "l")) if letter in lists[end].get(n, "")}
+    assert f"{lists['dir']}7-last-{ord('l')}.json" in expected  # control, kontrol
+    assert {p for p in loaded if p.startswith("terms/")} == expected  # only the lists of its letters
     shard_paths = {p for p in loaded if p.startswith("shards/")}
     candidates = holding("control") | holding("kontrol")
     assert candidates <= shard_paths <= candidates | holding("xontrol") | prefix_range("xontrol")

@@ -28,6 +28,7 @@
   var FUZZY_MIN_LENGTH = 5;
   var MIN_FUZZY_TERM = 3;  // search/shards.py: MIN_FUZZY_TERM
   var PREFIX_MIN_LENGTH = 3;
+  var TERMS_RE = /^terms\/[0-9a-f]{1,64}\/$/;  // search/shards.py: fuzzy_term_files
   var EXACT_BOOST = 10;
   var PREFIX_BOOST = 3;
   var FUZZY_BOOST = 1;
@@ -140,7 +141,10 @@
   // A source of search data over one index or over shards. `loadIndex(path)` and `loadJSON(path)`
   // give promises of a lunr.Index and of parsed JSON for a path from the manifest. The source has
   // indexes(ranges): a promise of the lunr indexes holding terms in those ranges, and
-  // terms(length): a promise of the listed terms of that length.
+  // terms(length, firsts, lasts): a promise of the listed terms of that length that begin with one of
+  // the letters `firsts` or end with one of `lasts` (some others too: the single index gives them all).
+  // Over shards they come from the term lists (search/shards.py: fuzzy_term_files), one per length
+  // and first letter and one per length and last letter.
   function makeSource(manifest, loadIndex, loadJSON) {
     if (typeof manifest.index === "string") {
       var whole = loadIndex(manifest.index);
@@ -169,21 +173,31 @@
         return typeof x === "string";
       });
     });
-    var termFiles = (manifest.terms && typeof manifest.terms === "object") ? manifest.terms : {};
+    var termLists = (manifest.terms && typeof manifest.terms === "object") ? manifest.terms : {};
+    var termDir = typeof termLists.dir === "string" && TERMS_RE.test(termLists.dir) ? termLists.dir : null;
     return {
       indexes: function (ranges) {
         return Promise.all(shardsFor(shards, ranges).map(function (i) {
           return loadIndex(shards[i][2]);
         }));
       },
-      terms: function (length) {
-        if (!own(termFiles, String(length)) || typeof termFiles[length] !== "string") {
-          return Promise.resolve([]);
-        }
-        return loadJSON(termFiles[length]).then(function (list) {
-          return Array.isArray(list) ? list.filter(function (t) {
-            return typeof t === "string";
-          }) : [];
+      terms: function (length, firsts, lasts) {
+        var paths = [];
+        [["first", firsts], ["last", lasts]].forEach(function (pair) {
+          var byLength = own(termLists, pair[0]) ? termLists[pair[0]] : null;
+          var listed = own(byLength, String(length)) && typeof byLength[length] === "string" ? byLength[length] : "";
+          pair[1].forEach(function (letter) {
+            if (termDir && letter && listed.indexOf(letter) !== -1) {
+              paths.push(termDir + length + "-" + pair[0] + "-" + letter.codePointAt(0) + ".json");
+            }
+          });
+        });
+        return Promise.all(paths.map(loadJSON)).then(function (lists) {
+          return [].concat.apply([], lists.map(function (list) {
+            return Array.isArray(list) ? list.filter(function (t) {
+              return typeof t === "string";
+            }) : [];
+          }));
         });
       },
     };
@@ -330,7 +344,19 @@
         }
       });
     });
-    return Promise.all(lengths.map(source.terms)).then(function (lists) {
+    var firsts = [];
+    var lasts = [];
+    targets.forEach(function (target) {  // a term one edit away shares its first or its last letter
+      var letters = Array.from(target);
+      [[firsts, letters[0]], [lasts, letters[letters.length - 1]]].forEach(function (pair) {
+        if (pair[0].indexOf(pair[1]) === -1) {
+          pair[0].push(pair[1]);
+        }
+      });
+    });
+    return Promise.all(lengths.map(function (length) {
+      return source.terms(length, firsts, lasts);
+    })).then(function (lists) {
       var found = [];
       lists.forEach(function (list) {
         list.forEach(function (term) {

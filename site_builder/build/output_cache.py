@@ -142,6 +142,7 @@ class OutputCache:
             if found is None:
                 return
             self.new_objects[sha] = found
+            self._known[sha] = found  # a later file of the same bytes in this build is linked to it too
         if page_key is not None:
             self.new_pages[page_key] = sha
 

@@ -193,7 +193,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
         # The workbook is made in a forked process while the search index is built here.
         workbook_job = Background(functools.partial(xlsx_files, site, records, cache_root), options.jobs)
         with _stage(result, "index") as shown:
-            index = search_files(site.by_title, options.jobs)
+            index = search_files(site.by_title, options.jobs, root if options.use_cache else None)
             files.update(index)
             shown.done = len(index)
         with _stage(result, "xlsx", unit="workbooks") as shown:

@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -201,13 +202,28 @@ class StagedSite:
         for folder in sorted({(self.path / rel).parent for rel in files}):
             folder.mkdir(parents=True, exist_ok=True)
 
+        first_of: dict[str, threading.Event] = {}  # content hash -> set once its first file is written and kept
+        claim = threading.Lock()
+
         def put(rel: str) -> None:
             target, data = self.path / rel, files[rel]
             if cache is None:
                 write_file(target, data)
-            elif not cache.link_file(data, target):
-                write_file(target, data)
-                cache.keep(hashlib.sha256(data).hexdigest(), target)
+                return
+            sha = hashlib.sha256(data).hexdigest()
+            with claim:  # files of the same bytes: the first is written, the others linked to it once it is kept
+                done = first_of.get(sha)
+                if done is None:
+                    first_of[sha] = threading.Event()
+            if done is not None:
+                done.wait()
+            try:
+                if not cache.link_file(data, target):
+                    write_file(target, data)
+                    cache.keep(sha, target)
+            finally:
+                if done is None:
+                    first_of[sha].set()
 
         pool = ThreadPoolExecutor(WRITER_THREADS)
         try:

@@ -53,8 +53,8 @@ def search_sizes(site: Path) -> list[tuple[str, int, int]]:
         if (folder / name).is_file():
             data = (folder / name).read_bytes()
             rows.append((name, len(data), len(gzip.compress(data, 6))))
-    _group(rows, "shards", sorted((folder / "shards").glob("*.json")))
-    _group(rows, "term lists", sorted((folder / "terms").glob("*.json")))
+    _group(rows, "shards", sorted((folder / "shards").glob("**/*.json")))
+    _group(rows, "term lists", sorted((folder / "terms").glob("**/*.json")))
     _group(rows, "fragments", sorted((folder / "fragments").glob("*/*.json")))
     return rows
 

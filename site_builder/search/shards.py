@@ -13,16 +13,17 @@ field vectors divided by the query vector's length; when a word's terms fall in 
 search.js adds the shards' dot products and divides by the whole query vector's length, which is the
 one-index score again. search.js searches each word of a query on its own and adds the scores.
 
-For typo tolerance the alphabetic terms are also listed by length (``search/terms/<length>.json``):
-search.js finds the terms within one edit of a word there, then loads only the shards holding them.
+For typo tolerance the alphabetic terms are also listed by length and first letter, and by length and
+last letter (``search/terms/<hash>/``, :func:`fuzzy_term_files`): search.js finds the terms within one
+edit of a word there, then loads only the shards holding them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from lunr.idf import idf as lunr_idf
 
@@ -32,11 +33,12 @@ from site_builder.search.builder import TermBuilder, js_order
 
 SHARDS_DIR = "search/shards"
 TERMS_DIR = "search/terms"
-SHARD_BYTES = 240_000  # serialised JSON per shard (about 40-50 KiB gzipped)
+SHARD_BYTES = 120_000  # serialised JSON per shard (about 20-25 KiB gzipped)
 MIN_FUZZY_TERM = 3  # shortest term listed for typo matching (a 5-letter word's stem, less one letter)
 POSTING_BYTES = 14  # a posting's ',number,weight' pair in a field vector, at most
 TERM_BYTES = 100  # a term's '["term",{"_index":N,"body":{},...}],' without the term and its postings
 FILE_BYTES = 200  # what every shard holds besides its terms: fields, pipeline, version
+H = TypeVar("H")  # how a field ref is known: its name, or a number
 
 
 def term_bytes(builder: TermBuilder, term: str) -> int:
@@ -49,23 +51,45 @@ def term_bytes(builder: TermBuilder, term: str) -> int:
 
 def cut_shards(builder: TermBuilder, limit: int = 0) -> list[list[str]]:
     """The builder's terms in lunr.js order, cut into contiguous ranges of at most ``limit`` serialised bytes."""
-    limit = limit or SHARD_BYTES
+    inverted = builder.inverted_index
+    return cut_ranges(sorted(inverted, key=js_order), limit or SHARD_BYTES,
+                      lambda term: {f"{name}/{ref}" for name in builder._fields for ref in inverted[term][name]},
+                      lambda term: term_bytes(builder, term), lambda refs: sum(len(r.encode()) + 8 for r in refs))
+
+
+def cut_ranges(terms: Sequence[str], limit: int, refs_of: Callable[[str], set[H]], term_cost: Callable[[str], int],
+               refs_cost: Callable[[set[H]], int]) -> list[list[str]]:
+    """``terms`` (in lunr.js order) cut into contiguous ranges of at most ``limit`` bytes: a term costs
+    ``term_cost(term)`` plus ``refs_cost`` of the field refs (``refs_of(term)``) not yet in its shard.
+
+    A term over the limit alone gets a shard of its own, and so do the terms that it begins after it
+    ("fire", then "firefight", "fireman"...): a word's search loads the shards of the word and of its
+    prefix range, and those of a very common word then hold nothing else.
+    """
     shards: list[list[str]] = []
     current: list[str] = []
     size = FILE_BYTES
-    seen: set[str] = set()  # field refs already in the current shard's field vectors
-    for term in sorted(builder.inverted_index, key=js_order):
-        posting = builder.inverted_index[term]
-        new_refs = {f"{name}/{ref}" for name in builder._fields for ref in posting[name]} - seen
-        cost = term_bytes(builder, term) + sum(len(r.encode()) + 8 for r in new_refs)
-        if current and size + cost > limit:  # a single term over the limit still gets a shard
+    seen: set[H] = set()  # field refs already in the current shard's field vectors
+    prefix: str | None = None  # a huge term whose prefix range fills the current shard
+    for term in terms:
+        refs = refs_of(term)
+        base = term_cost(term)
+        new_refs = refs - seen
+        cost = base + refs_cost(new_refs)
+        group_ends = prefix is not None and not term.startswith(prefix)
+        if group_ends:
+            prefix = None
+        if current and (size + cost > limit or group_ends):  # a single term over the limit still gets a shard
             shards.append(current)
             current, size, seen = [], FILE_BYTES, set()
-            new_refs = {f"{name}/{ref}" for name in builder._fields for ref in posting[name]}
-            cost = term_bytes(builder, term) + sum(len(r.encode()) + 8 for r in new_refs)
+            new_refs = refs
+            cost = base + refs_cost(new_refs)
         current.append(term)
         size += cost
         seen |= new_refs
+        if size > limit and len(current) == 1:  # a huge term: alone, and its prefix range after it
+            shards.append(current)
+            current, size, seen, prefix = [], FILE_BYTES, set(), term
     if current:
         shards.append(current)
     return shards
@@ -136,26 +160,33 @@ def _build_shard(number: int) -> bytes:
     return json_bytes(shard_index(_state["builder"], _state["terms"][number], _state["rows"]))
 
 
-def hashed(folder: str, stem: str, content: bytes) -> str:
-    """``<folder>/<stem>.<hash>.json``: a new name whenever the content changes."""
-    return f"{folder}/{stem}.{hashlib.sha256(content).hexdigest()[:12]}.json"
-
-
-def fuzzy_term_files(terms: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str, str]]:
+def fuzzy_term_files(terms: Iterable[str]) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The term lists for typo matching: every term of letters only, ``MIN_FUZZY_TERM`` letters or more,
-    by length, in lunr.js order. Returns the files and the manifest's map of length -> path under search/."""
-    by_length: dict[int, list[str]] = {}
+    listed by length and first letter, and again by length and last letter, each list in lunr.js order.
+
+    A term one edit from a word of 3 letters or more begins or ends with the word's letter (an edit
+    at the start keeps the end, any other keeps the start), so search.js loads only the lists of the
+    word's first and last letters, for its length and the lengths one away: about a tenth of the terms
+    of those lengths. Returns the files and the manifest's entry for them, ``{"dir": folder under
+    search/, "first": {length: the first letters listed, in order}, "last": {length: last letters}}``;
+    a list's file is ``<dir><length>-<first|last>-<the letter's code point>.json``.
+    """
+    lists: dict[tuple[int, str, str], list[str]] = {}
     for term in terms:
         if len(term) >= MIN_FUZZY_TERM and term.isalpha():
-            by_length.setdefault(len(term), []).append(term)
-    files: dict[str, bytes] = {}
-    paths: dict[str, str] = {}
-    for length in sorted(by_length):
-        content = json_bytes(sorted(by_length[length], key=js_order))
-        path = hashed(TERMS_DIR, str(length), content)
-        files[path] = content
-        paths[str(length)] = path.removeprefix("search/")
-    return files, paths
+            lists.setdefault((len(term), "first", term[0]), []).append(term)
+            lists.setdefault((len(term), "last", term[-1]), []).append(term)
+    contents = {key: json_bytes(sorted(found, key=js_order)) for key, found in sorted(lists.items())}
+    digest = hashlib.sha256()
+    for (length, end, letter), content in contents.items():
+        digest.update(f"{length}-{end}-{ord(letter)}\0".encode() + hashlib.sha256(content).digest())
+    folder = f"{TERMS_DIR.removeprefix('search/')}/{digest.hexdigest()[:12]}/"
+    files = {f"search/{folder}{length}-{end}-{ord(letter)}.json": content for (length, end, letter), content in contents.items()}
+    letters: dict[str, dict[str, list[str]]] = {"first": {}, "last": {}}
+    for length, end, letter in contents:
+        letters[end].setdefault(str(length), []).append(letter)
+    return files, {"dir": folder, **{end: {n: "".join(sorted(found, key=js_order)) for n, found in by_length.items()}
+                                     for end, by_length in letters.items()}}
 
 
 def shard_files(builder: TermBuilder, jobs: int = 0, shards: list[list[str]] | None = None) -> tuple[dict[str, bytes], dict[str, Any]]:
@@ -171,11 +202,21 @@ def shard_files(builder: TermBuilder, jobs: int = 0, shards: list[list[str]] | N
         contents = dict(zip(numbers, fork_map(_build_shard, numbers, jobs), strict=True))
     finally:
         _state.clear()
-    files, term_paths = fuzzy_term_files(builder.inverted_index)
+    return listed(terms, [contents[i] for i in range(len(terms))], builder.inverted_index)
+
+
+def listed(terms: list[list[str]], contents: list[bytes], every: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The files of the shards (each shard's terms and content) and of the term lists of ``every`` term,
+    and the manifest's entries for them."""
+    files, term_lists = fuzzy_term_files(every)
+    digest = hashlib.sha256()
+    for content in contents:
+        digest.update(hashlib.sha256(content).digest())
+    folder = f"{SHARDS_DIR}/{digest.hexdigest()[:12]}"  # one name for them all: short in the manifest
     ranges: list[list[str]] = []
-    for number, shard_terms in enumerate(terms):
-        path = hashed(SHARDS_DIR, f"{number:03d}", contents[number])
-        files[path] = contents[number]
+    for number, (shard_terms, content) in enumerate(zip(terms, contents, strict=True)):
+        path = f"{folder}/{number}.json"
+        files[path] = content
         ordered = sorted(shard_terms, key=js_order)
         ranges.append([ordered[0], ordered[-1], path.removeprefix("search/")])
-    return files, {"shards": ranges, "terms": term_paths}
+    return files, {"shards": ranges, "terms": term_lists}

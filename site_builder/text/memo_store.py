@@ -115,12 +115,16 @@ class MemoStore:
         self.new[key] = value
         self._added = True
 
+    def changed(self) -> bool:
+        """Whether :meth:`save` would write other entries than the file holds (a value added, or one not used)."""
+        return self._added or len(self.new) != len(self._old)
+
     def save(self) -> bool:
         """Write what this build used and added; entries it did not use are dropped.
 
         When it used every entry and added none, the file already holds exactly that, and is left alone.
         """
-        if not self._added and len(self.new) == len(self._old):
+        if not self.changed():
             return True
         body = pickle.dumps((STORE_VERSION, self._version, self.new), protocol=pickle.HIGHEST_PROTOCOL)
         return write_signed(self._key, self._path, body)

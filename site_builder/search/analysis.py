@@ -1,0 +1,193 @@
+"""Each project's search terms: its fields split and stemmed, its body trimmed; remembered in ``.cache/``.
+
+The analysis of a project (search/text splitting and stemming, term counts per field) depends only on
+that project's indexed text, so it is kept in a :class:`MemoStore` under a digest of that text
+(:func:`text_key`) and a rebuild analyses only the projects whose text changed. A body is kept whole
+there, in a compact form (its terms in one string, their counts in an array), since trimming it
+(:func:`trimmed`) depends on the whole catalogue too: trimmed bodies are kept under the digest of the
+text and of the trim (:func:`trim_key`, the sample's document frequencies), and are made again, from
+the whole bodies kept, when any sampled body changes. The store's version (:func:`code_version`)
+covers the code that makes these values and lunr's stop words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import math
+import sys
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from site_builder.runtime.parallel import parallel_map
+from site_builder.search.builder import FieldTerms
+from site_builder.text.memo_store import MemoStore
+from site_builder.text.words import html_text, term_counts
+from site_builder.views.project import ProjectView
+
+BODY_POSTINGS_BUDGET = 60_000  # body term-project pairs in the whole index
+MIN_BODY_TERMS = 40  # kept per project, however large the catalogue
+IDF_SAMPLE = 500  # bodies sampled to weigh terms for trimming
+PACKAGE = Path(__file__).resolve().parent.parent
+# the code whose output the caches keep (search/ makes the terms, weights and files; text/ splits and stems)
+CODE = ("search/analysis.py", "search/builder.py", "search/index.py", "search/postings.py", "search/shards.py", "text/words.py",
+        "text/stemmer.py", "runtime/jsonio.py")
+
+Analysed = dict[str, FieldTerms]  # field name -> terms, for one project
+Whole = tuple[dict[str, FieldTerms], str, bytes, int]  # the fields but body; the body's terms, counts, length
+
+
+def code_version() -> str:
+    """A digest of the code that analyses, weighs and writes the index, and of the libraries it uses."""
+    digest = hashlib.sha256(b"search-cache-1\0")
+    for name in CODE:
+        digest.update(name.encode() + b"\0" + hashlib.sha256((PACKAGE / name).read_bytes()).digest())
+    digest.update(f"lunr={importlib.metadata.version('lunr')};unicode={unicodedata.unidata_version};"
+                  f"python={sys.version_info[:2]}".encode())
+    return digest.hexdigest()
+
+
+def field_sources(view: ProjectView) -> dict[str, list[str]]:
+    """The text each indexed field is made from (the body as HTML, then its benefits and lessons)."""
+    return {
+        "title": [view.title],
+        "summary": [view.summary],
+        "orgs": [ref.label for ref in (view.lead, *view.partners)],
+        "labels": [ref.label for ref in (*view.themes, *view.services, *view.regions)],
+        "factors": [ref.label for ref in (*view.enablers, *view.barriers)],
+        "body": [str(view.body_html), *view.benefits, *view.lessons],
+    }
+
+
+def fields_text(sources: Mapping[str, list[str]]) -> dict[str, str]:
+    """The text of each indexed field, from :func:`field_sources`."""
+    texts = {name: "\n".join(parts) for name, parts in sources.items() if name != "body"}
+    body = sources["body"]
+    texts["body"] = "\n".join([html_text(body[0]), *body[1:]])
+    return texts
+
+
+def project_fields(view: ProjectView) -> dict[str, str]:
+    """The text of each indexed field of one project."""
+    return fields_text(field_sources(view))
+
+
+def text_key(sources: Mapping[str, list[str]]) -> str:
+    """A digest of everything :func:`fields_text` reads: the key of a project's analysis. The parts are
+    joined after a list of how many there are in each field and how long each is, so no two differ
+    in their parts and agree in their key."""
+    parts = [part for field in sources.values() for part in field]
+    head = repr([len(field) for field in sources.values()] + [len(part) for part in parts])
+    return hashlib.blake2b((head + "\0" + "\0".join(parts)).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def analyse(texts: Mapping[str, str]) -> Analysed:
+    """Term counts for each field of one project."""
+    return {name: FieldTerms(*term_counts(text)) for name, text in texts.items()}
+
+
+def body_terms_per_project(count: int) -> int:
+    return max(MIN_BODY_TERMS, BODY_POSTINGS_BUDGET // max(count, 1))
+
+
+class BodyTrim(NamedTuple):
+    """How to trim bodies: keep ``keep`` terms, weighed by ``idf`` (``rare`` for terms it lacks)."""
+
+    keep: int
+    idf: dict[str, float]
+    rare: float
+
+
+def trim_from(bodies: Iterable[Iterable[str]], keep: int) -> tuple[BodyTrim, str]:
+    """The trim weighed by the terms of the sampled ``bodies``, and its key (a digest of what it depends on)."""
+    df: Counter[str] = Counter()
+    n = 0
+    for terms in bodies:
+        df.update(terms)
+        n += 1
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    key = hashlib.blake2b(repr((keep, n, sorted(df.items()))).encode(), digest_size=20).hexdigest()
+    return BodyTrim(keep, idf, math.log(1 + (n + 0.5) / 0.5)), key
+
+
+def sample(count: int) -> range:
+    """The positions of the bodies sampled to weigh terms: every project, or (over ``IDF_SAMPLE``) an even sample.
+
+    A sample of a few hundred bodies ranks common words as well as all of them do, and every word it
+    lacks is rare; computing it first lets each worker trim its bodies before sending them back.
+    """
+    return range(0, count, max(1, -(-count // IDF_SAMPLE)))
+
+
+def trimmed(body: FieldTerms, trim: BodyTrim) -> FieldTerms:
+    """``body`` with only its ``trim.keep`` terms of highest tf-idf (ties keep text order)."""
+    if len(body.counts) <= trim.keep:
+        return body
+    idf, rare = trim.idf, trim.rare
+    weight = {term: -tf * idf.get(term, rare) for term, tf in body.counts.items()}
+    kept = sorted(weight, key=weight.__getitem__)[:trim.keep]
+    return FieldTerms({term: body.counts[term] for term in kept}, body.length)
+
+
+def packed(fields: Analysed) -> Whole:
+    """A project's analysis as the cache keeps it: the body's terms as one string, their counts as an array."""
+    body = fields["body"]
+    rest = {name: terms for name, terms in fields.items() if name != "body"}
+    return rest, " ".join(body.counts), array("I", body.counts.values()).tobytes(), body.length
+
+
+def unpacked(whole: Whole) -> Analysed:
+    rest, terms, counts, length = whole
+    body = FieldTerms(dict(zip(terms.split(" "), array("I", counts), strict=True)) if terms else {}, length)
+    return {**rest, "body": body}
+
+
+def body_terms(whole: Whole) -> list[str]:
+    return whole[1].split(" ") if whole[1] else []
+
+
+_state: dict[str, Any] = {}
+
+
+def _analyse_one(index: int) -> tuple[Whole | None, FieldTerms]:
+    """One project's analysis (``None`` if it was cached) and its trimmed body."""
+    cached = _state["wholes"][index]
+    fields = analyse(fields_text(_state["sources"][index])) if cached is None else unpacked(cached)
+    return (packed(fields) if cached is None else None), trimmed(fields["body"], _state["trim"])
+
+
+def analyse_all(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, store: MemoStore | None = None,
+                keys: Sequence[str] = ()) -> list[Analysed]:
+    """Every project's analysed fields (from its :func:`field_sources`), bodies trimmed: from ``store``
+    where it has them under their ``keys`` (:func:`text_key`), the rest on all cores."""
+    count = len(sources)
+    if store is not None and len(keys) != count:
+        keys = [text_key(s) for s in sources]
+    wholes: list[Whole | None] = [store.get(f"a:{k}") for k in keys] if store is not None else [None] * count
+    sampled = (body_terms(w) if w is not None else list(term_counts(fields_text(sources[i])["body"])[0])
+               for i in sample(count) for w in [wholes[i]])
+    trim, trim_id = trim_from(sampled, body_terms_per_project(count))
+    bodies: list[FieldTerms | None] = [store.get(f"b:{trim_id}:{k}") for k in keys] if store is not None else [None] * count
+    todo = [i for i, (w, b) in enumerate(zip(wholes, bodies, strict=True)) if w is None or b is None]
+    _state.update(sources=sources, wholes=wholes, trim=trim)
+    try:
+        done = parallel_map(_analyse_one, todo, jobs)
+    finally:
+        _state.clear()
+    for i, (made, trimmed_body) in zip(todo, done, strict=True):
+        if made is not None:
+            wholes[i] = made
+            if store is not None:
+                store.put(f"a:{keys[i]}", made)
+        bodies[i] = trimmed_body
+        if store is not None:
+            store.put(f"b:{trim_id}:{keys[i]}", trimmed_body)
+    analysed = []
+    for whole, body in zip(wholes, bodies, strict=True):
+        assert whole is not None and body is not None
+        analysed.append({**whole[0], "body": body})
+    return analysed

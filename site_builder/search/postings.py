@@ -1,0 +1,154 @@
+"""The shards of a large index, made fast: the same files as shards.py makes from a :class:`TermBuilder`.
+
+shards.py cuts, numbers and serialises shards from lunr.py's structures (a dict per posting, a JSON
+encoder walking them). At 10,000 projects that is about a million postings handled several times
+over. Here each posting is one integer, its *field ref id* (``field number * projects + ref``), each
+term's postings one sorted list of them, and the per-posting work is done by C loops (``sum``,
+``map``, ``set`` operations, ``str.join``) wherever it can be. The shard JSON is written as text,
+exactly as :func:`site_builder.runtime.jsonio.json_bytes` writes the dict shards.py makes (sorted
+keys, compact separators, floats as ``repr`` writes them); the tests check that the two agree.
+
+The arithmetic is shards.py's, operation for operation (BM25 lengths, lunr's idf, 3 significant
+figures), so every weight is the same float.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from lunr import __TARGET_JS_VERSION__
+
+from site_builder.runtime.jsonio import html_safe
+from site_builder.search import shards as search_shards
+from site_builder.search.builder import FIELDS, FieldTerms, js_order
+
+K1 = 1.2  # lunr.py Builder._k1
+B = 0.75  # lunr.py Builder._b
+
+
+class Postings:
+    """Every term's postings over ``analysed`` (one project's fields each; a project's ref is its position)."""
+
+    def __init__(self, analysed: Sequence[Mapping[str, FieldTerms]]) -> None:
+        count = self.count = len(analysed)
+        self.fields = list(FIELDS)
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        frequencies: list[dict[str, int]] = []
+        lengths: list[int] = []
+        for name in self.fields:
+            fid = len(frequencies)
+            for fields in analysed:
+                counts, length = fields[name]
+                frequencies.append(counts)
+                lengths.append(length)
+                for term in counts:
+                    postings[term].append(fid)
+                fid += 1
+        self.postings: dict[str, list[int]] = dict(postings)
+        self.frequencies, self.lengths = frequencies, lengths
+        refs = [str(ref) for ref in range(count)]
+        self.field_refs = [f"{name}/{ref}" for name in self.fields for ref in refs]
+        by_text = {ref: rank for rank, ref in enumerate(sorted(refs))}  # JSON sorts a posting's refs as text
+        self.text_rank = [by_text[ref] for _ in self.fields for ref in refs]
+        self.ref_json = [f'"{ref}":{{}}' for _ in self.fields for ref in refs]
+        self.vector_json = [f'["{field_ref}",[' for field_ref in self.field_refs]
+        self.keyed_fields = sorted(enumerate(self.fields), key=lambda item: item[1])  # JSON sorts a posting's keys
+
+    def cut(self, limit: int = 0) -> list[list[str]]:
+        """shards.cut_shards: the terms in lunr.js order, cut into ranges of at most ``limit`` estimated bytes."""
+        postings = self.postings
+        posting_cost = [len(fr) - len(fr.partition("/")[0]) - 1 + 6 + search_shards.POSTING_BYTES for fr in self.field_refs]
+        ref_cost = [len(fr) + 8 for fr in self.field_refs]
+        return search_shards.cut_ranges(
+            sorted(postings, key=js_order), limit or search_shards.SHARD_BYTES, lambda term: set(postings[term]),
+            lambda term: search_shards.TERM_BYTES + len(term.encode()) + sum(map(posting_cost.__getitem__, postings[term])),
+            lambda refs: sum(map(ref_cost.__getitem__, refs)))
+
+    def numbered(self, shards: list[list[str]]) -> tuple[list[list[str]], dict[str, int]]:
+        """shards.group_terms: each shard's terms in number order (most used first), and every term's number."""
+        shard_of = {term: i for i, terms in enumerate(shards) for term in terms}
+        postings = self.postings
+        order = sorted(postings, key=lambda t: (shard_of[t], -len(postings[t]), t))
+        number = {term: n for n, term in enumerate(order)}
+        grouped: list[list[str]] = [[] for _ in shards]
+        for term in order:
+            grouped[shard_of[term]].append(term)
+        return grouped, number
+
+    def scales(self) -> tuple[list[float], list[float]]:
+        """For each field ref id: its BM25 length norm and ``k1 + 1`` times its field's boost (shards.field_rows)."""
+        count = self.count
+        norms: list[float] = []
+        scales: list[float] = []
+        for f, name in enumerate(self.fields):
+            lengths = self.lengths[f * count:(f + 1) * count]
+            average = sum(lengths) / count if count else 0.0
+            scale = (K1 + 1) * FIELDS[name] * 1
+            for length in lengths:
+                norms.append(K1 * (1 - B + B * (length / average)) if length else 0.0)
+                scales.append(scale)
+        return norms, scales
+
+    def shard_json(self, terms: list[str], number: Mapping[str, int], norms: list[float], scales: list[float]) -> bytes:
+        """The shard of ``terms`` (in number order) as json_bytes writes shards.shard_index's dict."""
+        count, frequencies, opening = self.count, self.frequencies, self.vector_json
+        vectors: defaultdict[int, list[str]] = defaultdict(list)
+        for term in terms:
+            fids = self.postings[term]
+            d = len(fids)
+            x = (count - d + 0.5) / (d + 0.5)
+            idf = math.log(1 + abs(x))
+            prefix = f"{number[term]},"
+            tfs = [frequencies[fid][term] for fid in fids]
+            weights = [idf * scales[fid] * tf / (norms[fid] + tf) for fid, tf in zip(fids, tfs, strict=True)]
+            pairs = [prefix + repr(round(w, 1 if w >= 10 else 2 if w >= 1 else 3)) for w in weights]
+            for fid, pair in zip(fids, pairs, strict=True):
+                vectors[fid].append(pair)
+        vector_json = ",".join([opening[fid] + ",".join(pairs) + "]]" for fid, pairs in vectors.items()])
+        inverted = ",".join([self._entry_json(term, number[term]) for term in sorted(terms, key=js_order)])
+        text = (f'{{"fieldVectors":[{vector_json}],"fields":{_dumps(self.fields)},"invertedIndex":[{inverted}],'
+                f'"pipeline":["stemmer"],"version":{_dumps(__TARGET_JS_VERSION__)}}}')
+        return (html_safe(text) + "\n").encode("utf-8")
+
+    def _entry_json(self, term: str, number: int) -> str:
+        """``[term, {"_index": number, field: {ref: {}, ...}, ...}]`` with sorted keys."""
+        fids = self.postings[term]
+        count, rank, ref_json = self.count, self.text_rank, self.ref_json
+        by_field: list[list[int]] = [[] for _ in self.fields]
+        start = 0
+        for f in range(len(self.fields)):
+            end = bisect_left(fids, (f + 1) * count, start)
+            by_field[f] = sorted(fids[start:end], key=rank.__getitem__)
+            start = end
+        parts = [f'"_index":{number}']
+        for f, name in self.keyed_fields:
+            parts.append(f'"{name}":{{{",".join(map(ref_json.__getitem__, by_field[f]))}}}')
+        return f"[{_dumps(term)},{{{','.join(parts)}}}]"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+_state: dict[str, Any] = {}
+
+
+def _build_shard(number: int) -> bytes:
+    return bytes(_state["postings"].shard_json(_state["terms"][number], _state["number"], *_state["scales"]))
+
+
+def shard_files(postings: Postings, jobs: int = 0, shards: list[list[str]] | None = None) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """shards.shard_files from ``postings``: the shard and term-list files and the manifest's entries for them."""
+    terms, number = postings.numbered(postings.cut() if shards is None else shards)
+    numbers = sorted(range(len(terms)), key=lambda i: -len(terms[i]))  # largest first: the workers finish together
+    _state.update(postings=postings, terms=terms, number=number, scales=postings.scales())
+    try:
+        contents = dict(zip(numbers, search_shards.fork_map(_build_shard, numbers, jobs), strict=True))
+    finally:
+        _state.clear()
+    return search_shards.listed(terms, [contents[i] for i in range(len(terms))], postings.postings)
