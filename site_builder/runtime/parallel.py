@@ -28,15 +28,16 @@ def cpu_count() -> int:
 
 
 def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0,
-                 advance: Callable[[int], None] | None = None) -> list[R]:
+                 advance: Callable[[int], None] | None = None, per_worker: int = MIN_ITEMS_PER_WORKER) -> list[R]:
     """``[func(i) for i in items]``, spread over ``jobs`` forked processes (0 = all cores).
 
-    ``advance(1)`` is called in this process as each result arrives (for a progress bar).
+    ``advance(1)`` is called in this process as each result arrives (for a progress bar). A worker is
+    started for each ``per_worker`` items at most (1 for a few large items, such as search shards).
     """
     if os.environ.get(PAUSE_ENV) and items:  # tests only: pause in the middle of the work
         func = functools.partial(_paused, func, items[len(items) // 2])
     jobs = jobs or cpu_count()
-    jobs = min(jobs, max(1, len(items) // MIN_ITEMS_PER_WORKER))
+    jobs = min(jobs, max(1, len(items) // per_worker))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return list(_counted((func(item) for item in items), advance))
     chunk = max(1, len(items) // (jobs * 4))

@@ -21,14 +21,13 @@ edit of a word there, then loads only the shards holding them.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from lunr.idf import idf as lunr_idf
 
 from site_builder.runtime.jsonio import json_bytes
-from site_builder.runtime.parallel import cpu_count
+from site_builder.runtime.parallel import parallel_map
 from site_builder.search.builder import TermBuilder, js_order
 
 SHARDS_DIR = "search/shards"
@@ -147,13 +146,10 @@ _state: dict[str, Any] = {}
 
 
 def fork_map(func: Callable[[int], bytes], items: Sequence[int], jobs: int = 0) -> list[bytes]:
-    """``[func(i) for i in items]`` on ``jobs`` forked workers, one item at a time (shards are few,
-    so parallel.parallel_map, made for many small items, would run them in one process)."""
-    jobs = min(jobs or cpu_count(), len(items))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(item) for item in items]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return pool.map(func, items, chunksize=1)
+    """``[func(i) for i in items]`` on ``jobs`` forked workers, a worker even for a few items (shards are
+    few and large). Through parallel_map: its workers ignore the stop signals and die with the build;
+    a multiprocessing.Pool here once hung serve's first build."""
+    return parallel_map(func, items, jobs, per_worker=1)
 
 
 def _build_shard(number: int) -> bytes:
