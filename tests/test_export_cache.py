@@ -105,7 +105,8 @@ def test_a_forged_cache_is_ignored(root: Path, name: str, signed_with: bytes | s
         key = cache_key(root) if isinstance(signed_with, str) else signed_with
         assert key is not None
         store = MemoStore(key, path, version)
-        store.new.update(forged)
+        for entry, value in forged.items():
+            store.put(entry, value)
         assert store.save()
     assert (_exports(site, root) == fresh) is not isinstance(signed_with, str)
 
