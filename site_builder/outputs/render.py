@@ -137,7 +137,8 @@ def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path, j
         env.get_template(name)
     _state["env"], _state["pages"], _state["folder"], _state["place"] = env, pages, folder, place
     try:
-        results = parallel_map(_render_page, range(len(pages)), jobs, advance)
+        # A worker even for a few pages: after one edit they are often the documents, each holding every project.
+        results = parallel_map(_render_page, range(len(pages)), jobs, advance, per_worker=1 if len(pages) < 200 else 100)
     finally:
         for key in ("env", "pages", "folder", "place"):
             _state.pop(key, None)
