@@ -7,10 +7,12 @@ import io
 from pathlib import Path
 
 import pytest
+from watchfiles import Change
 
 from site_builder.build.pipeline import BuildOptions
 from site_builder.build.staging import wait_for_trash
-from site_builder.serve.loop import rebuild
+from site_builder.serve.livereload import BuildStatus
+from site_builder.serve.loop import Watcher, rebuild
 from site_builder.serve.preview import Preview, preview, project_edits
 from tests.golden_update import fixture_environment
 from tests.helpers import VALID_PROJECT, make_catalogue
@@ -80,3 +82,21 @@ def test_a_failed_rebuild_forgets_the_site_kept_for_previews(built: tuple[Path, 
     (root / PROJECT).write_text(VALID_PROJECT.replace("status: operational", "status: live"), encoding="utf-8")
     assert not rebuild(root, options, io.StringIO(), kept=kept)
     assert kept == []
+
+
+def test_a_save_during_a_rebuild_is_previewed_at_once_and_again_on_the_site_it_publishes(
+        built: tuple[Path, BuildOptions, list[Preview]]) -> None:
+    root, _, kept = built
+    log = io.StringIO()
+    watcher = Watcher(root, root / "_site", log, BuildStatus(), kept)
+    path = root / PROJECT
+    watcher.building()  # a rebuild starts (it read the file as it was) ...
+    path.write_text(VALID_PROJECT.replace("sits beside", "now sits beside"), encoding="utf-8")
+    watcher.saved({(Change.modified, str(path))})  # ... and the save is previewed meanwhile
+    assert b"now sits beside" in (root / "_site" / PAGE).read_bytes()
+    (root / "_site" / PAGE).write_bytes(b"what the rebuild published, from the file as it was")
+    watcher.built()
+    assert b"now sits beside" in (root / "_site" / PAGE).read_bytes()  # shown again on the new site
+    assert log.getvalue().count(f"previewed {PAGE}") == 2
+    watcher.saved({(Change.modified, str(root / "site.yaml"))})  # not a project file: only queued
+    assert watcher.next_changes() == {(Change.modified, str(path)), (Change.modified, str(root / "site.yaml"))}

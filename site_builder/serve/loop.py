@@ -7,6 +7,8 @@ the server keeps serving the last good build while the errors are shown in the t
 from __future__ import annotations
 
 import dataclasses
+import queue
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -64,6 +66,68 @@ def rebuild(root: Path, options: BuildOptions, out: TextIO, status: BuildStatus 
     return result.ok
 
 
+class Watcher:
+    """Watches the catalogue in its own thread: previews each saved project page at once, even while a
+    rebuild runs, and hands the changes to the main thread, which rebuilds.
+
+    Pages previewed during a rebuild are previewed again once it is published (it may have read the file
+    before the save), and the changes that were handed over meanwhile make the next rebuild.
+    """
+
+    def __init__(self, root: Path, site: Path, out: TextIO, status: BuildStatus, kept: list[Preview]) -> None:
+        self.root, self.site, self.out, self.status, self.kept = root, site, out, status, kept
+        self.stop = threading.Event()
+        self._changes: queue.Queue[set[tuple[watchfiles.Change, str]]] = queue.Queue()
+        self._lock = threading.Lock()
+        self._during: set[str] = set()  # project files previewed since the current rebuild started
+
+    def run(self, watched: list[str]) -> None:
+        for changes in watchfiles.watch(*watched, debounce=300, stop_event=self.stop, rust_timeout=200, raise_interrupt=False):
+            self.saved(changes)
+
+    def saved(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
+        """Preview what can be previewed now, and queue the changes for the next rebuild."""
+        paths = [Path(path) for change, path in changes if change != watchfiles.Change.deleted]
+        edits = project_edits(self.root, paths) if len(paths) == len(changes) else None
+        if edits:
+            with self._lock:
+                self._preview(edits)
+                self._during.update(edits)
+        self._changes.put(changes)
+
+    def _preview(self, edits: list[str]) -> None:
+        if not self.kept:
+            return
+        start = time.perf_counter()
+        pages = preview(self.kept[0], edits, self.site)
+        if pages:
+            self.out.write(f"previewed {', '.join(pages)} in {time.perf_counter() - start:.1f} s; rebuilding the rest\n")
+            self.out.flush()
+            self.status.update(True, [])
+
+    def next_changes(self) -> set[tuple[watchfiles.Change, str]]:
+        """The next changes (and any more already waiting), for one rebuild."""
+        while True:
+            try:
+                changes = self._changes.get(timeout=0.5)  # a timeout, so that Ctrl-C and SIGTERM get through
+                break
+            except queue.Empty:
+                continue
+        while not self._changes.empty():
+            changes |= self._changes.get_nowait()
+        return changes
+
+    def building(self) -> None:
+        with self._lock:
+            self._during.clear()
+
+    def built(self) -> None:
+        with self._lock:
+            again = sorted(self._during)
+            if again:  # saved while the rebuild ran: shown again on the site it just published
+                self._preview(again)
+
+
 def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) -> int:
     """Serve until Ctrl-C or SIGTERM, the usual way to stop it (so exit code 0), even during a rebuild."""
     build_time(root)  # a bad SOURCE_DATE_EPOCH stops serve (EnvironmentProblem) before it listens
@@ -76,23 +140,22 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) 
     out.write(f"serving {shown(options.out)} at {server.url} (Ctrl-C to stop)\n")
     out.flush()
     watched = [str(root / name) for name in WATCHED if (root / name).exists()]
+    watcher = Watcher(root, options.out, out, status, kept)
+    thread = threading.Thread(target=watcher.run, args=(watched,), name="catalogue-watch", daemon=True)
+    thread.start()
     try:
-        for changes in watchfiles.watch(*watched, debounce=300):
+        while True:  # builds run here, in the main thread (signals, forked workers); saves are watched meanwhile
+            changes = watcher.next_changes()
             names = sorted({Path(path).name for _, path in changes})
             out.write(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}\n")
-            edits = project_edits(root, [Path(path) for change, path in changes if change != watchfiles.Change.deleted]) \
-                if all(change != watchfiles.Change.deleted for change, _ in changes) else None
-            if kept and edits:
-                start = time.perf_counter()
-                pages = preview(kept[0], edits, options.out)
-                if pages:
-                    out.write(f"previewed {', '.join(pages)} in {time.perf_counter() - start:.1f} s; rebuilding the rest\n")
-                    out.flush()
-                    status.update(True, [])
+            watcher.building()
             rebuild(root, options, out, status, kept)
-    except (KeyboardInterrupt, Stopped):  # watchfiles turns any signal into KeyboardInterrupt
+            watcher.built()
+    except (KeyboardInterrupt, Stopped):
         out.write("stopped\n")
     finally:
+        watcher.stop.set()
         server.shutdown()
         server.server_close()
+        thread.join(timeout=5)
     return 0

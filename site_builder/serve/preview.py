@@ -21,8 +21,8 @@ from site_builder.build.load import LoadedSite
 from site_builder.catalogue.parse import parse_project_bytes
 from site_builder.catalogue.rules import check_project
 from site_builder.catalogue.types import PROJECTS_DIR
+from site_builder.outputs.markdown import MarkdownRenderer, finish_html
 from site_builder.outputs.page import Page
-from site_builder.outputs.render import render_bodies
 from site_builder.site.data import SiteData
 from site_builder.text.file_access import read_content_file
 from site_builder.views.project import ProjectView, ViewBuilder
@@ -65,7 +65,8 @@ def _view(state: Preview, rel: str) -> ProjectView | None:
     diagnostics += check_project(project, registry, dt.date.today())
     if any(d.severity == "error" for d in diagnostics):
         return None
-    html = render_bodies([project.body], state.root)[0][0]
+    html = finish_html(MarkdownRenderer().convert(project.body))  # as render_bodies does, without its cache and state:
+    # this runs in the watcher thread, maybe while a rebuild renders
     return state.views.project(project, html)
 
 
