@@ -77,11 +77,16 @@ def test_only_saved_project_files_are_previewed(tmp_path: Path) -> None:
         assert project_edits(root, [projects / "a.md", other]) is None
 
 
-def test_a_failed_rebuild_forgets_the_site_kept_for_previews(built: tuple[Path, BuildOptions, list[Preview]]) -> None:
+def test_after_a_failed_rebuild_the_fix_is_previewed_from_the_last_good_build(
+        built: tuple[Path, BuildOptions, list[Preview]]) -> None:
     root, options, kept = built
+    good = kept[0]
     (root / PROJECT).write_text(VALID_PROJECT.replace("status: operational", "status: live"), encoding="utf-8")
     assert not rebuild(root, options, io.StringIO(), kept=kept)
-    assert kept == []
+    assert kept == [good]  # still the site being served
+    (root / PROJECT).write_text(VALID_PROJECT.replace("sits beside", "now sits beside"), encoding="utf-8")
+    assert preview(kept[0], [PROJECT], root / "_site") == [PAGE]
+    assert b"now sits beside" in (root / "_site" / PAGE).read_bytes()
 
 
 def test_a_save_during_a_rebuild_is_previewed_at_once_and_again_on_the_site_it_publishes(

@@ -32,7 +32,8 @@ def rebuild(root: Path, options: BuildOptions, out: TextIO, status: BuildStatus 
             kept: list[Preview] | None = None) -> bool:
     """Build once and say how it went (on ``out``, and to the browser through ``status``). Returns whether it succeeded.
 
-    ``kept``: replaced by the site just built, kept in memory for previews (emptied when the build failed).
+    ``kept``: replaced by the site just built, kept in memory for previews. A failed build leaves it as it
+    was: the last good build is still the one served, so a fix is previewed from it at once.
 
     Never raises for a failed build: a bug in the tool during a rebuild is printed, and the last good
     build stays served. Ctrl-C and SIGTERM (``Stopped``) still stop the server.
@@ -54,8 +55,8 @@ def rebuild(root: Path, options: BuildOptions, out: TextIO, status: BuildStatus 
         return False
     if result.report.diagnostics:
         out.write(result.report.render("text", options.strict))
-    if kept is not None:
-        kept[:] = [Preview(root, result.loaded, result.site)] if result.loaded and result.site else []
+    if kept is not None and result.loaded and result.site:
+        kept[:] = [Preview(root, result.loaded, result.site)]
     if result.ok:
         out.write(f"built {result.pages} pages in {sum(result.timings.values()):.1f} s\n")
         status.update(True, [])
