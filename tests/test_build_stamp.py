@@ -4,12 +4,14 @@ or to the published site makes it build in full again."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from site_builder.build.staging import wait_for_trash
+from site_builder.text.file_access import read_content_file, recording_reads
 from tests.golden_update import fixture_environment, read_tree
 from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
 
@@ -130,3 +132,13 @@ def test_no_cache_and_a_forged_stamp_are_never_believed(root: Path) -> None:
     stamp.write_bytes(b"0" * 64 + b"\n" + stamp.read_bytes().partition(b"\n")[2])
     _, out = build(root)
     assert not up_to_date(out)
+
+
+def test_reads_by_another_thread_are_not_a_builds_inputs(root: Path) -> None:
+    """serve's watcher thread reads a saved file (a newer version, maybe) while the build records its inputs."""
+    with recording_reads() as reads:
+        read_content_file(root, "content/projects/kent-shared-estates.md")
+        other = threading.Thread(target=read_content_file, args=(root, "content/projects/kent-joint-control-room.md"))
+        other.start()
+        other.join()
+    assert list(reads) == [("file", "content/projects/kent-shared-estates.md")]

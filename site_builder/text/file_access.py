@@ -21,6 +21,7 @@ import errno
 import hashlib
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -137,24 +138,29 @@ def read_at_most(fd: int, limit: int) -> bytes:
 
 # What the load path read, while :func:`recording_reads` is on: (kind, rel) -> a digest of what was found.
 Reads = dict[tuple[str, str], str]
-_recording: list[Reads] = []
+_recording: list[tuple[int, Reads]] = []
 
 
 @contextmanager
 def recording_reads() -> Iterator[Reads]:
-    """Record every content file read and folder listed in this process meanwhile (a build's inputs)."""
-    reads: Reads = {}
-    _recording.append(reads)
+    """Record every content file read and folder listed by this thread meanwhile (a build's inputs).
+
+    Only this thread's reads: serve's watcher thread may read a newer version of a file during a build.
+    """
+    entry: tuple[int, Reads] = (threading.get_ident(), {})
+    _recording.append(entry)
     try:
-        yield reads
+        yield entry[1]
     finally:
-        _recording.remove(reads)
+        _recording.remove(entry)
 
 
 def record_read(kind: str, rel: str, found: str) -> None:
     """Note what was found at ``rel`` (see :func:`found_file`, :func:`found_listing`)."""
-    for reads in _recording:
-        reads[kind, rel] = found
+    thread = threading.get_ident()
+    for owner, reads in _recording:
+        if owner == thread:
+            reads[kind, rel] = found
 
 
 def found_file(raw: bytes | None, problems: list[Diagnostic]) -> str:
