@@ -6,6 +6,7 @@ import os
 import pickle
 from pathlib import Path
 
+from site_builder.text import memo_store
 from site_builder.text.memo_store import MemoStore, cache_key, key_path
 
 
@@ -72,3 +73,17 @@ def test_a_symlinked_cache_or_a_key_inside_the_checkout_means_no_store(tmp_path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other"))
     assert cache_key(tmp_path / "other") is None  # the key would be inside the catalogue
     assert key_path().is_relative_to(tmp_path / "other")
+
+
+def test_a_store_version_follows_the_source_the_libraries_and_the_tag(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(memo_store, "PACKAGE", tmp_path)
+    memo_store._source_version.cache_clear()
+    first = memo_store.source_version("t", ["a.py"])
+    assert memo_store.source_version("t", ["a.py"]) == first
+    assert memo_store.source_version("other", ["a.py"]) != first
+    assert memo_store.source_version("t", ["a.py"], ["pydantic"]) != first
+    (tmp_path / "a.py").write_text("x = 2\n", encoding="utf-8")
+    memo_store._source_version.cache_clear()  # a new process
+    assert memo_store.source_version("t", ["a.py"]) != first
+    memo_store._source_version.cache_clear()

@@ -8,12 +8,11 @@ import unicodedata
 from pathlib import Path
 
 from site_builder.catalogue.misplaced import misplaced_projects
-from site_builder.catalogue.parse import parse_project_bytes
 from site_builder.catalogue.parse_cache import ParseCache, parse_files
 from site_builder.catalogue.region_tiles import check_region_tiles
 from site_builder.catalogue.registry import ORGANISATIONS_FILE, VOCABULARY_FILES, Registry, load_registry, read_yaml_file
 from site_builder.catalogue.rules import check_catalogue, check_project
-from site_builder.catalogue.types import PROJECTS_DIR, Catalogue, OtherFiles, Project, title_key
+from site_builder.catalogue.types import PROJECTS_DIR, Catalogue, OtherFiles, title_key
 from site_builder.diagnostics.report import Diagnostic, Report
 from site_builder.model.project import SLUG_RE, describe
 from site_builder.runtime.gc_pause import gc_paused
@@ -98,17 +97,6 @@ def _unusable_ids(root: Path, registry: Registry) -> dict[str, set[str]]:
             named = set()
         out[attribute] = named - set(getattr(registry, attribute))
     return out
-
-
-def load_project(root: Path, rel: str, registry: Registry,
-                 unusable: dict[str, set[str]] | None = None) -> tuple[Project | None, list[Diagnostic]]:
-    """Read, parse and validate one project file. ``unusable``: see ``_unusable_ids``."""
-    raw, problems = read_content_file(root, rel)
-    if raw is None:
-        return None, problems
-    return parse_project_bytes(raw, rel, registry, unusable)
-
-
 
 
 def other_files(root: Path, rels: list[str]) -> OtherFiles:

@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import json
-import sys
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +29,10 @@ from site_builder.catalogue.registry import ORGANISATIONS_FILE, VOCABULARY_FILES
 from site_builder.catalogue.types import PROJECTS_DIR, Project
 from site_builder.runtime.parallel import parallel_map
 from site_builder.text.file_access import read_content_file, read_content_files
-from site_builder.text.memo_store import MemoStore
+from site_builder.text.memo_store import PACKAGE, MemoStore, source_version
 
 STORE_NAME = "parse"
 CACHE_VERSION = "1"  # bump when what is stored, or how it is keyed, changes
-PACKAGE = Path(__file__).resolve().parent.parent
 NOT_CODE = ("devtools", "cli")  # sub-packages that play no part in parsing
 LIBRARIES = ("pydantic", "pydantic-core", "PyYAML")
 PARALLEL_FROM = 200  # files to parse; fewer are parsed in this process (forking and pickling cost more)
@@ -45,16 +41,9 @@ PARALLEL_FROM = 200  # files to parse; fewer are parsed in this process (forking
 @functools.cache
 def code_digest() -> str:
     """The tool's source (but for ``NOT_CODE``), Python's and the parsing libraries' versions."""
-    digest = hashlib.sha256(f"{CACHE_VERSION}\0{sys.version}\0{unicodedata.unidata_version}\0".encode())
-    digest.update(f"libyaml={getattr(yaml, '__with_libyaml__', False)}\0".encode())
-    for name in LIBRARIES:
-        digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
-    for path in sorted(PACKAGE.rglob("*.py")):
-        rel = path.relative_to(PACKAGE)
-        if rel.parts[0] in NOT_CODE or "__pycache__" in rel.parts:
-            continue
-        digest.update(rel.as_posix().encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    sources = [rel.as_posix() for rel in sorted(path.relative_to(PACKAGE) for path in PACKAGE.rglob("*.py"))
+               if rel.parts[0] not in NOT_CODE and "__pycache__" not in rel.parts]
+    return source_version(f"parse-{CACHE_VERSION};libyaml={getattr(yaml, '__with_libyaml__', False)}", sources, LIBRARIES)
 
 
 def parse_version(root: Path, unusable: dict[str, set[str]]) -> str:

@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.text.memo_store import MemoStore
+from site_builder.text.memo_store import MemoStore, source_version
 from site_builder.text.words import html_text, term_counts
 from site_builder.views.project import ProjectView
 
@@ -54,11 +53,7 @@ class _Features:
 
 def similar_store(root: Path) -> MemoStore | None:
     """``ROOT/.cache/similar.pickle``, for a version of the code that computes term counts and scores."""
-    digest = hashlib.sha256(sys.version.encode("utf-8"))
-    here = Path(__file__).resolve()
-    for path in (here, here.parent.parent / "text" / "words.py", here.parent.parent / "text" / "stemmer.py"):
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return MemoStore.open(root, "similar", digest.hexdigest())
+    return MemoStore.open(root, "similar", source_version("similar-1", ("insights/similar.py", "text/words.py", "text/stemmer.py")))
 
 
 def _bits(ids: frozenset[str], positions: dict[str, int]) -> int:

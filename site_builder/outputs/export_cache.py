@@ -8,27 +8,19 @@ user's key, so a planted or damaged file is ignored, and a build keeps only the 
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
-import sys
 import zlib
 from pathlib import Path
 
-from site_builder.text.memo_store import MemoStore
+from site_builder.text.memo_store import PACKAGE, MemoStore, source_version
 
-_HERE = Path(__file__).resolve().parent
 # The sources every export is computed by: the records, the JSON writer, the XML-illegal character filter.
-_SOURCES = (_HERE / "data.py", _HERE / "markdown.py", _HERE / "export_cache.py", _HERE.parent / "runtime" / "jsonio.py")
+_SOURCES = ("outputs/data.py", "outputs/markdown.py", "outputs/export_cache.py", "runtime/jsonio.py")
 
 
 def code_version(*sources: Path, libraries: tuple[str, ...] = ()) -> str:
-    """A digest of the export code, ``sources``, the Python version and the ``libraries``' versions."""
-    digest = hashlib.sha256(sys.version.encode("utf-8") + b"\0" + zlib.ZLIB_RUNTIME_VERSION.encode("ascii"))
-    for path in (*_SOURCES, *sources):
-        digest.update(path.name.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    for name in libraries:
-        digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
-    return digest.hexdigest()
+    """A digest of the export code, ``sources``, the Python and zlib versions and the ``libraries``' versions."""
+    extra = [Path(path).resolve().relative_to(PACKAGE).as_posix() for path in sources]
+    return source_version(f"exports;zlib={zlib.ZLIB_RUNTIME_VERSION}", (*_SOURCES, *extra), libraries)
 
 
 def open_store(root: Path | None, name: str, version: str) -> MemoStore | None:

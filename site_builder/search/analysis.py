@@ -13,26 +13,21 @@ covers the code that makes these values and lunr's stop words.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import math
-import sys
-import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from site_builder.runtime.parallel import parallel_map
 from site_builder.search.builder import FieldTerms
-from site_builder.text.memo_store import MemoStore
+from site_builder.text.memo_store import MemoStore, source_version
 from site_builder.text.words import html_text, term_counts
 from site_builder.views.project import ProjectView
 
 BODY_POSTINGS_BUDGET = 60_000  # body term-project pairs in the whole index
 MIN_BODY_TERMS = 40  # kept per project, however large the catalogue
 IDF_SAMPLE = 500  # bodies sampled to weigh terms for trimming
-PACKAGE = Path(__file__).resolve().parent.parent
 # the code whose output the caches keep (search/ makes the terms, weights and files; text/ splits and stems)
 CODE = ("search/analysis.py", "search/builder.py", "search/index.py", "search/postings.py", "search/shards.py", "text/words.py",
         "text/stemmer.py", "runtime/jsonio.py")
@@ -43,12 +38,7 @@ Whole = tuple[dict[str, FieldTerms], str, bytes, int]  # the fields but body; th
 
 def code_version() -> str:
     """A digest of the code that analyses, weighs and writes the index, and of the libraries it uses."""
-    digest = hashlib.sha256(b"search-cache-1\0")
-    for name in CODE:
-        digest.update(name.encode() + b"\0" + hashlib.sha256((PACKAGE / name).read_bytes()).digest())
-    digest.update(f"lunr={importlib.metadata.version('lunr')};unicode={unicodedata.unidata_version};"
-                  f"python={sys.version_info[:2]}".encode())
-    return digest.hexdigest()
+    return source_version("search-cache-1", CODE, ("lunr",))
 
 
 def field_sources(view: ProjectView) -> dict[str, list[str]]:

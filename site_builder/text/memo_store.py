@@ -12,10 +12,15 @@ Each build keeps what it used and what it added, so the file never grows with st
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import importlib.metadata
 import os
 import pickle
+import sys
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +28,23 @@ from site_builder.text.file_access import cache_file
 
 KEY_BYTES = 32
 STORE_VERSION = b"memo-1"
+PACKAGE = Path(__file__).resolve().parent.parent  # site_builder/
+
+
+def source_version(tag: str, sources: Iterable[str], libraries: Iterable[str] = ()) -> str:
+    """A store's ``version``: ``tag``, Python's and Unicode's versions, the ``libraries``' versions and the
+    bytes of the package modules ``sources`` (paths under ``site_builder/``) that compute what it keeps."""
+    return _source_version(tag, tuple(sources), tuple(libraries))
+
+
+@functools.cache  # the source does not change while a process runs
+def _source_version(tag: str, sources: tuple[str, ...], libraries: tuple[str, ...]) -> str:
+    digest = hashlib.sha256(f"{tag}\0{sys.version}\0{unicodedata.unidata_version}\0".encode())
+    for name in libraries:
+        digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+    for rel in sources:
+        digest.update(rel.encode("utf-8") + b"\0" + hashlib.sha256((PACKAGE / rel).read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def key_path() -> Path:
