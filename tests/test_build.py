@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import pickle
 import re
 from pathlib import Path
 
@@ -13,10 +13,13 @@ from site_builder.catalogue.load import load_catalogue
 from site_builder.catalogue.registry import load_registry
 from site_builder.devtools.synthetic import generate_catalogue
 from site_builder.outputs.markdown import body_key
-from site_builder.outputs.render import CACHE_FILE
+from site_builder.outputs.render import CACHE_NAME, markdown_version
+from site_builder.text.memo_store import STORE_VERSION
 from tests.golden_update import build_fixture, fixture_environment, read_tree
 from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
 from tests.test_links import PageParser, crawl, report
+
+CACHE_FILE = f".cache/{CACHE_NAME}.pickle"
 
 SUB_PATH = "https://example.org/sub/path/"
 
@@ -114,28 +117,25 @@ def test_the_markdown_cache_is_reused_and_invalidated_by_a_changed_body(tmp_path
         assert build_site(root, BuildOptions(out=tmp_path / "site", jobs=1, use_cache=False)).bodies_rendered == 2
 
 
-def test_a_poisoned_cache_entry_does_not_reach_the_page(tmp_path: Path) -> None:
-    """A cache file force-added in a pull request, with the right key and hostile HTML: the build uses
-    the entry (nothing is rendered again, its text shows) but only after nh3 has cleaned it."""
+def test_a_planted_markdown_cache_is_never_used(tmp_path: Path) -> None:
+    """A cache file force-added in a pull request, holding hostile HTML under the body's real key: its
+    signature fails (it was not made with this user's key), so the body is rendered again and nothing
+    of the planted entry reaches the page. The authentic cache is used: the test can fail."""
     root = make_catalogue(tmp_path / "catalogue")
     options = BuildOptions(out=tmp_path / "site", jobs=1)
     with fixture_environment(tmp_path):
         assert build_site(root, options).bodies_rendered == 1
-        cache_file = root / CACHE_FILE
-        cache = json.loads(cache_file.read_text(encoding="utf-8"))
-        (key,) = cache
-        assert key == body_key(load_catalogue(root)[0].projects[0].body)
-        cache[key] = ('<meta http-equiv="refresh" content="0;url=https://evil.example/">'
-                      '<script>window.__pwned = 1</script><p onclick="x()">POISONED <a href="//evil.example/">entry</a></p>'
-                      '<iframe src="https://evil.example/"></iframe><h2 id="main-content">Hijack</h2>')
-        cache_file.write_text(json.dumps(cache), encoding="utf-8")
+        assert build_site(root, BuildOptions(out=tmp_path / "again", jobs=1)).bodies_rendered == 0
+        key = body_key(load_catalogue(root)[0].projects[0].body)
+        hostile = ('<meta http-equiv="refresh" content="0;url=https://evil.example/">'
+                   '<script>window.__pwned = 1</script><p onclick="x()">POISONED</p>')
+        planted = pickle.dumps((STORE_VERSION, markdown_version(), {key: hostile}))
+        (root / CACHE_FILE).write_bytes(b"0" * 64 + b"\n" + planted)
         result = build_site(root, BuildOptions(out=tmp_path / "fresh", jobs=1))  # as CI would, into a new folder
-    assert result.ok and result.bodies_rendered == 0
+    assert result.ok and result.bodies_rendered == 1
     page = (tmp_path / "fresh/projects/kent-joint-control-room/index.html").read_text(encoding="utf-8")
-    assert "<p>POISONED entry</p>" in page  # the poisoned entry was used ...
-    for hostile in ("refresh", "<script>window.__pwned", "onclick", "evil.example", "<iframe"):  # ... and cleaned
-        assert hostile not in page, hostile
-    assert page.count('id="main-content"') == 1 and 'id="section-main-content"' in page
+    for text in ("POISONED", "refresh", "__pwned", "onclick"):
+        assert text not in page, text
 
 
 def test_the_build_command_says_what_it_built(tmp_path: Path) -> None:

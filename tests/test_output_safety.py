@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -23,9 +23,12 @@ from site_builder.build import staging as output
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.build.safe_paths import MARKER, MARKER_TEXT, UnsafeOutput
 from site_builder.build.staging import StagedSite, exchange, strays, wait_for_trash
-from site_builder.outputs.render import CACHE_FILE
+from site_builder.outputs.render import CACHE_NAME
+from site_builder.text.memo_store import cache_key, read_signed, write_signed
 from tests.golden_update import fixture_environment, read_tree
 from tests.helpers import VALID_PROJECT, forget_last_build, make_catalogue, run_cli
+
+CACHE_FILE = f".cache/{CACHE_NAME}.pickle"
 
 CHOOSE = "choose a new folder such as _site"
 EMPTY = ("expected a folder, found an empty value; is a variable unset? Name a folder such as _site, "
@@ -427,16 +430,19 @@ def test_staging_removes_itself_when_the_build_fails(tmp_path: Path) -> None:
 
 # --- the Markdown cache is never followed through a symlink -----------------------------------------
 
-@pytest.mark.parametrize("link", [".cache", ".cache/markdown.json"])
+@pytest.mark.parametrize("link", [".cache", CACHE_FILE])
 def test_a_symlinked_cache_is_neither_read_nor_written(tmp_path: Path, link: str) -> None:
     root = make_catalogue(tmp_path / "catalogue")
     options = BuildOptions(out=tmp_path / "site", jobs=1)
     page = tmp_path / "site/projects/kent-joint-control-room/index.html"
     with fixture_environment(tmp_path):
         assert build_site(root, options).bodies_rendered == 1
-        cache = root / CACHE_FILE
-        poisoned = dict.fromkeys(json.loads(cache.read_text(encoding="utf-8")), "<p>POISONED</p>")
-        cache.write_text(json.dumps(poisoned), encoding="utf-8")
+        cache, key = root / CACHE_FILE, cache_key(root)
+        assert key is not None
+        body = read_signed(key, cache)
+        assert body is not None
+        tag, version, entries = pickle.loads(body)
+        write_signed(key, cache, pickle.dumps((tag, version, dict.fromkeys(entries, "<p>POISONED</p>"))))  # as if this tool had
         forget_last_build(root)
         assert build_site(root, options).bodies_rendered == 0
         assert "POISONED" in page.read_text(encoding="utf-8")  # a real cache is used: the test can fail

@@ -15,13 +15,13 @@ import enum
 import hashlib
 import importlib.metadata
 import inspect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pydantic
 
-FINGERPRINT_VERSION = "2"  # bump when the way keys are made changes
+FINGERPRINT_VERSION = "3"  # bump when the way keys are made changes
 PACKAGE = Path(__file__).resolve().parent.parent
 LIBRARIES = ("jinja2", "markdown", "nh3", "markupsafe", "pydantic")
 
@@ -64,33 +64,50 @@ def _shape(kind: type, omit: frozenset[str]) -> tuple[bytes, tuple[tuple[str, by
     return name, tuple((n, n.encode() + b"=") for n in names if n not in omit)
 
 
+def _scalar_digester(kind: type) -> Callable[[Any], bytes] | None:
+    """How to digest a value of ``kind`` that is not a container (``None``: it is one, or unknown)."""
+    name = kind.__name__
+    if kind is type(None) or issubclass(kind, bool | int | float):
+        return lambda value: f"{name}:{value!r};".encode()
+    if issubclass(kind, str):  # Markup too: its type is part of the digest
+        return lambda value: f"{name}:{len(value)}:".encode() + value.encode("utf-8", "surrogatepass")
+    if issubclass(kind, dt.date | dt.datetime | dt.time):
+        return lambda value: f"{name}:{value.isoformat()};".encode()
+    return None
+
+
 class ContextHasher:
     """Digests values; containers are remembered by identity, so a project shown on many pages is digested once.
 
     Use one hasher per build only: identities are reused once objects are freed. ``omit`` leaves fields
     out of the digests of some types: for pages whose templates never read them (see ``incremental``).
+    A hasher with a ``narrow`` one digests those types as the narrow digest plus the fields it omits,
+    so what both see of a value (all but the omitted fields) is walked once, by the narrow hasher.
     """
 
-    def __init__(self, omit: Mapping[type, frozenset[str]] | None = None) -> None:
+    def __init__(self, omit: Mapping[type, frozenset[str]] | None = None, narrow: ContextHasher | None = None) -> None:
         self._omit = dict(omit or {})
+        self._narrow = narrow
         self._memo: dict[int, bytes] = {}
         self._alive: list[Any] = []  # keeps memoised objects alive, so their ids stay theirs
         self._shapes: dict[type, tuple[bytes, tuple[tuple[str, bytes], ...] | None]] = {}
+        self._scalars: dict[type, Callable[[Any], bytes] | None] = {}
+        self._rest: dict[type, tuple[tuple[str, bytes], ...]] = {}  # the fields the narrow hasher omits, by type
 
     def digest(self, value: Any) -> bytes:
         return hashlib.blake2b(self._part(value), digest_size=20).digest()
 
     def _part(self, value: Any) -> bytes:
         kind = type(value)
-        if kind is str:  # the commonest part by far: first, and without isinstance
+        if kind is str:  # the commonest part by far: first, and without a lookup
             text: str = value
             return b"str:" + str(len(text)).encode() + b":" + text.encode("utf-8", "surrogatepass")
-        if value is None or isinstance(value, bool | int | float):
-            return f"{kind.__name__}:{value!r};".encode()
-        if isinstance(value, str):  # Markup too: its type is part of the digest
-            return f"{kind.__name__}:{len(value)}:".encode() + value.encode("utf-8", "surrogatepass")
-        if isinstance(value, dt.date | dt.datetime | dt.time):
-            return f"{kind.__name__}:{value.isoformat()};".encode()
+        try:
+            scalar = self._scalars[kind]
+        except KeyError:
+            scalar = self._scalars[kind] = _scalar_digester(kind)
+        if scalar is not None:
+            return scalar(value)
         if isinstance(value, enum.Enum):
             return f"enum:{kind.__qualname__}:".encode() + self._part(value.value)
         key = id(value)
@@ -101,19 +118,29 @@ class ContextHasher:
             self._alive.append(value)
         return found
 
-    def _container(self, value: Any) -> bytes:
-        kind = type(value)
+    def _shape(self, kind: type) -> tuple[bytes, tuple[tuple[str, bytes], ...] | None]:
         shape = self._shapes.get(kind)
         if shape is None:
             shape = self._shapes[kind] = _shape(kind, self._omit.get(kind, frozenset()))
-        name, fields = shape
+        return shape
+
+    def _container(self, value: Any) -> bytes:
+        kind = type(value)
+        name, fields = self._shape(kind)
         part = self._part
         if fields is not None:  # a dataclass or a pydantic model: its fields by name
-            return name + b"(" + b"".join(field + part(getattr(value, attr)) for attr, field in fields) + b")"
+            narrow = self._narrow
+            if narrow is not None and kind in narrow._omit:  # the narrow digest, then what it leaves out
+                rest = self._rest.get(kind)
+                if rest is None:
+                    kept = {attr for attr, _ in narrow._shape(kind)[1] or ()}
+                    rest = self._rest[kind] = tuple((attr, field) for attr, field in fields if attr not in kept)
+                return name + b"+" + narrow._part(value) + b"".join([field + part(getattr(value, attr)) for attr, field in rest])
+            return name + b"(" + b"".join([field + part(getattr(value, attr)) for attr, field in fields]) + b")"
         if isinstance(value, Mapping):
-            return name + b"{" + b"".join(part(k) + part(v) for k, v in value.items()) + b"}"
+            return name + b"{" + b"".join([part(k) + part(v) for k, v in value.items()]) + b"}"
         if isinstance(value, list | tuple):
-            return name + b"[" + b"".join(part(item) for item in value) + b"]"
+            return name + b"[" + b"".join([part(item) for item in value]) + b"]"
         if isinstance(value, set | frozenset):
             return name + b"{" + b"".join(sorted(part(item) for item in value)) + b"}"
         if isinstance(value, type) or (inspect.isfunction(value) and "<" not in value.__qualname__):

@@ -46,7 +46,8 @@ def globals_digest(hasher: ContextHasher, globals_: Mapping[str, Any]) -> bytes:
 
 def page_keys(env: jinja2.Environment, pages: Sequence[Page], fingerprint: str) -> list[str | None]:
     """Each page's input key, or ``None`` for a page whose context cannot be digested (always rendered)."""
-    hasher, listing = ContextHasher(), ContextHasher(WITHOUT_BODY)
+    listing = ContextHasher(WITHOUT_BODY)
+    hasher = ContextHasher(narrow=listing)  # a project's full digest is its listing digest and its description
     shared = fingerprint.encode("ascii") + globals_digest(hasher, env.globals)
     keys: list[str | None] = []
     for page in pages:

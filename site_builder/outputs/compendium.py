@@ -172,7 +172,9 @@ def document_pages(site: SiteData, *, pdf: bool = False, split_above: int | None
     """A page per document; ``pdf`` says whether ``document.pdf`` is built beside each (and linked)."""
     found = documents(site, split_above)
     whole, by_theme = found[0], found[1:]
+    # A theme's document is given only the whole one's path: its page key (build/incremental.py) then
+    # leaves out the projects of other themes, so an edit re-renders only the documents that hold it.
     return [Page(f"{doc.path}index.html", "document.html",
                  {"document": doc, "pdf": pdf, "theme_documents": by_theme if doc is whole else (),
-                  "whole": whole, "anchor": anchor, "document_body": document_body})
+                  "whole_path": whole.path, "anchor": anchor, "document_body": document_body})
             for doc in found]

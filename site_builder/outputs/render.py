@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,10 @@ from site_builder.outputs.page import Page
 from site_builder.outputs.template_errors import template_diagnostic
 from site_builder.runtime.parallel import parallel_map
 from site_builder.runtime.paths import TEMPLATES_DIR
-from site_builder.text.file_access import cache_file
+from site_builder.text.memo_store import MemoStore, source_version
 
 TEMPLATES = TEMPLATES_DIR
-CACHE_FILE = ".cache/markdown.json"
+CACHE_NAME = "markdown"  # .cache/markdown.pickle: each body's finished HTML
 
 
 # --- Markdown ------------------------------------------------------------------------------------
@@ -35,24 +34,30 @@ def _render_body(index: int) -> str:
     return renderer.convert(text)
 
 
-def render_bodies(bodies: Sequence[str], cache_dir: Path | None, jobs: int = 0) -> tuple[list[str], int]:
-    """HTML for each body, reusing the cache. Returns the HTML and how many bodies were rendered.
+def markdown_version() -> str:
+    """What the finished HTML of a body depends on besides its text: the renderer, its bounds, the sanitiser."""
+    return source_version("markdown", ("outputs/markdown.py", "outputs/markdown_bounds.py", "outputs/body_html.py",
+                                       "outputs/render.py", "catalogue/body_scan.py"), ("markdown", "nh3"))
 
-    The cache holds python-markdown's output, keyed by :func:`body_key`; it is not trusted: every
-    body, cached or not, is sanitised here, in this process (:func:`finish_html`), before it can
-    reach a page.
+
+def render_bodies(bodies: Sequence[str], cache_dir: Path | None, jobs: int = 0) -> tuple[list[str], int]:
+    """The finished HTML of each body, reusing the cache. Returns the HTML and how many bodies were rendered.
+
+    Bodies not in the cache are converted by python-markdown on all cores, then sanitised and finished
+    here (:func:`finish_html`). The cache (``.cache/markdown.pickle``, keyed by :func:`body_key`) holds
+    that finished HTML; it is an authenticated store (text/memo_store.py), so an entry planted in a pull
+    request, or damaged, fails its signature and is never used: the body is rendered again.
     """
-    cache: dict[str, str] = {}
-    cache_path = cache_file(cache_dir, CACHE_FILE) if cache_dir else None  # None: a symlink, ignored
-    if cache_path and cache_path.is_file():
-        try:
-            loaded = json.loads(cache_path.read_text(encoding="utf-8"))
-            cache = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
-            cache = {}  # a damaged cache is only a slower build
+    store = MemoStore.open(cache_dir, CACHE_NAME, markdown_version()) if cache_dir else None
     sanitiser = sanitiser_fingerprint()
     keys = [body_key(text, sanitiser) for text in bodies]
-    todo = sorted({i for i, key in enumerate(keys) if not isinstance(cache.get(key), str)}, key=lambda i: keys[i])
+    found: dict[str, str] = {}
+    if store is not None:
+        for key in keys:
+            value = store.get(key)
+            if isinstance(value, str):
+                found[key] = value
+    todo = sorted({i for i, key in enumerate(keys) if key not in found}, key=lambda i: keys[i])
     seen: set[str] = set()
     unique = [i for i in todo if not (keys[i] in seen or seen.add(keys[i]))]  # type: ignore[func-returns-value]
     _state["bodies"] = bodies
@@ -60,19 +65,13 @@ def render_bodies(bodies: Sequence[str], cache_dir: Path | None, jobs: int = 0) 
         rendered = parallel_map(_render_body, unique, jobs)
     finally:
         _state.pop("bodies", None)
-    fresh = {keys[i]: html for i, html in zip(unique, rendered, strict=True)}
-    if cache_path is not None and fresh:
-        kept = {key: cache[key] for key in keys if isinstance(cache.get(key), str)} | fresh
-        try:
-            cache_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(kept, sort_keys=True), encoding="utf-8")
-            tmp.replace(cache_path)
-        except OSError:
-            pass  # a read-only checkout still builds, just without a cache
-    merged = cache | fresh
-    finished = {key: finish_html(merged[key]) for key in dict.fromkeys(keys)}  # in this process: nh3 is ~20x faster than python-markdown
-    return [finished[key] for key in keys], len(unique)
+    for i, converted in zip(unique, rendered, strict=True):
+        found[keys[i]] = html = finish_html(converted)  # in this process: nh3 is ~20x faster than python-markdown
+        if store is not None:
+            store.put(keys[i], html)
+    if store is not None:
+        store.save()  # a read-only checkout still builds, just without a cache
+    return [found[key] for key in keys], len(unique)
 
 
 # --- Jinja pages ---------------------------------------------------------------------------------

@@ -90,7 +90,10 @@ def write_signed(key: bytes, path: Path, body: bytes) -> bool:
     tmp = path.with_suffix(".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(sign(key, body) + b"\n" + body)
+        tmp.unlink(missing_ok=True)  # a symlink planted there is removed, never written through
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(sign(key, body) + b"\n" + body)
         tmp.replace(path)
     except OSError:
         return False

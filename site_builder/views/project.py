@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -85,10 +86,12 @@ def pounds(value: int | None) -> str:
     return "" if value is None else f"£{value:,}"
 
 
+@functools.cache  # one Ref per status and per service: shared by every view, digested once (build/fingerprint.py)
 def status_ref(status: str) -> Ref:
     return Ref(status, STATUS_LABELS[status], f"status/{status}/")
 
 
+@functools.cache
 def service_ref(kind: str) -> Ref:
     return Ref(kind, KIND_LABELS[kind], f"services/{kind}/")
 
