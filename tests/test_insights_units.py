@@ -157,3 +157,25 @@ def test_similar_projects_from_the_cache_are_the_ones_computed(tmp_path: Path, m
     counted.clear()
     assert similar_projects(changed, similar.similar_store(tmp_path)) == expected
     assert len(counted) == 1 and "drones" in counted[0]  # only the changed project is counted again
+
+
+def test_an_edit_past_the_words_compared_weighs_and_scores_nothing_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The vectors are kept by a digest of every project's counts: a description changed after its first
+    BODY_WORDS words counts that project again, but weighs and scores nothing."""
+    opening = " ".join(f"word{n}" for n in range(similar.BODY_WORDS))
+    projects = {f"p{n}-kent": _project(f"Kent control room {n}", FIRE, ["kent-police"], "control-rooms", f"{opening} tail{n}.")
+                for n in range(4)}
+    views = _views(tmp_path, projects)
+    store = similar.similar_store(tmp_path)
+    assert store is not None
+    fresh = similar_projects(views, store)
+    store.save()
+    edited = [views[0].__class__(**{**views[0].__dict__, "body_html": views[0].body_html + "<p>A later sentence.</p>"}), *views[1:]]
+    def summary(found: dict[str, tuple[similar.Similar, ...]]) -> dict[str, list[tuple[str, tuple[str, ...], float]]]:
+        return {slug: [(s.project.slug, s.reasons, s.score) for s in shown] for slug, shown in found.items()}
+
+    expected = summary(similar_projects(edited, None))
+    assert expected == summary(fresh)
+    monkeypatch.setattr(similar, "_weigh", lambda counts: pytest.fail("weighed again"))
+    monkeypatch.setattr(similar, "_scores", lambda features: pytest.fail("scored again"))
+    assert summary(similar_projects(edited, similar.similar_store(tmp_path))) == expected

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import hmac
 import json
 import os
@@ -121,10 +120,6 @@ class OutputCache:
     def place(self, sha: str, target: Path) -> bool:
         """Link the object with hash ``sha`` to ``target`` if the cache has it (in a render worker too)."""
         return self._link_object(sha, target)
-
-    def link_file(self, data: bytes, target: Path) -> bool:
-        """Link a file with ``data``'s bytes to ``target`` if there is one; else the caller writes it (then :meth:`keep`)."""
-        return self._link_object(hashlib.sha256(data).hexdigest(), target)
 
     def keep(self, sha: str, built: Path, page_key: str | None = None) -> None:
         """Record the freshly written ``built`` file (bytes hashing to ``sha``) as an object, by a hard link."""

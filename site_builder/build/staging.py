@@ -26,7 +26,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -196,42 +195,52 @@ class StagedSite:
     def write_all(self, files: Mapping[str, bytes], cache: OutputCache | None = None) -> None:
         """Write ``files`` (relative posix path -> bytes) into the staging folder.
 
-        With a ``cache``, a file whose bytes the cache holds is hard-linked from it instead of written,
-        and each file written is recorded in it. Either way each path is a new file in the staging folder.
+        With a ``cache``, a file whose bytes the cache holds is hard-linked from it instead of written
+        (here, in one pass: a link is cheaper than handing it to a thread), and each file written is
+        recorded in it. Files of the same bytes are written once and linked to each other. Either way
+        each path is a new file in the staging folder.
         """
-        for folder in sorted({(self.path / rel).parent for rel in files}):
-            folder.mkdir(parents=True, exist_ok=True)
-
-        first_of: dict[str, threading.Event] = {}  # content hash -> set once its first file is written and kept
-        claim = threading.Lock()
-
-        def put(rel: str) -> None:
-            target, data = self.path / rel, files[rel]
-            if cache is None:
-                write_file(target, data)
-                return
+        for folder in sorted({rel.rpartition("/")[0] for rel in files} - {""}):
+            (self.path / folder).mkdir(parents=True, exist_ok=True)
+        if cache is None:
+            self._write_in_threads([(rel, files[rel]) for rel in sorted(files)], None)
+            return
+        first: dict[str, str] = {}  # content hash -> the first path with those bytes
+        later: list[tuple[str, str]] = []  # (path, hash) of the other paths with bytes a file is written for
+        todo: list[tuple[str, bytes]] = []
+        for count, rel in enumerate(sorted(files)):
+            if count == len(files) // 2:
+                pause_point("write")
+            data = files[rel]
             sha = hashlib.sha256(data).hexdigest()
-            with claim:  # files of the same bytes: the first is written, the others linked to it once it is kept
-                done = first_of.get(sha)
-                if done is None:
-                    first_of[sha] = threading.Event()
-            if done is not None:
-                done.wait()
-            try:
-                if not cache.link_file(data, target):
-                    write_file(target, data)
-                    cache.keep(sha, target)
-            finally:
-                if done is None:
-                    first_of[sha].set()
+            if sha in first:
+                later.append((rel, sha))
+            elif cache.place(sha, self.path / rel):
+                first[sha] = rel
+            else:
+                first[sha] = rel
+                todo.append((rel, data))
+        self._write_in_threads(todo, cache)
+        for rel, sha in later:
+            if not cache.place(sha, self.path / rel):  # its first file could not be kept (another file system)
+                write_file(self.path / rel, files[rel])
 
+    def _write_in_threads(self, todo: list[tuple[str, bytes]], cache: OutputCache | None) -> None:
+        def put(item: tuple[str, bytes]) -> None:
+            target = self.path / item[0]
+            write_file(target, item[1])
+            if cache is not None:
+                cache.keep(hashlib.sha256(item[1]).hexdigest(), target)
+
+        if len(todo) < WRITER_THREADS:
+            for item in todo:
+                put(item)
+            return
         pool = ThreadPoolExecutor(WRITER_THREADS)
         try:
             with signals_deferred():  # the writer threads start now, and leave the stop signals to the main thread
-                written = pool.map(put, sorted(files))
-            for count, _ in enumerate(written):
-                if count == len(files) // 2:
-                    pause_point("write")
+                for _ in pool.map(put, todo):
+                    pass
         finally:
             pool.shutdown(wait=True, cancel_futures=True)  # on an error or a signal, do not write the rest
 

@@ -53,7 +53,7 @@ class _Features:
 
 def similar_store(root: Path) -> MemoStore | None:
     """``ROOT/.cache/similar.pickle``, for a version of the code that computes term counts and scores."""
-    return MemoStore.open(root, "similar", source_version("similar-1", ("insights/similar.py", "text/words.py", "text/stemmer.py")))
+    return MemoStore.open(root, "similar", source_version("similar-2", ("insights/similar.py", "text/words.py", "text/stemmer.py")))
 
 
 def _bits(ids: frozenset[str], positions: dict[str, int]) -> int:
@@ -68,25 +68,47 @@ def _text(project: ProjectView) -> str:
     return f"{project.title} {project.summary} {' '.join(body)}"
 
 
-def _counts(project: ProjectView, store: MemoStore | None) -> dict[str, int]:
-    """The term counts of a project's title, summary and first words, from ``store`` when its text is known."""
+def _counts(project: ProjectView, store: MemoStore | None) -> tuple[dict[str, int], bytes]:
+    """The term counts of a project's title, summary and first words, and a digest of them; from ``store``
+    when its text is known."""
     if store is None:
-        return term_counts(_text(project))[0]
+        return _counted(project)
     key = hashlib.sha256("\0".join((project.title, project.summary, project.body_html)).encode("utf-8", "surrogatepass")).hexdigest()
     found = store.get(key)
-    if not isinstance(found, dict):
-        found = term_counts(_text(project))[0]
+    if not (isinstance(found, tuple) and len(found) == 2):
+        found = _counted(project)
         store.put(key, found)
     return found
 
 
-def _vectors(projects: Sequence[ProjectView], store: MemoStore | None = None) -> list[dict[str, float]]:
-    counts = [_counts(p, store) for p in projects]
+def _counted(project: ProjectView) -> tuple[dict[str, int], bytes]:
+    counts = term_counts(_text(project))[0]
+    return counts, hashlib.sha256(repr(sorted(counts.items())).encode("utf-8", "surrogatepass")).digest()
+
+
+def _vectors(projects: Sequence[ProjectView], store: MemoStore | None = None) -> tuple[list[dict[str, float]], str]:
+    """Each project's tf-idf vector, and a digest of every project's counts they are made from.
+
+    The vectors are kept in ``store`` under that digest: an edit after a description's first
+    ``BODY_WORDS`` words changes no counts, and then no vector is computed again.
+    """
+    counted = [_counts(p, store) for p in projects]
+    key = "vectors:" + hashlib.sha256(b"".join(digest for _, digest in counted)).hexdigest()
+    found = store.get(key) if store is not None else None
+    if isinstance(found, list) and len(found) == len(projects):
+        return found, key
+    vectors = _weigh([counts for counts, _ in counted])
+    if store is not None:
+        store.put(key, vectors)
+    return vectors, key
+
+
+def _weigh(counts: list[dict[str, int]]) -> list[dict[str, float]]:
     df: dict[str, int] = {}
     for found in counts:
         for term in found:
             df[term] = df.get(term, 0) + 1
-    idf = {t: math.log(len(projects) / n) for t, n in df.items()}
+    idf = {t: math.log(len(counts) / n) for t, n in df.items()}
     tf = [0.0, *(1 + math.log(c) for c in range(1, 64))]
     vectors = []
     for found in counts:
@@ -128,11 +150,11 @@ def _features(projects: Sequence[ProjectView], vectors: list[dict[str, float]]) 
     return features
 
 
-def _features_key(features: list[_Features]) -> str:
-    """A digest of everything the scores are computed from, in project order."""
-    digest = hashlib.sha256()
+def _features_key(features: list[_Features], vectors_key: str) -> str:
+    """A digest of everything the scores are computed from, in project order (the vectors by their key)."""
+    digest = hashlib.sha256(vectors_key.encode("ascii") + b"\x1e")
     for f in features:
-        parts = (repr(sorted(f.vector.items())), *(repr(sorted(s)) for s in (f.themes, f.organisations, f.regions, f.services)))
+        parts = tuple(repr(sorted(s)) for s in (f.themes, f.organisations, f.regions, f.services))
         digest.update("\x1f".join(parts).encode("utf-8", "surrogatepass") + b"\x1e")
     return "scores:" + digest.hexdigest()
 
@@ -181,8 +203,9 @@ def similar_projects(projects: Sequence[ProjectView], store: MemoStore | None = 
     project's features), so a rebuild in which no title, summary or opening words changed scores nothing.
     """
     projects = sorted(projects, key=lambda p: p.slug)  # so that a lower position is an earlier slug
-    features = _features(projects, _vectors(projects, store))
-    key = _features_key(features) if store is not None else ""
+    vectors, vectors_key = _vectors(projects, store)
+    features = _features(projects, vectors)
+    key = _features_key(features, vectors_key) if store is not None else ""
     scores = store.get(key) if store is not None else None
     if not isinstance(scores, list) or len(scores) != len(projects):
         scores = _scores(features)
