@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.metadata
+import random
 import re
 
 import pytest
 
 from site_builder.outputs import markdown as markdown_render
-from site_builder.outputs.markdown import MarkdownRenderer, body_key, strip_xml_illegal
+from site_builder.outputs.markdown import MarkdownRenderer, body_key, strip_xml_illegal, unused_patterns
 
 
 def render(text: str) -> str:
@@ -116,3 +117,39 @@ def test_cache_key_depends_on_the_nh3_version(monkeypatch: pytest.MonkeyPatch) -
     real = importlib.metadata.version
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.1" if name == "nh3" else real(name))
     assert body_key("a") != before
+
+
+TRIMMED_CASES = [
+    "Plain prose with no markup at all.",
+    "A line with two spaces  \nthen a break, and one with a tab\t\nand a carriage return  \r\nhere.",
+    "Escapes: \\*not emphasis\\*, \\[not a link\\], \\`not code\\`.",
+    "Entities &amp; &#169; &copy; and a bare & sign.",
+    "Raw <b>html</b>, <https://example.org/auto>, <someone@example.org> and a < sign.",
+    "![an image](https://example.org/i.png) and ![ref image][i] and ![short]\n\n[i]: https://example.org/i",
+    "[a link](https://example.org) and [ref][r] and [r] and [not a ref]\n\n[r]: https://example.org/r",
+    "Code `with [brackets] and *stars*` and ``double `tick` span``.",
+    "**Strong**, *em*, __strong__, _em_, ***both*** and snake_case_words.",
+    "| a | b |\n|---|---|\n| *x* | [y](https://example.org/y) |\n| `z` | &amp; |",
+    "# Heading with *em* and [link](https://example.org)\n\n- item `code`\n- item <i>html</i>\n\n> quote & more",
+    "    indented code with [brackets] and *stars* & <tags>\n\nafter",
+]
+
+
+@pytest.mark.parametrize("text", TRIMMED_CASES)
+def test_an_instance_without_the_patterns_a_body_cannot_use_gives_the_same_html(text: str) -> None:
+    renderer = MarkdownRenderer()
+    assert renderer.convert(text) == renderer.convert(text, trim=False)
+
+
+def test_trimmed_instances_give_the_same_html_on_random_markup() -> None:
+    """Random mixtures of every trigger and of text around them: the trimmed and the full instance agree."""
+    pieces = ["word", " ", "  \n", "\n\n", "\t", "\r\n", "*", "_", "**", "`", "``", "[", "]", "(https://example.org)",
+              "![", "<", ">", "<b>", "&", "&amp;", "\\", "#", "- ", "> ", "|", "1. ", "@", "https://example.org", ":"]
+    rng = random.Random(2017)
+    renderer = MarkdownRenderer()
+    trimmed_some = 0
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        assert renderer.convert(text) == renderer.convert(text, trim=False), repr(text)
+        trimmed_some += bool(unused_patterns(text))
+    assert trimmed_some > 100  # the comparison covered bodies that were converted by a trimmed instance
