@@ -21,6 +21,7 @@ from site_builder.diagnostics.report import Diagnostic, Report
 from site_builder.model.project import SiteConfig
 from site_builder.outputs.assets import Assets, MissingAssets, load_assets
 from site_builder.outputs.render import make_environment
+from site_builder.outputs.template_cache import bytecode_cache, save_bytecode
 from site_builder.outputs.template_errors import compile_templates
 from site_builder.runtime.paths import TOOL_ROOT
 
@@ -51,8 +52,9 @@ def load_site(root: Path, base_url: str | None = None, only: list[str] | None = 
     except MissingAssets as exc:
         report.add(Diagnostic(f"{TOOL_ROOT.name}/node_modules", 1, 1, "error", "", str(exc),
                               "run 'make build' once to install them"))
-    env = make_environment({})
+    env = make_environment({}, bytecode_cache(root) if use_cache else None)
     report.extend(compile_templates(env))
+    save_bytecode(env)
     if config is None or assets is None or report.errors:
         return None, report
     return LoadedSite(root, config, catalogue, assets, env), report

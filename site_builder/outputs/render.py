@@ -76,9 +76,10 @@ def render_bodies(bodies: Sequence[str], cache_dir: Path | None, jobs: int = 0) 
 
 # --- Jinja pages ---------------------------------------------------------------------------------
 
-def make_environment(globals_: Mapping[str, Any]) -> jinja2.Environment:
+def make_environment(globals_: Mapping[str, Any], bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """One environment for the build: autoescaping everywhere, undefined names are errors."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
