@@ -91,11 +91,12 @@ def test_after_editing_one_project_only_its_pages_are_rendered_and_the_site_equa
     # Pages whose context holds the edited project (its listings, pages listing it as similar) are rendered
     # again, even where it shows only its title; the other pages are not.
     assert 0 < second.pages_rendered < first.pages // 2
+    assert (first.sections_rendered, second.sections_rendered) == (PROJECTS, 1)  # the document's other sections are kept
     site = read_tree(root / "_site")
     assert site == corpus.edited_reference
     unchanged = [rel for rel in site if corpus.reference.get(rel) == site[rel] and rel != MARKER]  # the marker is made anew
     changed = [rel for rel in site if corpus.reference.get(rel) != site[rel]]
-    assert f"projects/{Path(EDITED).stem}/index.html" in changed
+    assert f"projects/{Path(EDITED).stem}/index.html" in changed and "document/index.html" in changed
     # Unchanged files are the same inode as in the previous site: linked, never rewritten; changed ones are new files.
     assert [rel for rel in unchanged if (root / "_site" / rel).stat().st_ino != before[rel]] == []
     assert not any((root / "_site" / rel).stat().st_ino == before.get(rel) for rel in changed)

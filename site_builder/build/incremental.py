@@ -44,21 +44,32 @@ def globals_digest(hasher: ContextHasher, globals_: Mapping[str, Any]) -> bytes:
     return hashlib.sha256(b"\0".join(parts)).digest()
 
 
+class KeyMaker:
+    """Input keys for pages and for values shown on them; one walk of each value serves them all."""
+
+    def __init__(self, env: jinja2.Environment, fingerprint: str) -> None:
+        self.listing = ContextHasher(WITHOUT_BODY)
+        self.full = ContextHasher(narrow=self.listing)  # a project's full digest is its listing digest and its description
+        self.shared = fingerprint.encode("ascii") + globals_digest(self.full, env.globals)
+
+    def page(self, page: Page) -> str | None:
+        """The page's key, or ``None`` for a page whose context cannot be digested (always rendered)."""
+        try:
+            context = _context_digest(page, self.full, self.listing)
+        except Unhashable:
+            return None
+        head = f"{page.path}\0{page.template}\0{page.root!r}\0".encode()
+        return hashlib.sha256(self.shared + head + context).hexdigest()
+
+    def value(self, kind: str, value: Any) -> str:
+        """A key for what the templates make of ``value`` as ``kind`` (a project's document section, say)."""
+        return hashlib.sha256(self.shared + kind.encode() + b"\0" + self.full.digest(value)).hexdigest()
+
+
 def page_keys(env: jinja2.Environment, pages: Sequence[Page], fingerprint: str) -> list[str | None]:
     """Each page's input key, or ``None`` for a page whose context cannot be digested (always rendered)."""
-    listing = ContextHasher(WITHOUT_BODY)
-    hasher = ContextHasher(narrow=listing)  # a project's full digest is its listing digest and its description
-    shared = fingerprint.encode("ascii") + globals_digest(hasher, env.globals)
-    keys: list[str | None] = []
-    for page in pages:
-        try:
-            context = _context_digest(page, hasher, listing)
-        except Unhashable:
-            keys.append(None)
-            continue
-        head = f"{page.path}\0{page.template}\0{page.root!r}\0".encode()
-        keys.append(hashlib.sha256(shared + head + context).hexdigest())
-    return keys
+    keys = KeyMaker(env, fingerprint)
+    return [keys.page(page) for page in pages]
 
 
 def _context_digest(page: Page, full: ContextHasher, listing: ContextHasher) -> bytes:
@@ -80,12 +91,17 @@ def _head_of(path: Path) -> bytes:
 
 
 def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int, cache: OutputCache | None,
-                   advance: Callable[[int], None] | None = None) -> tuple[dict[str, bytes], list[Diagnostic], int]:
-    """Like :func:`render_pages`, reusing the cache: each page's ``<head>``, the problems, and how many were rendered."""
+                   advance: Callable[[int], None] | None = None,
+                   maker: KeyMaker | None = None) -> tuple[dict[str, bytes], list[Diagnostic], int]:
+    """Like :func:`render_pages`, reusing the cache: each page's ``<head>``, the problems, and how many were rendered.
+
+    ``maker``: the build's :class:`KeyMaker` (for the cache's fingerprint), if it made other keys already.
+    """
     if cache is None:
         rendered, problems = render_pages(env, pages, folder, jobs, advance=advance)
         return {path: head for path, (head, _) in rendered.items()}, problems, len(pages)
-    keys = page_keys(env, pages, cache.fingerprint)
+    maker = maker or KeyMaker(env, cache.fingerprint)
+    keys = [maker.page(page) for page in pages]
     heads: dict[str, bytes] = {}
     todo: list[tuple[Page, str | None]] = []
     for number, (page, key) in enumerate(zip(pages, keys, strict=True)):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from site_builder.build.fingerprint import tool_fingerprint
-from site_builder.build.incremental import render_changed
+from site_builder.build.incremental import KeyMaker, render_changed
 from site_builder.build.load import LoadedSite, load_site
 from site_builder.build.output_cache import OutputCache
 from site_builder.build.pdf import pdf_files
@@ -31,6 +31,7 @@ from site_builder.outputs.feeds import feed_files
 from site_builder.outputs.page import Page
 from site_builder.outputs.pages import plan_pages
 from site_builder.outputs.render import TEMPLATES, render_bodies
+from site_builder.outputs.sections import DocumentSections
 from site_builder.outputs.template_errors import trial_render
 from site_builder.outputs.xlsx import xlsx_files
 from site_builder.runtime.gc_pause import gc_paused
@@ -73,6 +74,7 @@ class BuildResult:
     memory: dict[str, tuple[float, float]] = field(default_factory=dict)
     bodies_rendered: int = 0
     pages_rendered: int = 0
+    sections_rendered: int = 0  # projects' sections of the printable documents (outputs/sections.py)
     projects: int = 0
     up_to_date: bool = False  # nothing had changed since the last build: nothing was done (build/stamp.py)
     loaded: LoadedSite | None = field(default=None, repr=False, compare=False)  # what was built, for serve's previews
@@ -128,7 +130,8 @@ def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, job
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
         site = SiteData(catalogue, config, as_of, projects, log, similar_store(root) if use_cache else None)
         pages = plan_pages(site, pdf=pdf)
-    loaded.templates.globals.update({**template_globals(config, as_of), "assets": loaded.assets.urls})
+    loaded.templates.globals.update({**template_globals(config, as_of), "assets": loaded.assets.urls,
+                                     "project_section": DocumentSections(loaded.templates)})
     return site, pages
 
 
@@ -178,8 +181,12 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
     cache = OutputCache.open(root, tool_fingerprint(TEMPLATES)) if options.use_cache else None
     with StagedSite(options.out, root) as staged:  # refuses a folder it did not make; removed again unless published
         with _stage(result, "render", len(pages), "pages") as shown:
+            maker = KeyMaker(loaded.templates, cache.fingerprint) if cache is not None else None
+            sections = cast(DocumentSections, loaded.templates.globals["project_section"])  # each project's, for the documents
+            result.sections_rendered = sections.prepare(site.projects, [maker.value("section", p) for p in site.projects] if maker else None,
+                                                        root if options.use_cache else None, options.jobs)
             heads, problems, result.pages_rendered = render_changed(loaded.templates, pages, staged.path, options.jobs, cache,
-                                                                    result.progress.advance)
+                                                                    result.progress.advance, maker)
             done = result.pages_rendered
             shown.detail = f"{done:,} rendered, {len(pages) - done:,} from the cache" if cache is not None else ""
         if problems:

@@ -176,5 +176,5 @@ def document_pages(site: SiteData, *, pdf: bool = False, split_above: int | None
     # leaves out the projects of other themes, so an edit re-renders only the documents that hold it.
     return [Page(f"{doc.path}index.html", "document.html",
                  {"document": doc, "pdf": pdf, "theme_documents": by_theme if doc is whole else (),
-                  "whole_path": whole.path, "anchor": anchor, "document_body": document_body})
+                  "whole_path": whole.path, "anchor": anchor})
             for doc in found]
