@@ -87,3 +87,52 @@ def test_a_store_version_follows_the_source_the_libraries_and_the_tag(tmp_path: 
     memo_store._source_version.cache_clear()  # a new process
     assert memo_store.source_version("t", ["a.py"]) != first
     memo_store._source_version.cache_clear()
+
+
+def _saved(root: Path, entries: dict[str, int]) -> None:
+    store = _store(root)
+    for key, value in entries.items():
+        store.put(key, value)
+    assert store.save()
+
+
+def test_a_few_changes_are_written_as_a_delta_and_come_back(tmp_path: Path) -> None:
+    _saved(tmp_path, {f"k{n}": n for n in range(100)})
+    base = tmp_path / ".cache" / "things.pickle"
+    delta = tmp_path / ".cache" / "things.delta.pickle"
+    before = base.read_bytes()
+    store = _store(tmp_path)
+    for n in range(1, 100):  # k0 is not used: dropped
+        assert store.get(f"k{n}") == n
+    store.put("fresh", 1000)
+    assert store.save()
+    assert base.read_bytes() == before and delta.is_file()  # the store itself is not written again
+    again = _store(tmp_path)
+    assert again.get("fresh") == 1000 and again.get("k5") == 5 and again.get("k0") is None
+
+
+def test_many_changes_rewrite_the_store_and_remove_the_delta(tmp_path: Path) -> None:
+    _saved(tmp_path, {f"k{n}": n for n in range(100)})
+    store = _store(tmp_path)
+    for n in range(100):
+        store.get(f"k{n}")
+    store.put("fresh", 1)
+    assert store.save()
+    delta = tmp_path / ".cache" / "things.delta.pickle"
+    assert delta.is_file()
+    store = _store(tmp_path)
+    for n in range(50):
+        store.get(f"k{n}")
+    store.put("other", 2)
+    assert store.save()
+    assert not delta.exists()
+    again = _store(tmp_path)
+    assert again.get("k49") == 49 and again.get("k50") is None and again.get("other") == 2 and again.get("fresh") is None
+
+
+def test_a_forged_delta_is_ignored(tmp_path: Path) -> None:
+    _saved(tmp_path, {f"k{n}": n for n in range(100)})
+    delta = tmp_path / ".cache" / "things.delta.pickle"
+    delta.write_bytes(b"0" * 64 + b"\n" + pickle.dumps((memo_store.STORE_VERSION, "v1", {"added": {"k1": "forged"}, "dropped": ["k2"]})))
+    store = _store(tmp_path)
+    assert store.get("k1") == 1 and store.get("k2") == 2

@@ -9,6 +9,7 @@ whole one links to them. ``catalogue build --pdf`` turns each into ``document.pd
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -56,7 +57,7 @@ class Part:
     projects: tuple[ProjectView, ...]
     elsewhere: tuple[ProjectView, ...]
 
-    @property
+    @functools.cached_property  # the template asks three times; not a field, so not in page keys
     def all(self) -> tuple[ProjectView, ...]:
         return tuple(sorted((*self.projects, *self.elsewhere), key=lambda p: (p.title.casefold(), p.slug)))
 

@@ -12,6 +12,7 @@ Each build keeps what it used and what it added, so the file never grows with st
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -29,6 +30,7 @@ from site_builder.text.file_access import cache_file
 KEY_BYTES = 32
 STORE_VERSION = b"memo-1"
 PACKAGE = Path(__file__).resolve().parent.parent  # site_builder/
+DELTA_SHARE = 0.1  # changed entries (added or dropped), as a share of the store, up to which only a delta is written
 
 
 def source_version(tag: str, sources: Iterable[str], libraries: Iterable[str] = ()) -> str:
@@ -100,31 +102,47 @@ def write_signed(key: bytes, path: Path, body: bytes) -> bool:
     return True
 
 
-class MemoStore:
-    """Values by key, from ``ROOT/.cache/<name>.pickle`` if it is authentic and of this ``version``."""
+def _load(key: bytes, path: Path | None, version: str) -> dict[str, Any] | None:
+    """The entries of a store file of this ``version``, if it is authentic; ``None`` otherwise."""
+    body = read_signed(key, path) if path is not None else None
+    if body is None:
+        return None
+    try:
+        found = pickle.loads(body)  # authenticated above: only this tool, with this user's key, wrote it
+    except Exception:  # any damage that passed the signature (an older Python): a cold cache
+        return None
+    if isinstance(found, tuple) and len(found) == 3 and found[:2] == (STORE_VERSION, version) and isinstance(found[2], dict):
+        return found[2]
+    return None
 
-    def __init__(self, key: bytes, path: Path, version: str) -> None:
-        self._key, self._path, self._version = key, path, version
-        self._old: dict[str, Any] = {}
+
+class MemoStore:
+    """Values by key, from ``ROOT/.cache/<name>.pickle`` if it is authentic and of this ``version``.
+
+    A build that changes only a few entries writes them, and the keys it dropped, to a small
+    ``<name>.delta.pickle`` beside it instead of the whole store again (hundreds of megabytes at
+    10,000 projects); the store is written whole, and the delta removed, once the changes pass
+    :data:`DELTA_SHARE` of it. Keys name their values (a digest of the inputs, under a version that
+    covers the code), so a delta can never give a wrong value, only a missing one.
+    """
+
+    def __init__(self, key: bytes, path: Path, version: str, delta: Path | None = None) -> None:
+        self._key, self._path, self._version, self._delta_path = key, path, version, delta
+        self._base: dict[str, Any] = _load(key, path, version) or {}
+        self._old = self._base
         self.new: dict[str, Any] = {}
         self.hits = 0
         self._added = False
-        body = read_signed(key, path)
-        if body is None:
-            return
-        try:
-            found = pickle.loads(body)  # authenticated above: only this tool, with this user's key, wrote it
-        except Exception:  # any damage that passed the signature (an older Python): a cold cache
-            return
-        if isinstance(found, tuple) and len(found) == 3 and found[:2] == (STORE_VERSION, version) and isinstance(found[2], dict):
-            self._old = found[2]
+        changes = _load(key, delta, version) if self._base else None
+        if changes is not None and isinstance(changes.get("added"), dict) and isinstance(changes.get("dropped"), list):
+            self._old = {k: v for k, v in self._base.items() if k not in set(changes["dropped"])} | changes["added"]
 
     @classmethod
     def open(cls, root: Path, name: str, version: str) -> MemoStore | None:
         """The store ``name`` at ``root``; ``None`` where there can be none (no key, a symlinked ``.cache``)."""
         key = cache_key(root)
         path = cache_file(root, f".cache/{name}.pickle")
-        return None if key is None or path is None else cls(key, path, version)
+        return None if key is None or path is None else cls(key, path, version, cache_file(root, f".cache/{name}.delta.pickle"))
 
     def get(self, key: str) -> Any | None:
         """The value kept under ``key`` (and kept again by :meth:`save`), or ``None``."""
@@ -141,15 +159,24 @@ class MemoStore:
         self._added = True
 
     def changed(self) -> bool:
-        """Whether :meth:`save` would write other entries than the file holds (a value added, or one not used)."""
+        """Whether :meth:`save` would write other entries than the files hold (a value added, or one not used)."""
         return self._added or len(self.new) != len(self._old)
 
     def save(self) -> bool:
         """Write what this build used and added; entries it did not use are dropped.
 
-        When it used every entry and added none, the file already holds exactly that, and is left alone.
+        When it used every entry and added none, the files already hold exactly that, and are left alone.
         """
         if not self.changed():
             return True
+        added = {k: v for k, v in self.new.items() if self._base.get(k, self) is not v}  # new, or put anew
+        dropped = [k for k in self._base if k not in self.new]
+        if self._delta_path is not None and self._base and len(added) + len(dropped) <= DELTA_SHARE * len(self._base):
+            body = pickle.dumps((STORE_VERSION, self._version, {"added": added, "dropped": dropped}), protocol=pickle.HIGHEST_PROTOCOL)
+            return write_signed(self._key, self._delta_path, body)
         body = pickle.dumps((STORE_VERSION, self._version, self.new), protocol=pickle.HIGHEST_PROTOCOL)
-        return write_signed(self._key, self._path, body)
+        written = write_signed(self._key, self._path, body)
+        if written and self._delta_path is not None:
+            with contextlib.suppress(OSError):
+                self._delta_path.unlink(missing_ok=True)  # the store holds it all now
+        return written
