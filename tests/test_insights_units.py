@@ -178,4 +178,5 @@ def test_an_edit_past_the_words_compared_weighs_and_scores_nothing_again(tmp_pat
     assert expected == summary(fresh)
     monkeypatch.setattr(similar, "_weigh", lambda counts: pytest.fail("weighed again"))
     monkeypatch.setattr(similar, "_scores", lambda features: pytest.fail("scored again"))
+    monkeypatch.setattr(similar, "_reasons", lambda *args: pytest.fail("reasons worked out again"))
     assert summary(similar_projects(edited, similar.similar_store(tmp_path))) == expected

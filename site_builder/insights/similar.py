@@ -212,6 +212,22 @@ def similar_projects(projects: Sequence[ProjectView], store: MemoStore | None = 
         if store is not None:
             store.put(key, scores)
     labels = {r.id: r.label for p in projects for r in p.regions}
-    return {project.slug: tuple(Similar(projects[j], _reasons(project, projects[j], f, features[j], cosine, labels), -score)
-                                for score, j, cosine in best)
-            for project, f, best in zip(projects, features, scores, strict=True)}
+    reasons = _all_reasons(projects, features, scores, labels, key, store)
+    return {project.slug: tuple(Similar(projects[j], why, -score) for (score, j, _), why in zip(best, said, strict=True))
+            for project, best, said in zip(projects, scores, reasons, strict=True)}
+
+
+def _all_reasons(projects: Sequence[ProjectView], features: list[_Features], scores: list[list[tuple[float, int, float]]],
+                 labels: Mapping[str, str], key: str, store: MemoStore | None) -> list[list[tuple[str, ...]]]:
+    """What each shown pair has in common, kept in ``store`` with the scores and the labels it names."""
+    if store is not None:
+        named = sorted({(r.id, r.label) for p in projects for r in (*p.themes, p.lead, *p.partners, *p.regions)})
+        key = "reasons:" + hashlib.sha256((key + repr(named)).encode("utf-8", "surrogatepass")).hexdigest()
+        found = store.get(key)
+        if isinstance(found, list) and len(found) == len(projects):
+            return found
+    reasons = [[_reasons(project, projects[j], f, features[j], cosine, labels) for _, j, cosine in best]
+               for project, f, best in zip(projects, features, scores, strict=True)]
+    if store is not None:
+        store.put(key, reasons)
+    return reasons

@@ -112,34 +112,42 @@ def document_body(project: ProjectView, root: str) -> Markup:
     return Markup(_HREF.sub(lambda m: f'href="{_relink(m.group(1), project, root)}"', text))
 
 
-def _counts(facets: Iterable[Facet], chosen: set[str]) -> tuple[Count, ...]:
-    return tuple(Count(f.label, n) for f in facets if (n := sum(1 for p in f.projects if p.slug in chosen)))
+class _Shared:
+    """What every document of a build counts and sorts, computed once rather than once per document."""
+
+    def __init__(self, site: SiteData) -> None:
+        self.site = site
+        self._slugs = {id(f): frozenset(p.slug for p in f.projects) for group in site.facets.values() for f in group.facets}
+        self.organisations = [(org, tuple(sorted((*org.lead_projects, *org.partner_projects), key=lambda p: (p.title.casefold(), p.slug))))
+                              for org in site.organisations]
+
+    def counts(self, facets: Iterable[Facet], chosen: set[str]) -> tuple[Count, ...]:
+        return tuple(Count(f.label, n) for f in facets if (n := len(self._slugs[id(f)] & chosen)))
 
 
-def figures(site: SiteData, chosen: set[str]) -> tuple[FigureTable, ...]:
+def figures(shared: _Shared, chosen: set[str]) -> tuple[FigureTable, ...]:
     """Projects by status, theme, region and service, counting only ``chosen`` slugs; empty rows left out."""
-    groups = site.facets
+    groups = shared.site.facets
     return (
-        FigureTable("Projects by status", "Status", _counts(groups["status"].facets, chosen)),
-        FigureTable("Projects by theme", "Theme", _counts(groups["themes"].facets, chosen)),
-        FigureTable("Projects by region", "Region", _counts(groups["regions"].facets, chosen)),
-        FigureTable("Projects by service involved", "Service", _counts(groups["services"].facets, chosen)),
+        FigureTable("Projects by status", "Status", shared.counts(groups["status"].facets, chosen)),
+        FigureTable("Projects by theme", "Theme", shared.counts(groups["themes"].facets, chosen)),
+        FigureTable("Projects by region", "Region", shared.counts(groups["regions"].facets, chosen)),
+        FigureTable("Projects by service involved", "Service", shared.counts(groups["services"].facets, chosen)),
     )
 
 
-def organisation_index(site: SiteData, projects: Sequence[ProjectView]) -> tuple[IndexEntry, ...]:
+def organisation_index(shared: _Shared, projects: Sequence[ProjectView]) -> tuple[IndexEntry, ...]:
     """Every organisation that leads or partners one of ``projects``, by name, with those projects by title."""
     chosen = {p.slug for p in projects}
     entries = []
-    for org in site.organisations:
-        found = sorted((p for p in (*org.lead_projects, *org.partner_projects) if p.slug in chosen),
-                       key=lambda p: (p.title.casefold(), p.slug))
+    for org, by_title in shared.organisations:
+        found = tuple(p for p in by_title if p.slug in chosen)
         if found:
-            entries.append(IndexEntry(Ref(org.id, org.label, org.url), tuple(found)))
+            entries.append(IndexEntry(Ref(org.id, org.label, org.url), found))
     return tuple(entries)
 
 
-def whole_document(site: SiteData) -> Document:
+def whole_document(site: SiteData, shared: _Shared | None = None) -> Document:
     """Every project once, under its first theme; themes in vocabulary order, projects by title."""
     parts = []
     for facet in site.facets["themes"].facets:
@@ -148,24 +156,27 @@ def whole_document(site: SiteData) -> Document:
         here = tuple(p for p in facet.projects if p.themes[0].id == facet.id)
         elsewhere = tuple(p for p in facet.projects if p.themes[0].id != facet.id)
         parts.append(Part(facet, f"theme-{facet.id}", here, elsewhere))
+    shared = shared or _Shared(site)
     chosen = {p.slug for p in site.projects}
-    return Document(DOCUMENT_PATH, site.config.title, None, len(site.projects), figures(site, chosen), tuple(parts),
-                    organisation_index(site, site.by_title))
+    return Document(DOCUMENT_PATH, site.config.title, None, len(site.projects), figures(shared, chosen), tuple(parts),
+                    organisation_index(shared, site.by_title))
 
 
-def theme_document(site: SiteData, facet: Facet) -> Document:
+def theme_document(site: SiteData, facet: Facet, shared: _Shared | None = None) -> Document:
     """One theme's projects (first theme or not), by title."""
+    shared = shared or _Shared(site)
     chosen = {p.slug for p in facet.projects}
     part = Part(facet, f"theme-{facet.id}", facet.projects, ())
     return Document(f"{DOCUMENT_PATH}{facet.id}/", f"{facet.label}: {site.config.title}", facet, len(facet.projects),
-                    figures(site, chosen), (part,), organisation_index(site, facet.projects))
+                    figures(shared, chosen), (part,), organisation_index(shared, facet.projects))
 
 
 def documents(site: SiteData, split_above: int | None = None) -> list[Document]:
     """The whole document, and above ``split_above`` (:data:`SPLIT_ABOVE`) projects one per theme that has projects."""
-    found = [whole_document(site)]
+    shared = _Shared(site)
+    found = [whole_document(site, shared)]
     if len(site.projects) > (SPLIT_ABOVE if split_above is None else split_above):
-        found += [theme_document(site, facet) for facet in site.facets["themes"].facets if facet.projects]
+        found += [theme_document(site, facet, shared) for facet in site.facets["themes"].facets if facet.projects]
     return found
 
 
