@@ -26,14 +26,13 @@ from site_builder.catalogue.history import build_time
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue
 from site_builder.diagnostics.report import Report
 from site_builder.insights.similar import similar_store
-from site_builder.outputs.data import data_files, export_records
+from site_builder.outputs.data import Records, data_files, export_records
 from site_builder.outputs.feeds import feed_files
 from site_builder.outputs.page import Page
 from site_builder.outputs.pages import plan_pages
 from site_builder.outputs.render import TEMPLATES, render_bodies
 from site_builder.outputs.sections import DocumentSections
 from site_builder.outputs.template_errors import trial_render
-from site_builder.outputs.xlsx import xlsx_files
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.runtime.parallel import Background
 from site_builder.search.docstore import docstore_files
@@ -135,6 +134,12 @@ def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, job
     return site, pages
 
 
+def _workbook(site: SiteData, records: Records, cache_root: Path | None) -> dict[str, bytes]:
+    from site_builder.outputs.xlsx import xlsx_files  # noqa: PLC0415  # openpyxl: imported in the worker that makes the workbook, not by every command
+
+    return xlsx_files(site, records, cache_root)
+
+
 def check_site(root: Path, only: list[str] | None = None, strict: bool = False) -> Report:
     """``catalogue check``: the build's load path, then a trial render of each kind of page; nothing is written."""
     with gc_paused():
@@ -198,7 +203,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
             files = {**loaded.assets.files, **docstore_files(site), **data_files(site, records, cache_root), **feed_files(site, heads)}
             shown.done = len(files)
         # The workbook is made in a forked process while the search index is built here.
-        workbook_job = Background(functools.partial(xlsx_files, site, records, cache_root), options.jobs)
+        workbook_job = Background(functools.partial(_workbook, site, records, cache_root), options.jobs)
         with _stage(result, "index") as shown:
             index = search_files(site.by_title, options.jobs, root if options.use_cache else None)
             files.update(index)

@@ -8,7 +8,6 @@ from typing import Any, TextIO
 
 from site_builder.catalogue.registry import load_registry
 from site_builder.cli.common import EXIT_CONTENT, EXIT_OK, UsageError, catalogue_root
-from site_builder.intake.spreadsheet import MappingError, run_import
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -31,6 +30,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if problems:
         out.write("".join(p.text() + "\n" for p in problems))
         return EXIT_CONTENT
+    from site_builder.intake.spreadsheet import MappingError, run_import  # noqa: PLC0415  # openpyxl: imported by this command only
+
     try:
         text, ok = run_import(root, registry, args.file, args.mapping, args.update, args.rejects, args.print_mapping)
     except MappingError as exc:

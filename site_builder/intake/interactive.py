@@ -12,8 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import questionary
-
 from site_builder.catalogue.registry import Registry, load_registry
 from site_builder.intake.draft import Draft, Problem
 from site_builder.intake.find_org import exact_organisation, find_organisations
@@ -92,6 +90,8 @@ def _link(text: str) -> dict[str, str]:
 
 def terminal_asker(registry: Registry) -> Ask:  # pragma: no cover - needs a terminal (tried by hand under tmux)
     """Ask each question with questionary: choices for vocabularies, a pick list for organisation matches."""
+    import questionary  # noqa: PLC0415  # here, not at the top: a sixth of a second to import, which every command would pay
+
     names = {org_id: f"{org.name} ({org_id})" for org_id, org in registry.organisations.items()}
 
     def ask(question: Question, suggestions: list[str]) -> Any:
