@@ -31,7 +31,7 @@ from site_builder.outputs.feeds import feed_files
 from site_builder.outputs.page import Page
 from site_builder.outputs.pages import plan_pages
 from site_builder.outputs.render import TEMPLATES, render_bodies
-from site_builder.outputs.sections import DocumentSections
+from site_builder.outputs.sections import DocumentSections, ListItems
 from site_builder.outputs.template_errors import trial_render
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.runtime.parallel import Background
@@ -130,7 +130,8 @@ def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, job
         site = SiteData(catalogue, config, as_of, projects, log, similar_store(root) if use_cache else None)
         pages = plan_pages(site, pdf=pdf)
     loaded.templates.globals.update({**template_globals(config, as_of), "assets": loaded.assets.urls,
-                                     "project_section": DocumentSections(loaded.templates)})
+                                     "project_section": DocumentSections(loaded.templates),
+                                     "project_item": ListItems(loaded.templates)})
     return site, pages
 
 

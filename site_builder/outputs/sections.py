@@ -1,4 +1,4 @@
-"""Each project's section of the printable documents, rendered once and kept between builds.
+"""What many pages show of a project, rendered once: its document section (kept between builds) and its listing item.
 
 The whole document and the theme documents (compendium.py) show every project as the same section
 (``templates/document_project.html``); only the page's root differs. So each section is rendered
@@ -6,6 +6,9 @@ once, with :data:`ROOT` standing in for the root, and each document page puts it
 them. After one edit only that project's section is rendered again: the section of every other
 project comes from ``ROOT/.cache/sections.pickle`` (an authenticated store, text/memo_store.py), by
 a key that the build derives from everything the section shows (build/incremental.py).
+
+A project's listing item (``templates/project_item.html``) appears in about nine listings; it is
+rendered once per process and heading level in the same way (:class:`ListItems`), not kept.
 
 ``ROOT`` holds NUL characters, which no content can hold (the loader refuses control characters and
 the Markdown renderer strips them), so replacing it never touches what a contributor wrote.
@@ -26,6 +29,7 @@ from site_builder.text.memo_store import MemoStore, source_version
 from site_builder.views.project import ProjectView
 
 TEMPLATE = "document_project.html"
+ITEM_TEMPLATE = "project_item.html"
 ROOT = "\x00root\x00"
 CACHE_NAME = "sections"
 _state: dict[str, Any] = {}
@@ -51,7 +55,7 @@ class DocumentSections:
 
     def __call__(self, project: ProjectView, root: str) -> Markup:
         html = self._html.get(project.slug)
-        if html is None:  # not prepared (check's trial render, a preview): rendered now
+        if html is None:  # not prepared (check's trial render): rendered now
             html = self._html[project.slug] = _render(self._env, project)
         return Markup(html.replace(ROOT, root))
 
@@ -80,3 +84,18 @@ class DocumentSections:
         if store is not None:
             store.save()
         return len(todo)
+
+
+class ListItems:
+    """The ``project_item(project, root, heading)`` template global: a project's item in a listing."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._env = env
+        self._html: dict[tuple[int, str], tuple[ProjectView, str]] = {}  # by the view's identity (kept alive here)
+
+    def __call__(self, project: ProjectView, root: str, heading: str) -> Markup:
+        found = self._html.get((id(project), heading))
+        if found is None:
+            item = self._env.get_template(ITEM_TEMPLATE).module.item  # type: ignore[attr-defined]
+            found = self._html[(id(project), heading)] = (project, str(item(project, ROOT, heading)))
+        return Markup(found[1].replace(ROOT, root))
