@@ -163,8 +163,8 @@ def test_an_edit_past_the_words_compared_weighs_and_scores_nothing_again(tmp_pat
     """The vectors are kept by a digest of every project's counts: a description changed after its first
     BODY_WORDS words counts that project again, but weighs and scores nothing."""
     opening = " ".join(f"word{n}" for n in range(similar.BODY_WORDS))
-    projects = {f"p{n}-kent": _project(f"Kent control room {n}", FIRE, ["kent-police"], "control-rooms", f"{opening} tail{n}.")
-                for n in range(4)}
+    projects: dict[str, str | bytes] = {f"p{n}-kent": _project(f"Kent control room {n}", FIRE, ["kent-police"], "control-rooms",
+                                                                f"{opening} tail{n}.") for n in range(4)}
     views = _views(tmp_path, projects)
     store = similar.similar_store(tmp_path)
     assert store is not None
