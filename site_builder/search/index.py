@@ -68,13 +68,17 @@ def search_files(projects: Sequence[ProjectView], jobs: int = 0, root: Path | No
     analysed terms of every project are kept in, and taken from, ``root/.cache/`` (analysis.py), and
     so are the files: a build whose every project's indexed text is unchanged reuses them.
     """
+    with gc_paused():
+        return sources_files([field_sources(view) for view in projects], jobs, root)
+
+
+def sources_files(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, root: Path | None = None) -> dict[str, bytes]:
+    """:func:`search_files` from each project's :func:`~site_builder.search.analysis.field_sources`."""
     if root is None:
-        with gc_paused():
-            return _search_files([field_sources(view) for view in projects], jobs, None, ())
+        return _search_files(sources, jobs, None, ())
     version = code_version()
     saved = MemoStore.open(root, FILES_CACHE_NAME, version)
     with gc_paused():
-        sources = [field_sources(view) for view in projects]
         keys = [text_key(s) for s in sources]
         key = inputs_key(keys)
         files = saved.get(key) if saved is not None else None
