@@ -154,6 +154,13 @@ def analyse_all(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, store
                 keys: Sequence[str] = ()) -> list[Analysed]:
     """Every project's analysed fields (from its :func:`field_sources`), bodies trimmed: from ``store``
     where it has them under their ``keys`` (:func:`text_key`), the rest on all cores."""
+    return analyse_and_trim(sources, jobs, store, keys)[0]
+
+
+def analyse_and_trim(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, store: MemoStore | None = None,
+                     keys: Sequence[str] = ()) -> tuple[list[Analysed], str]:
+    """:func:`analyse_all`, and the key of the trim (:func:`trim_from`): a trimmed body is made from the
+    whole one and the trim alone."""
     count = len(sources)
     if store is not None and len(keys) != count:
         keys = [text_key(s) for s in sources]
@@ -180,4 +187,4 @@ def analyse_all(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, store
     for whole, body in zip(wholes, bodies, strict=True):
         assert whole is not None and body is not None
         analysed.append({**whole[0], "body": body})
-    return analysed
+    return analysed, trim_id
