@@ -118,7 +118,7 @@ def fid_keys(sources: Sequence[Mapping[str, list[str]]], keys: Sequence[str], tr
     """A digest of each field ref's term counts and length (postings.Postings.shard_key), field by field:
     a body's from its project's text (``keys``) and the trim, another field's from its own text (so
     an edit to a body leaves the shards of the project's title terms as they were)."""
-    out = []
+    out: list[str] = []
     for name in FIELDS:
         if name == "body":
             out.extend(f"{k}:{trim_id}" for k in keys)
