@@ -114,14 +114,14 @@ def inputs_key(keys: Sequence[str]) -> str:
     return hashlib.sha256(f"{len(keys)}\0{','.join(keys)}".encode()).hexdigest()
 
 
-def fid_keys(sources: Sequence[Mapping[str, list[str]]], keys: Sequence[str], trim_id: str) -> list[str]:
+def fid_keys(sources: Sequence[Mapping[str, list[str]]], body_keys: Sequence[str]) -> list[str]:
     """A digest of each field ref's term counts and length (postings.Postings.shard_key), field by field:
-    a body's from its project's text (``keys``) and the trim, another field's from its own text (so
-    an edit to a body leaves the shards of the project's title terms as they were)."""
+    a body's from its trimmed terms (``body_keys``, analysis.body_digest), another field's from its
+    own text (so an edit to a body leaves the shards of the project's title terms as they were)."""
     out: list[str] = []
     for name in FIELDS:
         if name == "body":
-            out.extend(f"{k}:{trim_id}" for k in keys)
+            out.extend(body_keys)
         else:
             out.extend(hashlib.blake2b((repr([len(p) for p in s[name]]) + "\0".join(s[name])).encode("utf-8", "surrogatepass"),
                                        digest_size=16).hexdigest() for s in sources)
@@ -131,7 +131,7 @@ def fid_keys(sources: Sequence[Mapping[str, list[str]]], keys: Sequence[str], tr
 def _search_files(sources: Sequence[Mapping[str, list[str]]], jobs: int, store: MemoStore | None,
                   keys: Sequence[str], saved: MemoStore | None = None) -> tuple[dict[str, bytes], dict[str, str]]:
     """The files, and the entry of ``saved`` holding each shard (by path) if there is ``saved``."""
-    analysed, trim_id = analyse_and_trim(sources, jobs, store, keys)
+    analysed, body_keys = analyse_and_trim(sources, jobs, store, keys)
     postings = Postings(analysed)
     cut = postings.cut()
     manifest: dict[str, Any]
@@ -139,7 +139,7 @@ def _search_files(sources: Sequence[Mapping[str, list[str]]], jobs: int, store: 
     if len(cut) > SHARD_ABOVE:
         cache = None
         if saved is not None and len(keys) == len(sources):
-            cache = ShardCache(saved, fid_keys(sources, keys, trim_id))
+            cache = ShardCache(saved, fid_keys(sources, body_keys))
         files, manifest, entries = shard_files(postings, jobs, cut, cache)
     else:
         builder = term_builder(analysed)
