@@ -95,15 +95,20 @@ class BodyTrim(NamedTuple):
 
 
 def trim_from(bodies: Iterable[Iterable[str]], keep: int) -> tuple[BodyTrim, str]:
-    """The trim weighed by the terms of the sampled ``bodies``, and its key (a digest of what it depends on)."""
+    """The trim weighed by the terms of the sampled ``bodies``, and its key (a digest of what it depends on).
+
+    The weights keep 2 significant figures: a body added to or changed in the sample moves the weight
+    of a common term by much less than that, so only the bodies holding its rarer terms trim otherwise
+    (analyse_and_trim trims only those again).
+    """
     df: Counter[str] = Counter()
     n = 0
     for terms in bodies:
         df.update(terms)
         n += 1
-    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    idf = {t: float(f"{math.log(1 + (n - d + 0.5) / (d + 0.5)):.2g}") for t, d in df.items()}
     key = hashlib.blake2b(repr((keep, n, sorted(df.items()))).encode(), digest_size=20).hexdigest()
-    return BodyTrim(keep, idf, math.log(1 + (n + 0.5) / 0.5)), key
+    return BodyTrim(keep, idf, float(f"{math.log(1 + (n + 0.5) / 0.5):.2g}")), key
 
 
 def sample(count: int) -> range:
