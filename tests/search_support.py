@@ -11,7 +11,7 @@ from typing import Any
 from lunr.index import Index
 
 from site_builder.search.builder import TermBuilder
-from site_builder.search.shards import cut_shards, group_terms
+from site_builder.search.shards import cut_shards
 
 
 def slugs(site: Path) -> list[str]:
@@ -44,10 +44,24 @@ def split_vectors(vectors: dict[str, list[float]], starts: list[int], keys: list
 
 
 def shard_indexes(builder: TermBuilder, limit: int) -> list[dict[str, Any]]:
-    """One serialised lunr index per shard of at most ``limit`` bytes (whole field vectors, then cut:
-    for tests and small sets)."""
-    terms = group_terms(builder, cut_shards(builder, limit))
+    """One serialised lunr index per shard of at most ``limit`` bytes, its terms numbered from 0 (whole
+    field vectors, then cut: for tests and small sets); the builder keeps its numbers across shards."""
+    shards = cut_shards(builder, limit)
+    shard_of = {term: i for i, terms in enumerate(shards) for term in terms}
+    terms: list[list[str]] = [[] for _ in shards]
+    for term in builder.number_terms(group=shard_of.__getitem__):  # numbered across shards, then from 0 in each
+        terms[shard_of[term]].append(term)
     keys = [str(i) for i in range(len(terms))]
     starts = [builder.inverted_index[shard[0]]["_index"] for shard in terms]
     vectors = split_vectors(builder.field_vectors_as_lists(), starts, keys)
-    return [builder.serialise(shard, vectors[key]) for shard, key in zip(terms, keys, strict=True)]
+    for start, key in zip(starts, keys, strict=True):
+        for elements in vectors[key].values():
+            elements[0::2] = [number - start for number in elements[0::2]]
+    out = []
+    for shard, start, key in zip(terms, starts, keys, strict=True):
+        for term in shard:
+            builder.inverted_index[term]["_index"] -= start
+        out.append(json.loads(json.dumps(builder.serialise(shard, vectors[key]))))  # a copy: the postings change next
+        for term in shard:  # the builder's numbers as they were, for a whole index of it
+            builder.inverted_index[term]["_index"] += start
+    return out

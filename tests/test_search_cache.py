@@ -12,6 +12,7 @@ import pytest
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.search import analysis as search_analysis
 from site_builder.search import index as search_index
+from site_builder.search import postings as search_postings
 from site_builder.search import shards as search_shards
 from site_builder.search.analysis import analyse
 from site_builder.search.builder import FIELDS, FieldTerms, js_order
@@ -19,6 +20,7 @@ from site_builder.search.index import term_builder
 from site_builder.search.postings import Postings, shard_files
 from site_builder.text.memo_store import MemoStore
 from tests.helpers import make_catalogue
+from tests.search_support import slugs
 
 SMALL_SHARD = 2_000  # bytes: the test catalogue's index cut into several shards
 
@@ -108,8 +110,9 @@ def test_a_rebuild_analyses_only_the_project_that_changed(tmp_path: Path, monkey
     trims.clear()
     edit(root)
     build(root)
-    # a new body changes the terms sampled to weigh bodies: every body is trimmed again, from the cache
-    assert (len(analysed), len(trims)) == (1, len(CATALOGUE))
+    # a new body changes the terms sampled to weigh bodies ("drone" is in two now): the bodies holding a
+    # term whose weight moved are trimmed again, the edited one and "headquarters" (drones), no other
+    assert (len(analysed), len(trims)) == (1, 2)
 
 
 def test_unchanged_inputs_reuse_the_files_without_building_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,7 +185,7 @@ def test_the_fast_shards_are_the_bytes_shards_py_makes() -> None:
     for limit in (300, 1_000, 10**6):
         cut = postings.cut(limit)
         assert cut == search_shards.cut_shards(builder, limit)
-        assert shard_files(postings, 1, cut) == search_shards.shard_files(builder, 1, cut)
+        assert shard_files(postings, 1, cut)[:2] == search_shards.shard_files(builder, 1, cut)
 
 
 def test_a_huge_term_and_then_its_prefix_range_get_shards_of_their_own() -> None:
@@ -209,3 +212,28 @@ def test_a_term_one_edit_from_a_word_is_in_the_list_of_the_words_first_or_last_l
         assert term in listed(word, len(term)), term
     assert "police" not in listed(word, 6)  # neither begins with c nor ends with l
     assert sum(len(json.loads(content)) for content in files.values()) == 2 * len(terms)  # each term twice
+
+
+def test_an_edit_remakes_only_the_shards_holding_the_terms_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[int] = []
+    real = search_postings._build_shard
+    monkeypatch.setattr(search_postings, "_build_shard", lambda number: made.append(number) or real(number))
+    root = make_catalogue(tmp_path / "site", CATALOGUE)
+    cold = build(root)
+    shards = [path for path in cold if path.startswith("shards/")]
+    assert len(made) == len(shards) > 4
+    made.clear()
+    # a body's word for another (its length, so every project's BM25 norm, unchanged): the shards holding
+    # the edited body's terms are remade (its digest changed), the others kept
+    edit(root, "Mechanics trained on both zebras.")
+    edited = build(root)
+    remade = sorted(made)
+    plain = make_catalogue(tmp_path / "plain", CATALOGUE)
+    edit(plain, "Mechanics trained on both zebras.")
+    assert edited == build(plain, use_cache=False)
+    paths = sorted((path for path in edited if path.startswith("shards/")), key=lambda p: int(p.rsplit("/", 1)[1][:-5]))
+    ref = slugs(root / "_site").index("fleet")
+    holding = [i for i, path in enumerate(paths)
+               if any(str(ref) in posting["body"] for _, posting in json.loads(edited[path])["invertedIndex"])]
+    changed = [i for i, path in enumerate(paths) if edited[path] not in set(cold.values())]
+    assert changed and set(changed) <= set(remade) == set(holding) and len(remade) < len(paths), (remade, holding, changed)

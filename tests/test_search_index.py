@@ -486,3 +486,26 @@ def test_a_typo_loads_the_term_lists_of_its_lengths_and_only_the_shards_of_its_c
     assert len(shard_paths) < len(shards)
     assert "control" in set().union(*(terms_in(p) for p in shard_paths))
     assert not [p for p in loaded if not p.startswith(("terms/", "shards/"))]  # nothing else (no whole-catalogue file)
+
+
+@pytest.mark.node
+def test_the_exact_ranking_is_the_top_of_the_whole_ranking_and_loads_no_typo_data(site: Path, sharded_site: Path,
+                                                                                   typo_sites: tuple[Path, Path]) -> None:
+    queries = ["control", "control room", "kent police", "fleet", "police", "drone", "xontrol", "xontrol fleet",
+               "maidstone contrl", "headquarters", "cardaic arrest", "zzzzzz", "kent"]
+    for each in (site, sharded_site, *typo_sites):
+        exact = run_search_cli("exact", each, {"queries": queries})
+        whole = ranked_refs(each, queries)
+        for query in queries:
+            found = exact[query]
+            if found["complete"]:
+                assert found["refs"] == whole[query], (each, query)
+            else:  # every word matched exactly: those projects, in their places, and no typo matching yet
+                assert found["refs"] and found["refs"] == whole[query][:len(found["refs"])], (each, query)
+                assert not [p for p in found["files"] if p.startswith("terms/")], (each, query)
+    typo = run_search_cli("exact", typo_sites[1], {"queries": ["control", "xontrol", "xontrol fleet", "kent"]})
+    assert typo["control"]["refs"] == ["control-room"] and not typo["control"]["complete"]  # kontrol-software: later
+    assert typo["xontrol"]["complete"] and set(typo["xontrol"]["refs"]) == {"control-room", "kontrol-software"}
+    assert typo["xontrol fleet"]["complete"] and typo["xontrol fleet"]["refs"][0] == "fleet-workshop"
+    assert typo["kent"]["complete"]  # too short for typo matching: nothing left to load
+    assert any(p.startswith("terms/") for p in typo["xontrol"]["files"])

@@ -127,7 +127,11 @@
     var countEl = document.getElementById("search-count");
     var resultsEl = document.getElementById("search-results");
     var filter = null;
-    var hits = [];
+    var current = null;  // the state (readState) whose results are shown
+    var all = [];  // its ranking (projects in the filter file)
+    var hits = [];  // those matching the facets chosen
+    var complete = true;  // false while the ranking leaves typo matches out (api.rankExact)
+    var whole = null;  // a function: the promise of the whole ranking (api.rank)
     var shown = 0;
     var list = null;
     var more = null;
@@ -216,8 +220,47 @@
       return li;
     }
 
-    // Promise of the next page of results, appended; resolves to its first item (or null).
+    // Takes `ranked` ({hits, complete}: api.rankExact) as the results of `state`.
+    function take(state, ranked) {
+      current = state;
+      complete = ranked.complete;
+      all = ranked.hits.filter(function (hit) {
+        return Object.prototype.hasOwnProperty.call(filter.rows, hit.ref);
+      });
+      hits = all.filter(function (hit) {
+        return api.matchesFacets(filter.rows[hit.ref], state.chosen);
+      });
+    }
+
+    // The number of results, said truthfully while the typo matches are not counted yet.
+    function announceCount() {
+      var filtered = all.length !== hits.length ? " (filtered from " + all.length + ")" : "";
+      announce((hits.length === 1 ? "1 result" : hits.length + " results") + " for \u201c" + current.q + "\u201d" + filtered +
+        (complete ? "." : ", not counting similar spellings."));
+    }
+
+    function labelMore() {
+      var left = hits.length - shown;
+      more.hidden = complete && left <= 0;
+      more.textContent = complete ? "Show more results (" + left + " more)" :
+        left > 0 ? "Show more results (" + left + " or more)" : "Show results with similar spellings";
+    }
+
+    // Promise of the next page of results, appended; resolves to its first item (or null). A page
+    // that goes past the exact matches waits for the whole ranking, typo matches and all.
     function showMore(mine) {
+      if (!complete && shown + PAGE_SIZE > hits.length) {
+        more.hidden = true;
+        return whole().then(function (ranked) {
+          if (mine !== generation) {
+            return null;
+          }
+          take(current, { hits: ranked, complete: true });
+          renderFacets(all, current.chosen);
+          announceCount();
+          return showMore(mine);
+        });
+      }
       var page = hits.slice(shown, shown + PAGE_SIZE);
       shown = Math.min(hits.length, shown + PAGE_SIZE);
       more.hidden = true;
@@ -233,8 +276,7 @@
           first = first || node;
           list.appendChild(node);
         });
-        more.hidden = shown >= hits.length;
-        more.textContent = "Show more results (" + (hits.length - shown) + " more)";
+        labelMore();
         return first;
       });
     }
@@ -271,6 +313,9 @@
       }
       facetsForm.hidden = false;
       facetsForm.appendChild(element("h2", "govuk-heading-m", "Filter results"));
+      if (!complete) {
+        facetsForm.appendChild(element("p", "govuk-body-s", "The counts leave out similar spellings until you show more results."));
+      }
       api.FACETS.forEach(function (facet) {
         var counts = {};
         all.forEach(function (hit) {
@@ -311,14 +356,15 @@
       });
     }
 
-    // Promise: shows the results (the first page's fragments loaded).
+    // Promise: shows the results (the first page's fragments loaded) of `ranked` (api.rankExact),
+    // with the whole ranking first if the exact matches do not fill the first page.
     function show(state, ranked, mine) {
-      var all = ranked.filter(function (hit) {
-        return Object.prototype.hasOwnProperty.call(filter.rows, hit.ref);
-      });
-      hits = all.filter(function (hit) {
-        return api.matchesFacets(filter.rows[hit.ref], state.chosen);
-      });
+      take(state, ranked);
+      if (!complete && hits.length < PAGE_SIZE) {
+        return whole().then(function (wholeRanking) {
+          return mine === generation ? show(state, { hits: wholeRanking, complete: true }, mine) : null;
+        });
+      }
       shown = 0;
       if (hits.length === 0) {
         renderFacets(all, state.chosen);
@@ -349,8 +395,7 @@
         clear(resultsEl);
         resultsEl.appendChild(newList);
         resultsEl.appendChild(newMore);
-        var filtered = all.length !== hits.length ? " (filtered from " + all.length + ")" : "";
-        announce((hits.length === 1 ? "1 result" : hits.length + " results") + " for \u201c" + state.q + "\u201d" + filtered + ".");
+        announceCount();
       });
     }
 
@@ -372,7 +417,12 @@
       }
       announce("Searching\u2026");
       var ranking = loader.source().then(function (source) {
-        return api.rank(words, source);
+        var wholeRanking = null;
+        whole = function () {
+          wholeRanking = wholeRanking || api.rank(words, source);
+          return wholeRanking;
+        };
+        return api.rankExact(words, source);
       });
       return Promise.all([ranking, loader.filter()]).then(function (loaded) {
         if (mine !== generation) {

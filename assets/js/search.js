@@ -9,6 +9,8 @@
 //   2. always, for words of 5 letters or more: the terms one edit away from the word or its stem
 //      (found in the term lists, so a typo in the first letters is found too), ranked below 1;
 //   3. only if 1 and 2 find nothing: the word with its last letters dropped.
+// Step 2 waits (rankExact) while the projects matching every word by 1 fill the results asked for:
+// they rank above every typo match, and the term lists and shards of typo matches are large.
 // Projects matching more of the words come first, then those matching more of them by 1, then by
 // score. Results show fragments (search/fragments/<hash>/<ref>.json) fetched for the results on screen;
 // facets come from search/filter.json. Everything is built with DOM APIs and textContent: the data
@@ -391,9 +393,10 @@
 
   // A promise of how one word matches: [{ref, score, exact, terms}] (exact: by its stem or as a prefix).
   // Words one edit away (5 letters or more) always count too, below the exact matches; only if
-  // neither finds anything, the word with its last letters dropped.
-  function searchWord(source, word) {
-    var exact = runWord(source, exactClauses(word));
+  // neither finds anything, the word with its last letters dropped. `exact` is the promise of
+  // runWord(source, exactClauses(word)) if it has been asked for already.
+  function searchWord(source, word, exact) {
+    exact = exact || runWord(source, exactClauses(word));
     var fuzzy = fuzzyTerms(source, word).then(function (terms) {
       return runWord(source, terms.map(function (term) {
         return [term, { usePipeline: false, boost: FUZZY_BOOST }];
@@ -416,31 +419,72 @@
     });
   }
 
+  // The ranking of projects from each word's matches (searchWord): [{ref, score, words, exactWords,
+  // terms}] best first: projects matching more of the words, then more of them exactly, then by score.
+  function combine(perWord) {
+    var byRef = {};
+    perWord.forEach(function (hits) {
+      hits.forEach(function (hit) {
+        var entry = own(byRef, hit.ref) ? byRef[hit.ref] : (byRef[hit.ref] = { ref: hit.ref, score: 0, words: 0, exactWords: 0, terms: [] });
+        entry.score += hit.score;
+        entry.words += 1;
+        entry.exactWords += hit.exact ? 1 : 0;
+        hit.terms.forEach(function (term) {
+          if (entry.terms.indexOf(term) === -1) {
+            entry.terms.push(term);
+          }
+        });
+      });
+    });
+    return Object.keys(byRef).map(function (ref) {
+      byRef[ref].score = rounded(byRef[ref].score);
+      return byRef[ref];
+    }).sort(function (a, b) {
+      return (b.words - a.words) || (b.exactWords - a.exactWords) || (b.score - a.score) || refOrder(a.ref, b.ref);
+    });
+  }
+
   // A promise of the ranking of projects for `words` over `source` (makeSource):
   // [{ref, score, words, exactWords, terms}] best first.
   function rank(words, source) {
     return Promise.all(words.map(function (word) {
       return searchWord(source, word);
-    })).then(function (perWord) {
-      var byRef = {};
-      perWord.forEach(function (hits) {
-        hits.forEach(function (hit) {
-          var entry = own(byRef, hit.ref) ? byRef[hit.ref] : (byRef[hit.ref] = { ref: hit.ref, score: 0, words: 0, exactWords: 0, terms: [] });
-          entry.score += hit.score;
-          entry.words += 1;
-          entry.exactWords += hit.exact ? 1 : 0;
-          hit.terms.forEach(function (term) {
-            if (entry.terms.indexOf(term) === -1) {
-              entry.terms.push(term);
-            }
-          });
-        });
+    })).then(combine);
+  }
+
+  // A promise of the top of rank(words, source) that needs no typo matching, {hits, complete}: typo
+  // matching loads term lists and the shards of the terms it finds, so it waits until the reader
+  // needs more results than the exact matches give.
+  // * If some word has no exact match: the whole ranking (complete: true).
+  // * If no word is long enough for typo matching: the whole ranking too (complete: true).
+  // * Else the projects matching every word exactly, in rank's order (complete: false): rank puts them
+  //   before every other project (more words matched, then more matched exactly) and typo matches
+  //   never change their scores (a word's typo matches leave out its exact matches), so they are the
+  //   first hits.length places of the whole ranking.
+  function rankExact(words, source) {
+    var exact = words.map(function (word) {
+      return runWord(source, exactClauses(word));
+    });
+    return Promise.all(exact).then(function (found) {
+      var fuzzy = words.some(function (word) {
+        return word.length >= FUZZY_MIN_LENGTH;
       });
-      return Object.keys(byRef).map(function (ref) {
-        byRef[ref].score = rounded(byRef[ref].score);
-        return byRef[ref];
-      }).sort(function (a, b) {
-        return (b.words - a.words) || (b.exactWords - a.exactWords) || (b.score - a.score) || refOrder(a.ref, b.ref);
+      var missing = found.some(function (hits) {
+        return hits.length === 0;
+      });
+      if (!missing && !fuzzy) {
+        return { hits: combine(found.map(function (hits) { return tagged(hits, true); })), complete: true };
+      }
+      var hits = missing ? [] : combine(found.map(function (h) { return tagged(h, true); })).filter(function (entry) {
+        return entry.exactWords === words.length;
+      });
+      if (!missing) {
+        return { hits: hits, complete: false };
+      }
+      return Promise.all(words.map(function (word, i) {
+        return searchWord(source, word, exact[i]);
+      })).then(function (perWord) {
+        return { hits: combine(perWord), complete: true };
       });
     });
   }
@@ -604,6 +648,7 @@
     withinOneEdit: withinOneEdit,
     makeSource: makeSource,
     rank: rank,
+    rankExact: rankExact,
     readFilter: readFilter,
     fragmentPath: fragmentPath,
     matchesFacets: matchesFacets,

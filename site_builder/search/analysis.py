@@ -34,6 +34,8 @@ CODE = ("search/analysis.py", "search/builder.py", "search/index.py", "search/po
 
 Analysed = dict[str, FieldTerms]  # field name -> terms, for one project
 Whole = tuple[dict[str, FieldTerms], str, bytes, int]  # the fields but body; the body's terms, counts, length
+Kept = tuple[str, FieldTerms, str]  # a trimmed body as the cache keeps it: the trim's key, the body, body_digest
+TRIM_ENTRY = "trim"  # the cache's entry for the trim the last build made: (its key, the BodyTrim)
 
 
 def code_version() -> str:
@@ -93,15 +95,20 @@ class BodyTrim(NamedTuple):
 
 
 def trim_from(bodies: Iterable[Iterable[str]], keep: int) -> tuple[BodyTrim, str]:
-    """The trim weighed by the terms of the sampled ``bodies``, and its key (a digest of what it depends on)."""
+    """The trim weighed by the terms of the sampled ``bodies``, and its key (a digest of what it depends on).
+
+    The weights keep 2 significant figures: a body added to or changed in the sample moves the weight
+    of a common term by much less than that, so only the bodies holding its rarer terms trim otherwise
+    (analyse_and_trim trims only those again).
+    """
     df: Counter[str] = Counter()
     n = 0
     for terms in bodies:
         df.update(terms)
         n += 1
-    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    idf = {t: float(f"{math.log(1 + (n - d + 0.5) / (d + 0.5)):.2g}") for t, d in df.items()}
     key = hashlib.blake2b(repr((keep, n, sorted(df.items()))).encode(), digest_size=20).hexdigest()
-    return BodyTrim(keep, idf, math.log(1 + (n + 0.5) / 0.5)), key
+    return BodyTrim(keep, idf, float(f"{math.log(1 + (n + 0.5) / 0.5):.2g}")), key
 
 
 def sample(count: int) -> range:
@@ -154,6 +161,18 @@ def analyse_all(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, store
                 keys: Sequence[str] = ()) -> list[Analysed]:
     """Every project's analysed fields (from its :func:`field_sources`), bodies trimmed: from ``store``
     where it has them under their ``keys`` (:func:`text_key`), the rest on all cores."""
+    return analyse_and_trim(sources, jobs, store, keys)[0]
+
+
+def analyse_and_trim(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, store: MemoStore | None = None,
+                     keys: Sequence[str] = ()) -> tuple[list[Analysed], list[str]]:
+    """:func:`analyse_all`, and with ``store`` a digest of each trimmed body (:func:`body_digest`; else "").
+
+    A trimmed body is kept under its text's key with the key of the trim it was made with. A change
+    to a sampled body changes the trim (the sample's document frequencies), but a body none of whose
+    terms changed weight trims as it did, so with the last build's trim kept too (``TRIM_ENTRY``) only
+    the bodies holding a term whose weight moved are trimmed again.
+    """
     count = len(sources)
     if store is not None and len(keys) != count:
         keys = [text_key(s) for s in sources]
@@ -161,7 +180,19 @@ def analyse_all(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, store
     sampled = (body_terms(w) if w is not None else list(term_counts(fields_text(sources[i])["body"])[0])
                for i in sample(count) for w in [wholes[i]])
     trim, trim_id = trim_from(sampled, body_terms_per_project(count))
-    bodies: list[FieldTerms | None] = [store.get(f"b:{trim_id}:{k}") for k in keys] if store is not None else [None] * count
+    kept: list[Kept | None] = [store.get(f"b:{k}") for k in keys] if store is not None else [None] * count
+    last = store.get(TRIM_ENTRY) if store is not None else None
+    last_id, moved = (last[0], moved_terms(last[1], trim)) if isinstance(last, tuple) and len(last) == 2 else (None, None)
+    bodies: list[FieldTerms | None] = [None] * count
+    digests: list[str] = [""] * count
+    for i, (whole, found) in enumerate(zip(wholes, kept, strict=True)):
+        if whole is None or not isinstance(found, tuple) or len(found) != 3:
+            continue
+        made_with, body, digest = found
+        if made_with == trim_id or (moved is not None and made_with == last_id and moved.isdisjoint(body_terms(whole))):
+            bodies[i], digests[i] = body, digest
+            if made_with != trim_id and store is not None:
+                store.put(f"b:{keys[i]}", (trim_id, body, digest))
     todo = [i for i, (w, b) in enumerate(zip(wholes, bodies, strict=True)) if w is None or b is None]
     _state.update(sources=sources, wholes=wholes, trim=trim)
     try:
@@ -175,9 +206,27 @@ def analyse_all(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, store
                 store.put(f"a:{keys[i]}", made)
         bodies[i] = trimmed_body
         if store is not None:
-            store.put(f"b:{trim_id}:{keys[i]}", trimmed_body)
+            digests[i] = body_digest(trimmed_body)
+            store.put(f"b:{keys[i]}", (trim_id, trimmed_body, digests[i]))
+    if store is not None and (last_id is None or last_id != trim_id):
+        store.put(TRIM_ENTRY, (trim_id, trim))
     analysed = []
-    for whole, body in zip(wholes, bodies, strict=True):
-        assert whole is not None and body is not None
-        analysed.append({**whole[0], "body": body})
-    return analysed
+    for whole, final in zip(wholes, bodies, strict=True):
+        assert whole is not None and final is not None
+        analysed.append({**whole[0], "body": final})
+    return analysed, digests
+
+
+def moved_terms(last: Any, trim: BodyTrim) -> set[str] | None:
+    """The terms that ``trim`` weighs otherwise than ``last`` did (``None``: any might, as the number kept
+    or the weight of a term outside the sample differs)."""
+    if not isinstance(last, BodyTrim) or (last.keep, last.rare) != (trim.keep, trim.rare):
+        return None
+    old, new = last.idf, trim.idf
+    return {t for t in old.keys() | new.keys() if old.get(t, last.rare) != new.get(t, trim.rare)}
+
+
+def body_digest(body: FieldTerms) -> str:
+    """A digest of a trimmed body's terms, their counts (in order) and its length."""
+    text = f"{body.length}\0" + " ".join(body.counts) + "\0" + ",".join(map(str, body.counts.values()))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

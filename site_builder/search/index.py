@@ -27,9 +27,9 @@ from typing import Any
 
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.runtime.jsonio import json_bytes
-from site_builder.search.analysis import Analysed, analyse_all, code_version, field_sources, text_key
-from site_builder.search.builder import TermBuilder
-from site_builder.search.postings import Postings, shard_files
+from site_builder.search.analysis import Analysed, analyse_all, analyse_and_trim, code_version, field_sources, text_key
+from site_builder.search.builder import FIELDS, TermBuilder
+from site_builder.search.postings import Postings, ShardCache, shard_files
 from site_builder.text.memo_store import MemoStore
 from site_builder.views.project import ProjectView
 
@@ -37,7 +37,8 @@ SHARD_ABOVE = 4  # shards' worth of terms (shards.SHARD_BYTES each); a larger in
 INDEX_PATH = "search/index.json"
 MANIFEST_PATH = "search/manifest.json"
 CACHE_NAME = "search"  # .cache/search.pickle: each project's analysed terms (analysis.py)
-FILES_CACHE_NAME = "search-files"  # .cache/search-files.pickle: the files of the last build's index
+FILES_CACHE_NAME = "search-files"  # .cache/search-files.pickle: the files of the last build's index, each shard
+# by a digest of what it is made from (postings.Postings.shard_key)
 
 
 def index_builder(projects: Sequence[ProjectView], jobs: int = 0) -> TermBuilder:
@@ -66,27 +67,46 @@ def search_files(projects: Sequence[ProjectView], jobs: int = 0, root: Path | No
     Pass the projects in reading order (``SiteData.by_title``): refs are positions in it, the rows
     of ``search/filter.json`` and the names of the fragments (docstore.py). With ``root``, the
     analysed terms of every project are kept in, and taken from, ``root/.cache/`` (analysis.py), and
-    so are the files: a build whose every project's indexed text is unchanged reuses them.
+    so are the files: a build whose every project's indexed text is unchanged reuses them, and
+    another makes again only the shards whose terms, postings or weights changed.
     """
+    with gc_paused():
+        return sources_files([field_sources(view) for view in projects], jobs, root)
+
+
+def sources_files(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, root: Path | None = None) -> dict[str, bytes]:
+    """:func:`search_files` from each project's :func:`~site_builder.search.analysis.field_sources`."""
     if root is None:
-        with gc_paused():
-            return _search_files([field_sources(view) for view in projects], jobs, None, ())
+        return _search_files(sources, jobs, None, ())[0]
     version = code_version()
     saved = MemoStore.open(root, FILES_CACHE_NAME, version)
     with gc_paused():
-        sources = [field_sources(view) for view in projects]
         keys = [text_key(s) for s in sources]
         key = inputs_key(keys)
-        files = saved.get(key) if saved is not None else None
+        files = kept_files(saved, key) if saved is not None else None
         if files is None:
             store = MemoStore.open(root, CACHE_NAME, version)  # opened only now: reading it takes time
-            files = _search_files(sources, jobs, store, keys)
+            files, entries = _search_files(sources, jobs, store, keys, saved)
             if store is not None and store.changed():
                 store.save()
             if saved is not None:
-                saved.put(key, files)
+                saved.put(key, {path: entries.get(path, content) for path, content in files.items()})
                 saved.save()
     return dict(files)
+
+
+def kept_files(saved: MemoStore, key: str) -> dict[str, bytes] | None:
+    """The files kept under ``key``, a shard's content by the name of its own entry; ``None`` if any is missing."""
+    kept = saved.get(key)
+    if not isinstance(kept, dict):
+        return None
+    files = {}
+    for path, value in kept.items():
+        content = saved.get(value) if isinstance(value, str) else value
+        if not isinstance(content, bytes):
+            return None
+        files[path] = content
+    return files
 
 
 def inputs_key(keys: Sequence[str]) -> str:
@@ -94,18 +114,37 @@ def inputs_key(keys: Sequence[str]) -> str:
     return hashlib.sha256(f"{len(keys)}\0{','.join(keys)}".encode()).hexdigest()
 
 
+def fid_keys(sources: Sequence[Mapping[str, list[str]]], body_keys: Sequence[str]) -> list[str]:
+    """A digest of each field ref's term counts and length (postings.Postings.shard_key), field by field:
+    a body's from its trimmed terms (``body_keys``, analysis.body_digest), another field's from its
+    own text (so an edit to a body leaves the shards of the project's title terms as they were)."""
+    out: list[str] = []
+    for name in FIELDS:
+        if name == "body":
+            out.extend(body_keys)
+        else:
+            out.extend(hashlib.blake2b((repr([len(p) for p in s[name]]) + "\0".join(s[name])).encode("utf-8", "surrogatepass"),
+                                       digest_size=16).hexdigest() for s in sources)
+    return out
+
+
 def _search_files(sources: Sequence[Mapping[str, list[str]]], jobs: int, store: MemoStore | None,
-                  keys: Sequence[str]) -> dict[str, bytes]:
-    analysed = analyse_all(sources, jobs, store, keys)
+                  keys: Sequence[str], saved: MemoStore | None = None) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The files, and the entry of ``saved`` holding each shard (by path) if there is ``saved``."""
+    analysed, body_keys = analyse_and_trim(sources, jobs, store, keys)
     postings = Postings(analysed)
     cut = postings.cut()
     manifest: dict[str, Any]
+    entries: dict[str, str] = {}
     if len(cut) > SHARD_ABOVE:
-        files, manifest = shard_files(postings, jobs, cut)
+        cache = None
+        if saved is not None and len(keys) == len(sources):
+            cache = ShardCache(saved, fid_keys(sources, body_keys))
+        files, manifest, entries = shard_files(postings, jobs, cut, cache)
     else:
         builder = term_builder(analysed)
         content = json_bytes(builder.serialise(builder.number_terms(), builder.field_vectors_as_lists()))
         files = {INDEX_PATH: content}
         manifest = {"index": f"index.json?v={hashlib.sha256(content).hexdigest()[:12]}"}
     files[MANIFEST_PATH] = json_bytes({**manifest, "projects": len(sources), "version": 1})
-    return files
+    return files, entries

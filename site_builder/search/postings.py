@@ -14,18 +14,20 @@ figures), so every weight is the same float.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from lunr import __TARGET_JS_VERSION__
 
 from site_builder.runtime.jsonio import html_safe
 from site_builder.search import shards as search_shards
-from site_builder.search.builder import FIELDS, FieldTerms, js_order
+from site_builder.search.builder import FIELDS, FieldTerms, average_length, js_order
+from site_builder.text.memo_store import MemoStore
 
 K1 = 1.2  # lunr.py Builder._k1
 B = 0.75  # lunr.py Builder._b
@@ -70,24 +72,37 @@ class Postings:
             lambda refs: sum(map(ref_cost.__getitem__, refs)))
 
     def numbered(self, shards: list[list[str]]) -> tuple[list[list[str]], dict[str, int]]:
-        """shards.group_terms: each shard's terms in number order (most used first), and every term's number."""
-        shard_of = {term: i for i, terms in enumerate(shards) for term in terms}
+        """shards.group_terms: each shard's terms in number order (most used first), and every term's
+        number (within its shard)."""
         postings = self.postings
-        order = sorted(postings, key=lambda t: (shard_of[t], -len(postings[t]), t))
-        number = {term: n for n, term in enumerate(order)}
-        grouped: list[list[str]] = [[] for _ in shards]
-        for term in order:
-            grouped[shard_of[term]].append(term)
+        grouped = [sorted(terms, key=lambda t: (-len(postings[t]), t)) for terms in shards]
+        number = {term: n for terms in grouped for n, term in enumerate(terms)}
         return grouped, number
+
+    def averages(self) -> list[float]:
+        """Each field's average length, as BM25 weighs with it (builder.average_length)."""
+        count = self.count
+        return [average_length(sum(self.lengths[f * count:(f + 1) * count]), count) for f in range(len(self.fields))]
+
+    def shard_key(self, terms: list[str], fid_keys: Sequence[str], head: str) -> str:
+        """A digest of everything the shard of ``terms`` is made from, given ``head`` (what every shard
+        depends on: the project count, the average lengths): its terms, and the field refs that hold
+        them, each by its number and ``fid_keys`` (a digest of its term counts and length)."""
+        postings = self.postings
+        fids = sorted(set().union(*[postings[term] for term in terms]))
+        digest = hashlib.blake2b(head.encode(), digest_size=20)
+        digest.update(b"\0" + "\0".join(terms).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0" + ",".join(map(str, fids)).encode())
+        digest.update(b"\0" + "\0".join(map(fid_keys.__getitem__, fids)).encode())
+        return digest.hexdigest()
 
     def scales(self) -> tuple[list[float], list[float]]:
         """For each field ref id: its BM25 length norm and ``k1 + 1`` times its field's boost (shards.field_rows)."""
         count = self.count
         norms: list[float] = []
         scales: list[float] = []
-        for f, name in enumerate(self.fields):
+        for f, (name, average) in enumerate(zip(self.fields, self.averages(), strict=True)):
             lengths = self.lengths[f * count:(f + 1) * count]
-            average = sum(lengths) / count if count else 0.0
             scale = (K1 + 1) * FIELDS[name] * 1
             for length in lengths:
                 norms.append(K1 * (1 - B + B * (length / average)) if length else 0.0)
@@ -142,13 +157,40 @@ def _build_shard(number: int) -> bytes:
     return bytes(_state["postings"].shard_json(_state["terms"][number], _state["number"], *_state["scales"]))
 
 
-def shard_files(postings: Postings, jobs: int = 0, shards: list[list[str]] | None = None) -> tuple[dict[str, bytes], dict[str, Any]]:
-    """shards.shard_files from ``postings``: the shard and term-list files and the manifest's entries for them."""
+class ShardCache(NamedTuple):
+    """Where shards made before are kept: ``store`` entries ``s:<Postings.shard_key>``; ``fid_keys`` as
+    shard_key takes them."""
+
+    store: MemoStore
+    fid_keys: Sequence[str]
+
+
+def shard_files(postings: Postings, jobs: int = 0, shards: list[list[str]] | None = None,
+                cache: ShardCache | None = None) -> tuple[dict[str, bytes], dict[str, Any], dict[str, str]]:
+    """shards.shard_files from ``postings``: the shard and term-list files and the manifest's entries
+    for them; and, with ``cache``, the entry of ``cache.store`` that holds each shard file (by path).
+    Only the shards that ``cache`` lacks are made (on all cores), and kept there."""
     terms, number = postings.numbered(postings.cut() if shards is None else shards)
-    numbers = sorted(range(len(terms)), key=lambda i: -len(terms[i]))  # largest first: the workers finish together
-    _state.update(postings=postings, terms=terms, number=number, scales=postings.scales())
-    try:
-        contents = dict(zip(numbers, search_shards.fork_map(_build_shard, numbers, jobs), strict=True))
-    finally:
-        _state.clear()
-    return search_shards.listed(terms, [contents[i] for i in range(len(terms))], postings.postings)
+    contents: dict[int, bytes] = {}
+    entries: list[str] = []
+    if cache is not None:
+        head = repr((postings.count, postings.averages()))
+        entries = [f"s:{postings.shard_key(shard, cache.fid_keys, head)}" for shard in terms]
+        for i, entry in enumerate(entries):
+            found = cache.store.get(entry)
+            if isinstance(found, bytes):
+                contents[i] = found
+    todo = sorted((i for i in range(len(terms)) if i not in contents), key=lambda i: -len(terms[i]))  # largest first
+    if todo:
+        _state.update(postings=postings, terms=terms, number=number, scales=postings.scales())
+        try:
+            made = dict(zip(todo, search_shards.fork_map(_build_shard, todo, jobs), strict=True))
+        finally:
+            _state.clear()
+        contents.update(made)
+        if cache is not None:
+            for i, content in made.items():
+                cache.store.put(entries[i], content)
+    files, manifest = search_shards.listed(terms, [contents[i] for i in range(len(terms))], postings.postings)
+    paths = [rel for _, _, rel in manifest["shards"]]
+    return files, manifest, {f"search/{rel}": entry for rel, entry in zip(paths, entries, strict=False)}

@@ -21,6 +21,7 @@ edit of a word there, then loads only the shards holding them.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -33,6 +34,8 @@ from site_builder.search.builder import TermBuilder, js_order
 SHARDS_DIR = "search/shards"
 TERMS_DIR = "search/terms"
 SHARD_BYTES = 120_000  # serialised JSON per shard (about 20-25 KiB gzipped)
+FILLED = 0.8  # of SHARD_BYTES: a shard this full ends before the next anchor term (see cut_ranges)
+ANCHOR_EVERY = 16  # about one term in this many is an anchor
 MIN_FUZZY_TERM = 3  # shortest term listed for typo matching (a 5-letter word's stem, less one letter)
 POSTING_BYTES = 14  # a posting's ',number,weight' pair in a field vector, at most
 TERM_BYTES = 100  # a term's '["term",{"_index":N,"body":{},...}],' without the term and its postings
@@ -64,7 +67,13 @@ def cut_ranges(terms: Sequence[str], limit: int, refs_of: Callable[[str], set[H]
     A term over the limit alone gets a shard of its own, and so do the terms that it begins after it
     ("fire", then "firefight", "fireman"...): a word's search loads the shards of the word and of its
     prefix range, and those of a very common word then hold nothing else.
+
+    A shard ``FILLED`` full also ends before the next *anchor* term (:func:`is_anchor`, a property of
+    the term alone), so where shards end depends on the terms near the end, not on everything before:
+    a term added or grown in one shard moves the ends of that shard and at most the few after it up
+    to the next anchor, and the others keep their terms (and their bytes, index.py's cache).
     """
+    filled = limit * FILLED
     shards: list[list[str]] = []
     current: list[str] = []
     size = FILE_BYTES
@@ -78,7 +87,8 @@ def cut_ranges(terms: Sequence[str], limit: int, refs_of: Callable[[str], set[H]
         group_ends = prefix is not None and not term.startswith(prefix)
         if group_ends:
             prefix = None
-        if current and (size + cost > limit or group_ends):  # a single term over the limit still gets a shard
+        ends = size + cost > limit or group_ends or (size >= filled and is_anchor(term))
+        if current and ends:  # a single term over the limit still gets a shard
             shards.append(current)
             current, size, seen = [], FILE_BYTES, set()
             new_refs = refs
@@ -94,14 +104,23 @@ def cut_ranges(terms: Sequence[str], limit: int, refs_of: Callable[[str], set[H]
     return shards
 
 
+def is_anchor(term: str) -> bool:
+    """Whether a shard that is full enough ends before ``term`` (about one term in ``ANCHOR_EVERY``)."""
+    return zlib.crc32(term.encode("utf-8", "surrogatepass")) % ANCHOR_EVERY == 0
+
+
 def group_terms(builder: TermBuilder, shards: list[list[str]] | None = None) -> list[list[str]]:
-    """Number the terms shard by shard (most used first within each) for ``shards`` (by default
-    :func:`cut_shards`); each shard's terms, in number order."""
+    """Number the terms of each of ``shards`` (by default :func:`cut_shards`) from 0, most used first:
+    each shard is an index of its own, and its numbers do not move when another shard gains a term.
+    Each shard's terms, in number order."""
     shards = cut_shards(builder) if shards is None else shards
     shard_of = {term: i for i, terms in enumerate(shards) for term in terms}
     grouped: list[list[str]] = [[] for _ in shards]
     for term in builder.number_terms(group=shard_of.__getitem__):
         grouped[shard_of[term]].append(term)
+    for terms in grouped:
+        for number, term in enumerate(terms):
+            builder.inverted_index[term]["_index"] = number
     return grouped
 
 

@@ -132,7 +132,11 @@ def test_search_fetches_fragments_only_for_the_results_shown_and_no_documents_js
     assert total > 20, "the test needs more than a page of results"
     fragments = [p for p in requested if "/search/fragments/" in p]
     assert len(result_slugs(page)) == 20 and len(fragments) == len(set(fragments)) == 20
+    partial = "not counting similar spellings" in announced(page)  # typo matches: counted once past the exact ones
     page.click("#search-results button")  # "Show more results": the next page's fragments, then focus on it
+    if partial and total < 40:
+        page.wait_for_function("() => !document.getElementById('search-count').textContent.includes('not counting')")
+        total = int(announced(page).split()[0])
     page.wait_for_function("n => document.querySelectorAll('#search-results li h2 a').length === n", arg=min(40, total))
     fragments = [p for p in requested if "/search/fragments/" in p]
     assert len(fragments) == len(set(fragments)) == min(40, total)

@@ -5,6 +5,8 @@
 //     manifest says: {query: [{ref, words, exactWords, score, terms}]}, each ref a project's slug
 //   node tests/node/search_cli.js files SITE_DIR < {"queries": [...]}
 //     the files under search/ that ranking each query loads: {query: [path]}
+//   node tests/node/search_cli.js exact SITE_DIR < {"queries": [...]}
+//     rankExact, the ranking before typo matching: {query: {refs: [slug], complete, files: [path]}}
 //   node tests/node/search_cli.js filter - < {filter.json's content}
 //     search.js's reading of it (readFilter): {rows: {ref: {key: [ids]}}, order, labels, fragments}
 //   node tests/node/search_cli.js lunr INDEX_JSON < {"queries": [...]}
@@ -77,6 +79,18 @@ async function filesAll(siteDir, queries) {
   return out;
 }
 
+// rankExact for each query: the slugs it ranks, whether that is the whole ranking, the files it loaded.
+async function exactAll(siteDir, queries) {
+  const out = {};
+  const slug = slugOf(siteDir);
+  for (const query of queries) {
+    const loaded = {};
+    const ranked = await search.rankExact(search.queryWords(query), siteSource(siteDir, loaded));
+    out[query] = { refs: ranked.hits.map((hit) => slug(hit.ref)), complete: ranked.complete, files: Object.keys(loaded).sort() };
+  }
+  return out;
+}
+
 function lunrAll(indexFile, queries) {
   const index = lunr.Index.load(readJSON(indexFile));
   const out = {};
@@ -105,6 +119,7 @@ function textAll(texts) {
 const [mode, target] = process.argv.slice(2);
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 Promise.resolve(mode === "rank" ? rankAll(target, input.queries) : mode === "files" ? filesAll(target, input.queries) :
+  mode === "exact" ? exactAll(target, input.queries) :
   mode === "filter" ? search.readFilter(input) :
   mode === "lunr" ? lunrAll(target, input.queries) : textAll(input.texts)).then((result) => {
   process.stdout.write(JSON.stringify(result));
