@@ -217,7 +217,11 @@ def test_a_term_one_edit_from_a_word_is_in_the_list_of_the_words_first_or_last_l
 def test_an_edit_remakes_only_the_shards_holding_the_terms_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[int] = []
     real = search_postings._build_shard
-    monkeypatch.setattr(search_postings, "_build_shard", lambda number: made.append(number) or real(number))
+    def counted(number: int) -> object:
+        made.append(number)
+        return real(number)
+
+    monkeypatch.setattr(search_postings, "_build_shard", counted)
     root = make_catalogue(tmp_path / "site", CATALOGUE)
     cold = build(root)
     shards = [path for path in cold if path.startswith("shards/")]
