@@ -1,19 +1,22 @@
-"""The caches of the data exports (.cache/records.pickle, csv-rows.pickle, xlsx.pickle): a hit gives a fresh computation's bytes."""
+"""The caches of the data exports (.cache/records.pickle, csv-rows.pickle, xlsx-rows.pickle): a hit gives a fresh computation's bytes."""
 
 from __future__ import annotations
 
+import io
 import pickle
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import site_builder.outputs.data as data_module
-import site_builder.outputs.xlsx as xlsx_module
+import site_builder.outputs.xlsx_rows as xlsx_rows_module
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.outputs.data import data_files, export_records
 from site_builder.outputs.export_cache import code_version
 from site_builder.outputs.xlsx import XLSX_PATH, xlsx_files
+from site_builder.outputs.zip_archive import deflate
 from site_builder.site.data import SiteData
 from site_builder.text.memo_store import STORE_VERSION, MemoStore, cache_key
 from tests.golden_update import fixture_environment
@@ -30,7 +33,8 @@ def _exports(site: SiteData, cache_root: Path | None) -> dict[str, bytes]:
 
 
 def _xlsx_version() -> str:
-    return code_version(Path(xlsx_module.__file__), libraries=("openpyxl", "lxml"))
+    here = Path(xlsx_rows_module.__file__)
+    return code_version(here, here.with_name("zip_archive.py"), libraries=("openpyxl", "lxml"))
 
 
 def _fail(*args: object, **kwargs: object) -> None:
@@ -46,8 +50,8 @@ def test_a_hit_gives_the_bytes_of_a_fresh_computation_without_computing(root: Pa
     site = load_site(root)
     fresh = _exports(site, None)
     assert _exports(site, root) == fresh  # a miss: computed and kept
-    assert {p.name for p in (root / ".cache").iterdir()} >= {"records.pickle", "csv-rows.pickle", "xlsx.pickle"}
-    monkeypatch.setattr(xlsx_module, "projects_xlsx", _fail)
+    assert {p.name for p in (root / ".cache").iterdir()} >= {"records.pickle", "csv-rows.pickle", "xlsx-rows.pickle"}
+    monkeypatch.setattr(xlsx_rows_module, "make_chunk", _fail)
     monkeypatch.setattr(data_module, "csv_row", _fail)
     monkeypatch.setattr(data_module, "_record_json", _fail)
     assert _exports(load_site(root), root) == fresh
@@ -84,13 +88,20 @@ def test_a_changed_project_changes_the_exports_and_only_its_record_and_csv_line_
 
 def _forged(value: Any) -> Any:
     """A value of the same shape as a kept one, that no computation gives."""
+    if isinstance(value, tuple) and len(value) == 5:  # a chunk of the workbook's rows
+        return _planted_chunk(value[3])
     if isinstance(value, tuple):
         return (b'{"slug":"forged"}', True)
     return "forged\r\n" if isinstance(value, str) else b"forged"
 
 
+def _planted_chunk(widths: tuple[int, ...]) -> tuple[bytes, int, int, tuple[int, ...], bool]:
+    piece = deflate(b'<row r="2"><c r="A2" t="inlineStr"><is><t>planted</t></is></c></row>')
+    return piece.data, piece.size, piece.crc, widths, False
+
+
 @pytest.mark.parametrize("signed_with", [b"0" * 32, None, "the user's key"])
-@pytest.mark.parametrize("name", ["records", "csv-rows", "xlsx"])
+@pytest.mark.parametrize("name", ["records", "csv-rows", "xlsx-rows"])
 def test_a_forged_cache_is_ignored(root: Path, name: str, signed_with: bytes | str | None) -> None:
     site = load_site(root)
     fresh = _exports(site, None)
@@ -120,16 +131,17 @@ def _build(root: Path, out: Path, use_cache: bool) -> dict[str, bytes]:
 
 def test_no_cache_neither_reads_nor_writes_the_export_caches(root: Path, tmp_path: Path) -> None:
     reference = _build(root, tmp_path / "first", use_cache=False)
-    assert not (root / ".cache" / "xlsx.pickle").exists()
+    assert not (root / ".cache" / "xlsx-rows.pickle").exists()
     assert not (root / ".cache" / "csv-rows.pickle").exists()
     assert not (root / ".cache" / "records.pickle").exists()
     _build(root, tmp_path / "cached", use_cache=True)  # writes both stores
-    store = MemoStore.open(root, "xlsx", _xlsx_version())
+    store = MemoStore.open(root, "xlsx-rows", _xlsx_version())
     assert store is not None
-    key = next(iter(store._old))  # the build's own workbook: replaced by planted bytes, validly signed
-    store.put(key, b"planted")
+    key, kept = next(iter(store._old.items()))  # the build's own rows: replaced by a planted row, validly signed
+    store.put(key, _planted_chunk(kept[3]))
     assert store.save()
-    assert _build(root, tmp_path / "planted", use_cache=True)[XLSX_PATH] == b"planted"  # so the plant is read when allowed
+    planted = _build(root, tmp_path / "planted", use_cache=True)[XLSX_PATH]  # so the plant is read when allowed
+    assert b"<t>planted</t>" in zipfile.ZipFile(io.BytesIO(planted)).read("xl/worksheets/sheet1.xml")
     stamp = {p.name: p.stat().st_mtime_ns for p in (root / ".cache").iterdir()}
     assert _build(root, tmp_path / "nocache", use_cache=False) == reference
     assert {p.name: p.stat().st_mtime_ns for p in (root / ".cache").iterdir()} == stamp
