@@ -532,10 +532,19 @@ def _excerpt_of_the_whole(text: str, limit: int) -> str:
 
 def test_an_excerpt_from_the_start_of_a_description_equals_one_from_all_of_it() -> None:
     rng = random.Random(11)
-    pieces = ["word", "a", "longerword", " ", "  ", "\n\n", "\t", "\u00a0", "\u2003", ",", ".", ";", "x" * 40]
+    pieces = ["word", "a", "longerword", " ", "  ", "\n\n", "\t", "\u00a0", "\u2003", ",", ".", ";", "x" * 40,
+              "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u2028", "\u3000", "\u200b", "\ufeff"]
     for _ in range(3000):
         limit = rng.choice([1, 5, 23, 300])
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 400)))
         if rng.random() < 0.3:  # white space enough that the start alone collapses to less than the limit
             text = " " * rng.randrange(4 * limit, 8 * limit) + text
         assert excerpt(text, limit) == _excerpt_of_the_whole(text, limit), (text, limit)
+
+
+def test_str_split_splits_at_the_white_space_a_regular_expression_matches() -> None:
+    """excerpt() collapses white space with str.split: it must split exactly where \\s+ would."""
+    space = re.compile(r"\s")
+    assert all(bool(space.match(chr(c))) == chr(c).isspace() for c in range(0x110000))
+    everything = "".join(chr(c) for c in range(0x3100)) * 2
+    assert " ".join(everything.split()) == re.sub(r"\s+", " ", everything).strip()
