@@ -116,6 +116,7 @@ def test_sitemap_lists_indexable_pages_as_directory_urls(site: SiteData) -> None
         "search.html": page,
         "moved/index.html": b'<html><head><meta http-equiv="Refresh" content="0; url=../"></head><body></body></html>',
         "hidden/index.html": b"<html><head><meta name='robots' content='noindex, follow'></head><body></body></html>",
+        "shouted/index.html": b"<html><HEAD><META NAME=ROBOTS CONTENT='NoIndex'></HEAD><BODY></BODY></html>",
         "assets/site.0123456789.css": b"",
         "data/projects.json": b"{}",
     }

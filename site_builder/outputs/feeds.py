@@ -75,6 +75,9 @@ def atom_feed(site: SiteData) -> bytes:
 def _excluded_by_page(html: bytes) -> bool:
     """A page that redirects (``meta refresh``) or asks not to be indexed (``robots: noindex``)."""
     head = html.split(b"<body", 1)[0]
+    lower = head.lower()  # what re.IGNORECASE matches in bytes: ASCII letters in either case
+    if b"refresh" not in lower and b"noindex" not in lower:  # one of the two needs one; most pages have neither
+        return False
     return any(_REFRESH.search(meta) or _NOINDEX.search(meta) for meta in _META.findall(head))
 
 
