@@ -1,4 +1,4 @@
-"""The caches of the data exports (.cache/records.pickle, csv-rows.pickle, xlsx-rows.pickle): a hit gives a fresh computation's bytes."""
+"""The caches of the data exports (.cache/records.pickle, xlsx-rows.pickle): a hit gives a fresh computation's bytes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import site_builder.outputs.data as data_module
 import site_builder.outputs.xlsx_rows as xlsx_rows_module
 from site_builder.build.pipeline import BuildOptions, build_site
-from site_builder.outputs.data import data_files, export_records
+from site_builder.outputs.data import data_files, export_records, projects_csv
 from site_builder.outputs.export_cache import code_version
 from site_builder.outputs.xlsx import XLSX_PATH, xlsx_files
 from site_builder.outputs.zip_archive import deflate
@@ -29,7 +29,7 @@ CSV, JSON = "data/projects.csv", "data/projects.json"
 
 def _exports(site: SiteData, cache_root: Path | None) -> dict[str, bytes]:
     records = export_records(site, cache_root)
-    return {**data_files(site, records, cache_root), **xlsx_files(site, records, cache_root)}
+    return {**data_files(site, records), **xlsx_files(site, records, cache_root)}
 
 
 def _xlsx_version() -> str:
@@ -50,7 +50,7 @@ def test_a_hit_gives_the_bytes_of_a_fresh_computation_without_computing(root: Pa
     site = load_site(root)
     fresh = _exports(site, None)
     assert _exports(site, root) == fresh  # a miss: computed and kept
-    assert {p.name for p in (root / ".cache").iterdir()} >= {"records.pickle", "csv-rows.pickle", "xlsx-rows.pickle"}
+    assert {p.name for p in (root / ".cache").iterdir()} >= {"records.pickle", "xlsx-rows.pickle"}
     monkeypatch.setattr(xlsx_rows_module, "make_chunk", _fail)
     monkeypatch.setattr(data_module, "csv_row", _fail)
     monkeypatch.setattr(data_module, "_record_json", _fail)
@@ -86,13 +86,19 @@ def test_a_changed_project_changes_the_exports_and_only_its_record_and_csv_line_
     assert b"Renamed" in after[CSV]
 
 
+def test_the_csv_joined_from_each_record_s_line_is_the_csv_written_whole(root: Path) -> None:
+    site = load_site(root)
+    for cache_root in (None, root, root):  # computed, computed and kept, kept
+        records = export_records(site, cache_root)
+        assert data_files(site, records)[CSV] == projects_csv(records.records)
+    assert b"'=HYPERLINK" in data_files(site)[CSV]  # the hostile project's cells are neutralised in its line too
+
+
 def _forged(value: Any) -> Any:
     """A value of the same shape as a kept one, that no computation gives."""
     if isinstance(value, tuple) and len(value) == 5:  # a chunk of the workbook's rows
         return _planted_chunk(value[3])
-    if isinstance(value, tuple):
-        return (b'{"slug":"forged"}', True)
-    return "forged\r\n" if isinstance(value, str) else b"forged"
+    return (b'{"slug":"forged"}', True, b"forged\r\n")  # a record's JSON and CSV line
 
 
 def _planted_chunk(widths: tuple[int, ...]) -> tuple[bytes, int, int, tuple[int, ...], bool]:
@@ -101,7 +107,7 @@ def _planted_chunk(widths: tuple[int, ...]) -> tuple[bytes, int, int, tuple[int,
 
 
 @pytest.mark.parametrize("signed_with", [b"0" * 32, None, "the user's key"])
-@pytest.mark.parametrize("name", ["records", "csv-rows", "xlsx-rows"])
+@pytest.mark.parametrize("name", ["records", "xlsx-rows"])
 def test_a_forged_cache_is_ignored(root: Path, name: str, signed_with: bytes | str | None) -> None:
     site = load_site(root)
     fresh = _exports(site, None)
@@ -132,7 +138,6 @@ def _build(root: Path, out: Path, use_cache: bool) -> dict[str, bytes]:
 def test_no_cache_neither_reads_nor_writes_the_export_caches(root: Path, tmp_path: Path) -> None:
     reference = _build(root, tmp_path / "first", use_cache=False)
     assert not (root / ".cache" / "xlsx-rows.pickle").exists()
-    assert not (root / ".cache" / "csv-rows.pickle").exists()
     assert not (root / ".cache" / "records.pickle").exists()
     _build(root, tmp_path / "cached", use_cache=True)  # writes both stores
     store = MemoStore.open(root, "xlsx-rows", _xlsx_version())

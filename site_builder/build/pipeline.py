@@ -201,7 +201,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
         with _stage(result, "data") as shown:
             cache_root = root if options.use_cache else None
             records = export_records(site, cache_root)
-            files = {**loaded.assets.files, **docstore_files(site), **data_files(site, records, cache_root), **feed_files(site, heads)}
+            files = {**loaded.assets.files, **docstore_files(site), **data_files(site, records), **feed_files(site, heads)}
             shown.done = len(files)
         # The workbook is made in a forked process while the search index is built here.
         workbook_job = Background(functools.partial(_workbook, site, records, cache_root), options.jobs)

@@ -75,17 +75,20 @@ _NESTED = {"evaluation": ("kind", "url", "summary"), "contact": ("role", "email"
 # A record whose JSON has none of these has nothing to clean; a false alarm (a "\\b" written in a body)
 # only takes the slow path.
 _DIRTY_IN_JSON = ("\\u00", "\\b", "\\f", "\x7f", "\ufffe", "\uffff")
+_BOM = "\ufeff".encode()
 
 
 @dataclass(frozen=True)
 class Records:
-    """Every project's record, sorted by slug, and each as the JSON of its file (no final newline).
+    """Every project's record, sorted by slug, each as the JSON of its file (no final newline) and as its
+    line of ``projects.csv`` (UTF-8, ending in CRLF).
 
     Made once per build, by :func:`export_records`, for the JSON and CSV files and the workbook.
     """
 
     records: tuple[dict[str, Any], ...]
     json: tuple[bytes, ...]
+    csv: tuple[bytes, ...]
 
 
 def iso_datetime(value: dt.datetime) -> str:
@@ -149,32 +152,35 @@ def project_records(site: SiteData) -> list[dict[str, Any]]:
 
 
 def export_records(site: SiteData, cache_root: Path | None = None) -> Records:
-    """Every project's record and its JSON, sorted by slug; the JSON kept in ``cache_root``'s ``.cache/records.pickle``.
+    """Every project's record, its JSON and CSV line, sorted by slug; kept in ``cache_root``'s ``.cache/records.pickle``.
 
-    The JSON (most of the time a record takes) is kept under a digest of the record before cleaning, in
-    marshal's form: a faithful encoding of plain data, so equal digests mean equal records. (Equal records
-    can encode differently, an interned string say; that is only a miss.)
+    The JSON and the CSV line (most of the time a record takes) are kept under a digest of the record
+    before cleaning, in marshal's form: a faithful encoding of plain data, so equal digests mean equal
+    records. (Equal records can encode differently, an interned string say; that is only a miss.)
     """
     pairs = sorted(zip(site.catalogue.projects, site.projects, strict=True), key=lambda pair: pair[1].slug)
     store = open_store(cache_root, "records", code_version())
-    records, texts, missed = [], [], 0
+    lines = _CsvLines()
+    records, texts, rows, missed = [], [], [], 0
     for project, view in pairs:
         raw = _uncleaned_record(project, view, site.config.base_url)
         key = _digest(raw) if store is not None else None
         kept = store.get(key) if store is not None and key is not None else None
-        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes):
-            text, clean = kept
+        if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], bytes) and isinstance(kept[2], bytes):
+            text, clean, row = kept
             record = raw if clean else dict(_clean(raw))
         else:
             record, text = _record_json(raw)
+            row = lines.line(record)
             if store is not None and key is not None:
-                store.put(key, (text, record is raw))
+                store.put(key, (text, record is raw, row))
                 missed += 1
         records.append(record)
         texts.append(text)
+        rows.append(row)
     if store is not None and missed:  # on a build that made no record the file already holds every one it needs
         store.save()
-    return Records(tuple(records), tuple(texts))
+    return Records(tuple(records), tuple(texts), tuple(rows))
 
 
 def _digest(record: dict[str, Any]) -> str | None:
@@ -249,6 +255,23 @@ def flat_values(record: Mapping[str, Any]) -> list[Any]:
     return [flat.get(column) for column in CSV_COLUMNS]
 
 
+class _CsvLines:
+    """Records' lines of ``projects.csv``, one at a time: the default dialect (minimal quoting, CRLF), as UTF-8."""
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO(newline="")
+        self._writer = csv.writer(self._buffer)
+
+    def line(self, record: Mapping[str, Any]) -> bytes:
+        return self.cells(csv_row(record))
+
+    def cells(self, cells: Sequence[str]) -> bytes:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(cells)
+        return self._buffer.getvalue().encode("utf-8")
+
+
 def projects_csv(records: Iterable[Mapping[str, Any]]) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), CRLF line endings, a header row."""
     buffer = io.StringIO(newline="")
@@ -258,32 +281,9 @@ def projects_csv(records: Iterable[Mapping[str, Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def cached_projects_csv(records: Records, cache_root: Path) -> bytes:
-    """:func:`projects_csv`, each project's line kept in ``.cache/csv-rows.pickle`` under its JSON's digest.
-
-    A line is made from the record alone, and the record's JSON is all of it, so an unchanged project
-    costs a digest; the csv writer (about a second for 10,000 projects) runs only for the others.
-    """
-    store = open_store(cache_root, "csv-rows", code_version())
-    if store is None:
-        return projects_csv(records.records)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    lines, missed = [buffer.getvalue()], 0
-    for record, text in zip(records.records, records.json, strict=True):
-        key = hashlib.sha256(text).hexdigest()
-        line = store.get(key)
-        if not isinstance(line, str):
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow(csv_row(record))
-            line, missed = buffer.getvalue(), missed + 1
-            store.put(key, line)
-        lines.append(line)
-    if missed:  # on a build that made no line the file already holds every one it needs
-        store.save()
-    return "".join(lines).encode("utf-8-sig")
+def csv_file(lines: Sequence[bytes]) -> bytes:
+    """:func:`projects_csv` from the records' lines (:attr:`Records.csv`), without writing them again."""
+    return b"".join((_BOM, _CsvLines().cells(CSV_COLUMNS), *lines))
 
 
 def projects_json(site: SiteData, texts: Sequence[bytes]) -> bytes:
@@ -294,11 +294,10 @@ def projects_json(site: SiteData, texts: Sequence[bytes]) -> bytes:
     return b"".join(((before + marker[:-1]).encode("utf-8"), b",".join(texts), (marker[-1] + after + "\n").encode("utf-8")))
 
 
-def data_files(site: SiteData, records: Records | None = None, cache_root: Path | None = None) -> dict[str, bytes]:
-    """``data/projects.json``, ``data/projects.csv`` and ``data/projects/<slug>.json``; CSV lines cached at ``cache_root``."""
+def data_files(site: SiteData, records: Records | None = None) -> dict[str, bytes]:
+    """``data/projects.json``, ``data/projects.csv`` and ``data/projects/<slug>.json``."""
     records = export_records(site) if records is None else records
-    csv_data = projects_csv(records.records) if cache_root is None else cached_projects_csv(records, cache_root)
-    files = {"data/projects.json": projects_json(site, records.json), "data/projects.csv": csv_data}
+    files = {"data/projects.json": projects_json(site, records.json), "data/projects.csv": csv_file(records.csv)}
     for record, text in zip(records.records, records.json, strict=True):
         files[f"data/projects/{record['slug']}.json"] = text + b"\n"
     return files

@@ -1,4 +1,4 @@
-"""Caches of the data exports (``.cache/csv-rows.pickle``, ``.cache/xlsx.pickle``): their stores and versions.
+"""Caches of the data exports (``.cache/records.pickle``, ``.cache/xlsx-rows.pickle``): their stores and versions.
 
 A value is kept under a digest of everything it is made from, and the store's ``version`` covers the
 code that makes it (these modules' source) and the libraries whose output it is (openpyxl, lxml, zlib),
