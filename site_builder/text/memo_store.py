@@ -73,18 +73,22 @@ def cache_key(root: Path) -> bytes | None:
     return key if len(key) == KEY_BYTES else None
 
 
-def sign(key: bytes, body: bytes) -> bytes:
+def sign(key: bytes, body: bytes | memoryview) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
 
 
-def read_signed(key: bytes, path: Path) -> bytes | None:
-    """The body of a file written by :func:`write_signed` with ``key``, or ``None`` if missing, damaged or forged."""
+def read_signed(key: bytes, path: Path) -> memoryview | None:
+    """The body of a file written by :func:`write_signed` with ``key``, or ``None`` if missing, damaged or forged.
+
+    A view of the file's bytes, not a copy (the stores are tens of megabytes; ``pickle.loads`` reads a view).
+    """
     try:
         raw = path.read_bytes()
     except OSError:
         return None
-    signature, _, body = raw.partition(b"\n")
-    return body if hmac.compare_digest(signature, sign(key, body)) else None
+    end = raw.find(b"\n")
+    body = memoryview(raw)[end + 1:]
+    return body if end >= 0 and hmac.compare_digest(raw[:end], sign(key, body)) else None
 
 
 def write_signed(key: bytes, path: Path, body: bytes) -> bool:
@@ -94,8 +98,9 @@ def write_signed(key: bytes, path: Path, body: bytes) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.unlink(missing_ok=True)  # a symlink planted there is removed, never written through
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(sign(key, body) + b"\n" + body)
+        with os.fdopen(fd, "wb") as handle:  # two writes: joining them would copy the body
+            handle.write(sign(key, body) + b"\n")
+            handle.write(body)
         tmp.replace(path)
     except OSError:
         return False
