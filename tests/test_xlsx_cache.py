@@ -94,7 +94,7 @@ def test_a_workbook_without_formula_like_text_has_no_quote_prefix_style(tmp_path
 
 def _rows(data: bytes) -> dict[str, tuple[Any, ...]]:
     sheet = openpyxl.load_workbook(io.BytesIO(data))["projects"]
-    return {row[0].value: tuple((c.value, c.data_type, c.quotePrefix) for c in row) for row in sheet.iter_rows(min_row=2)}
+    return {str(row[0].value): tuple((c.value, c.data_type, c.quotePrefix) for c in row) for row in sheet.iter_rows(min_row=2)}
 
 
 def _widths(data: bytes) -> list[float]:
