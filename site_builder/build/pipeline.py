@@ -93,7 +93,7 @@ def _stage(result: BuildResult, name: str, total: int = 0, unit: str = "files") 
     yield shown
     if shown.done >= 0:  # -1: the stage failed, and the report says why
         result.progress.finish(name, shown.done, unit, shown.detail)
-    result.timings[name] = time.perf_counter() - start
+    result.timings[name] = result.timings.get(name, 0.0) + time.perf_counter() - start  # a stage may come twice (write)
     own, workers = (resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     result.memory[name] = (own, workers)
 
@@ -139,6 +139,13 @@ def _workbook(site: SiteData, records: Records, cache_root: Path | None) -> dict
     from site_builder.outputs.xlsx import xlsx_files  # noqa: PLC0415  # openpyxl: imported in the worker that makes the workbook, not by every command
 
     return xlsx_files(site, records, cache_root)
+
+
+def _write(result: BuildResult, staged: StagedSite, files: dict[str, bytes], cache: OutputCache | None) -> int:
+    """Write ``files`` into the staging folder (the "write" stage, which may come more than once); how many."""
+    with _stage(result, "write", len(files)):
+        staged.write_all(files, cache)
+    return len(files)
 
 
 def check_site(root: Path, only: list[str] | None = None, strict: bool = False) -> Report:
@@ -205,27 +212,27 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
             shown.done = len(files)
         # The workbook is made in a forked process while the search index is built here.
         workbook_job = Background(functools.partial(_workbook, site, records, cache_root), options.jobs)
+        del records  # the workbook's process has them
+        written = _write(result, staged, files, cache)  # now, not with the rest: the peak memory is lower without them
         with _stage(result, "index") as shown:
-            index = search_files(site.by_title, options.jobs, root if options.use_cache else None)
-            files.update(index)
-            shown.done = len(index)
+            files = search_files(site.by_title, options.jobs, root if options.use_cache else None)
+            shown.done = len(files)
         with _stage(result, "xlsx", unit="workbooks") as shown:
             workbook = cast(dict[str, bytes], workbook_job.result())
             files.update(workbook)
             shown.done = len(workbook)
-        with _stage(result, "write", len(files)) as shown:
-            staged.write_all(files, cache)
+        written += _write(result, staged, files, cache)
         if options.pdf:
             with _stage(result, "pdf"):
                 pdfs = pdf_files(staged.path, loaded.config.base_url, [p.path for p in pages if p.template == "document.html"])
                 staged.write_all(pdfs)
-                files.update(pdfs)
+                written += len(pdfs)
         staged.publish()
         if cache is not None:
             cache.save()
     result.catalogue = loaded.catalogue
     result.pages = len(pages)
-    result.files = len(files) + len(heads)
+    result.files = written + len(heads)
     result.projects = len(loaded.catalogue.projects)
     result.loaded, result.site = loaded, site
     if stamps is not None:

@@ -85,7 +85,7 @@ class Background:
     """
 
     def __init__(self, func: Callable[[], object], jobs: int = 0) -> None:
-        self._func = func
+        self._func: Callable[[], object] | None = func
         self._pool: ProcessPoolExecutor | None = None
         if (jobs or cpu_count()) > 1 and "fork" in multiprocessing.get_all_start_methods():
             number = len(_tasks)
@@ -94,9 +94,11 @@ class Background:
                 self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=worker_init)
                 self._future = self._pool.submit(_run_task, number)  # forks the worker now, with the task in it
             del _tasks[number]
+            self._func = None  # the worker has it: what it holds can be freed here
 
     def result(self) -> object:
         if self._pool is None:
+            assert self._func is not None
             return self._func()
         try:
             return self._future.result()
