@@ -136,3 +136,18 @@ def test_a_forged_delta_is_ignored(tmp_path: Path) -> None:
     delta.write_bytes(b"0" * 64 + b"\n" + pickle.dumps((memo_store.STORE_VERSION, "v1", {"added": {"k1": "forged"}, "dropped": ["k2"]})))
     store = _store(tmp_path)
     assert store.get("k1") == 1 and store.get("k2") == 2
+
+
+def test_a_value_pickled_to_disk_as_it_is_signed_reads_back_and_a_changed_byte_does_not(tmp_path: Path) -> None:
+    key = b"k" * memo_store.KEY_BYTES
+    path = tmp_path / "value.pickle"
+    value = {"text": "x" * 300_000, "numbers": list(range(1000))}
+    assert memo_store.dump_signed(key, path, value)
+    assert memo_store.load_signed(key, path) == value
+    body = memo_store.read_signed(key, path)  # the same format as write_signed's
+    assert body is not None and pickle.loads(body) == value
+    raw = bytearray(path.read_bytes())
+    raw[-10] ^= 1
+    path.write_bytes(bytes(raw))
+    assert memo_store.load_signed(key, path) is None
+    assert memo_store.load_signed(b"o" * memo_store.KEY_BYTES, tmp_path / "missing.pickle") is None

@@ -200,6 +200,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
                                                         root if options.use_cache else None, options.jobs)
             heads, problems, result.pages_rendered = render_changed(loaded.templates, pages, staged.path, options.jobs, cache,
                                                                     result.progress.advance, maker)
+            sections.release()
             done = result.pages_rendered
             shown.detail = f"{done:,} rendered, {len(pages) - done:,} from the cache" if cache is not None else ""
         if problems:

@@ -59,6 +59,10 @@ class DocumentSections:
             html = self._html[project.slug] = _render(self._env, project)
         return Markup(html.replace(ROOT, root))
 
+    def release(self) -> None:
+        """Forget the prepared sections (tens of megabytes) once the documents are rendered."""
+        self._html.clear()
+
     def prepare(self, projects: Sequence[ProjectView], keys: Sequence[str] | None, root: Path | None, jobs: int = 0) -> int:
         """Render every project's section before the documents are (on all cores), taking those whose
         ``keys`` the store at ``root`` knows from it; returns how many were rendered."""

@@ -23,11 +23,12 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from site_builder.text.file_access import cache_file
 
 KEY_BYTES = 32
+SIGNATURE_CHARS = 64  # an HMAC-SHA256 in hex: the first line of every signed file
 STORE_VERSION = b"memo-1"
 PACKAGE = Path(__file__).resolve().parent.parent  # site_builder/
 DELTA_SHARE = 0.1  # changed entries (added or dropped), as a share of the store, up to which only a delta is written
@@ -107,15 +108,61 @@ def write_signed(key: bytes, path: Path, body: bytes) -> bool:
     return True
 
 
+class _SigningWriter:
+    """A file's ``write`` that also feeds an HMAC, so a value is pickled straight to disk and signed as it goes."""
+
+    def __init__(self, handle: BinaryIO, mac: hmac.HMAC) -> None:
+        self._handle, self._mac = handle, mac
+
+    def write(self, data: bytes) -> int:
+        self._mac.update(data)
+        return self._handle.write(data)
+
+
+def dump_signed(key: bytes, path: Path, value: Any) -> bool:
+    """Pickle ``value`` to ``path`` under its signature, as :func:`write_signed` would write its pickle, but
+    without the pickle in memory as one object (a store of 150 MB would double the build's peak for a moment)."""
+    tmp = path.with_suffix(".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)  # a symlink planted there is removed, never written through
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(b"0" * SIGNATURE_CHARS + b"\n")  # the signature's place, written once the pickle is
+            mac = hmac.new(key, digestmod=hashlib.sha256)
+            pickle.dump(value, _SigningWriter(handle, mac), protocol=pickle.HIGHEST_PROTOCOL)
+            handle.seek(0)
+            handle.write(mac.hexdigest().encode("ascii"))
+        tmp.replace(path)
+    except OSError:
+        return False
+    return True
+
+
+def load_signed(key: bytes, path: Path) -> Any | None:
+    """The value pickled in ``path`` by :func:`dump_signed` (or :func:`write_signed`), or ``None`` if the file is
+    missing, damaged or forged. The whole file is checked against its signature before anything is unpickled;
+    it is read in pieces, from one open file, so neither its bytes nor a copy are held at once."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle:
+            head = handle.read(SIGNATURE_CHARS + 1)
+            if len(head) != SIGNATURE_CHARS + 1 or head[-1:] != b"\n":
+                return None
+            mac = hmac.new(key, digestmod=hashlib.sha256)
+            while chunk := handle.read(1 << 20):
+                mac.update(chunk)
+            if not hmac.compare_digest(head[:-1], mac.hexdigest().encode("ascii")):
+                return None
+            handle.seek(SIGNATURE_CHARS + 1)
+            return pickle.load(handle)  # authenticated above: only this tool, with this user's key, wrote it
+    except Exception:  # missing, unreadable, or damage that passed the signature (an older Python): a cold cache
+        return None
+
+
 def _load(key: bytes, path: Path | None, version: str) -> dict[str, Any] | None:
     """The entries of a store file of this ``version``, if it is authentic; ``None`` otherwise."""
-    body = read_signed(key, path) if path is not None else None
-    if body is None:
-        return None
-    try:
-        found = pickle.loads(body)  # authenticated above: only this tool, with this user's key, wrote it
-    except Exception:  # any damage that passed the signature (an older Python): a cold cache
-        return None
+    found = load_signed(key, path) if path is not None else None
     if isinstance(found, tuple) and len(found) == 3 and found[:2] == (STORE_VERSION, version) and isinstance(found[2], dict):
         return found[2]
     return None
@@ -177,10 +224,8 @@ class MemoStore:
         added = {k: v for k, v in self.new.items() if self._base.get(k, self) is not v}  # new, or put anew
         dropped = [k for k in self._base if k not in self.new]
         if self._delta_path is not None and self._base and len(added) + len(dropped) <= DELTA_SHARE * len(self._base):
-            body = pickle.dumps((STORE_VERSION, self._version, {"added": added, "dropped": dropped}), protocol=pickle.HIGHEST_PROTOCOL)
-            return write_signed(self._key, self._delta_path, body)
-        body = pickle.dumps((STORE_VERSION, self._version, self.new), protocol=pickle.HIGHEST_PROTOCOL)
-        written = write_signed(self._key, self._path, body)
+            return dump_signed(self._key, self._delta_path, (STORE_VERSION, self._version, {"added": added, "dropped": dropped}))
+        written = dump_signed(self._key, self._path, (STORE_VERSION, self._version, self.new))
         if written and self._delta_path is not None:
             with contextlib.suppress(OSError):
                 self._delta_path.unlink(missing_ok=True)  # the store holds it all now
