@@ -33,7 +33,7 @@ from site_builder.outputs.pages import plan_pages
 from site_builder.outputs.render import TEMPLATES, render_bodies
 from site_builder.outputs.sections import DocumentSections, ListItems
 from site_builder.outputs.template_errors import trial_render
-from site_builder.runtime.gc_pause import gc_paused
+from site_builder.runtime.gc_pause import gc_paused, return_free_memory
 from site_builder.runtime.parallel import Background
 from site_builder.search.docstore import docstore_files
 from site_builder.search.index import search_files
@@ -211,10 +211,12 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
             records = export_records(site, cache_root)
             files = {**loaded.assets.files, **docstore_files(site), **data_files(site, records), **feed_files(site, heads)}
             shown.done = len(files)
+        written = _write(result, staged, files, cache)  # now, not with the rest: the peak memory is lower without them
+        del files
+        return_free_memory()  # what the data stage freed, before the workbook's and the index's workers fork
         # The workbook is made in a forked process while the search index is built here.
         workbook_job = Background(functools.partial(_workbook, site, records, cache_root), options.jobs)
         del records  # the workbook's process has them
-        written = _write(result, staged, files, cache)  # now, not with the rest: the peak memory is lower without them
         with _stage(result, "index") as shown:
             files = search_files(site.by_title, options.jobs, root if options.use_cache else None)
             shown.done = len(files)
