@@ -61,6 +61,22 @@ def test_a_file_with_errors_is_not_previewed(built: tuple[Path, BuildOptions, li
     assert (root / "_site" / PAGE).read_bytes() == before
 
 
+@pytest.mark.parametrize("text", [VALID_PROJECT.replace("status: operational", "status: live"), "---\ntitle: [\n---\n"])
+def test_a_saved_file_with_errors_shows_them_at_once_as_the_rebuild_then_words_them(
+        built: tuple[Path, BuildOptions, list[Preview]], tmp_path: Path, text: str) -> None:
+    root, options, kept = built
+    (root / PROJECT).write_text(text, encoding="utf-8")
+    status, log = BuildStatus(), io.StringIO()
+    Watcher(root, root / "_site", log, status, kept).saved({(Change.modified, str(root / PROJECT))})
+    assert not status.ok and status.errors and all(PROJECT in error for error in status.errors)
+    assert log.getvalue().endswith("the saved file has errors (shown in the browser); "
+                                   "still serving the last good build, rebuilding to check the rest\n")
+    rebuilt = BuildStatus()
+    with fixture_environment(tmp_path):
+        assert not rebuild(root, options, io.StringIO(), rebuilt, kept)
+    assert set(status.errors) <= set(rebuilt.errors)  # worded as the rebuild words them
+
+
 def test_a_new_project_is_left_to_the_rebuild(built: tuple[Path, BuildOptions, list[Preview]]) -> None:
     root, _, kept = built
     (root / "content/projects/kent-second.md").write_text(VALID_PROJECT.replace("Kent joint", "Kent second"), encoding="utf-8")

@@ -22,7 +22,7 @@ from site_builder.build.staging import OutputError
 from site_builder.catalogue.history import build_time
 from site_builder.runtime.stopping import Stopped
 from site_builder.serve.livereload import BuildStatus
-from site_builder.serve.preview import Preview, preview, project_edits
+from site_builder.serve.preview import Preview, project_edits, show
 from site_builder.serve.static_server import start_server
 
 WATCHED = ("content", "schema", "templates", "assets", "site.yaml")
@@ -100,11 +100,16 @@ class Watcher:
         if not self.kept:
             return
         start = time.perf_counter()
-        pages = preview(self.kept[0], edits, self.site)
-        if pages:
-            self.out.write(f"previewed {', '.join(pages)} in {time.perf_counter() - start:.1f} s; rebuilding the rest\n")
+        shown = show(self.kept[0], edits, self.site)
+        if shown.pages:
+            self.out.write(f"previewed {', '.join(shown.pages)} in {time.perf_counter() - start:.1f} s; rebuilding the rest\n")
             self.out.flush()
             self.status.update(True, [])
+        elif shown.errors:  # the overlay says so now; the rebuild checks everything else and says it again
+            self.out.write("".join(f"{text}\n" for text in shown.errors) + "the saved file has errors (shown in the browser); "
+                           "still serving the last good build, rebuilding to check the rest\n")
+            self.out.flush()
+            self.status.update(False, shown.errors)
 
     def next_changes(self) -> set[tuple[watchfiles.Change, str]]:
         """The next changes (and any more already waiting), for one rebuild."""

@@ -6,8 +6,9 @@ checked like any project file, its description rendered, and its page rendered w
 template and the site's similar projects and change list, then put in place of the served page (a
 new file renamed over the old one, so the build cache's hard-linked copy is never written into).
 The browser reloads at once; the full rebuild runs right after and swaps in the whole site, listings,
-data and search included, or shows its errors. A file with any error, a new or deleted file, or any
-other change is not previewed: the rebuild alone answers it.
+data and search included, or shows its errors. A file with any error is not previewed, but its own
+errors go to the browser's overlay at once; a new or deleted file, or any other change, is left to the
+rebuild alone.
 """
 
 from __future__ import annotations
@@ -53,21 +54,29 @@ def project_edits(root: Path, paths: list[Path]) -> list[str] | None:
     return sorted(set(found))
 
 
-def _view(state: Preview, rel: str) -> ProjectView | None:
-    """The saved file's view, or ``None`` if it cannot be shown as it is (an error, or a new project)."""
+def _checked(state: Preview, rel: str) -> tuple[ProjectView | None, list[str]]:
+    """The saved file's view, or ``None`` if it cannot be shown as it is; and its errors, as the rebuild words them."""
     raw, problems = read_content_file(state.root, rel)
     if raw is None or problems:
-        return None
+        return None, [d.text() for d in problems if d.severity == "error"]
     registry = state.loaded.catalogue.registry
     project, diagnostics = parse_project_bytes(raw, rel, registry)
-    if project is None or project.unchecked or project.slug not in state.slugs:
-        return None
-    diagnostics += check_project(project, registry, dt.date.today())
-    if any(d.severity == "error" for d in diagnostics):
-        return None
+    if project is not None and not project.unchecked:
+        diagnostics += check_project(project, registry, dt.date.today())
+    errors = [d.text() for d in diagnostics if d.severity == "error"]
+    if errors or project is None or project.unchecked or project.slug not in state.slugs:  # a new project: the rebuild's
+        return None, errors
     html = finish_html(MarkdownRenderer().convert(project.body))  # as render_bodies does, without its cache and state:
     # this runs in the watcher thread, maybe while a rebuild renders
-    return state.views.project(project, html)
+    return state.views.project(project, html), []
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a save showed at once: the pages previewed, or the saved files' own errors (for the overlay)."""
+
+    pages: list[str]
+    errors: list[str]
 
 
 def preview(state: Preview, rels: list[str], out: Path) -> list[str]:
@@ -75,9 +84,17 @@ def preview(state: Preview, rels: list[str], out: Path) -> list[str]:
 
     Returns the pages written; empty when any file cannot be previewed (the rebuild then answers alone).
     """
-    views = [_view(state, rel) for rel in rels]
-    if not views or any(view is None for view in views):
-        return []
+    return show(state, rels, out).pages
+
+
+def show(state: Preview, rels: list[str], out: Path) -> Shown:
+    """:func:`preview`, and the errors of files that cannot be previewed because of them: shown at once, in
+    the browser's overlay, while the rebuild checks the rest (other files, links between projects)."""
+    checked = [_checked(state, rel) for rel in rels]
+    errors = [text for _, found in checked for text in found]
+    views = [view for view, _ in checked]
+    if errors or not views or any(view is None for view in views):
+        return Shown([], errors)
     env = state.loaded.templates
     template = env.get_template("project.html")
     written = []
@@ -92,4 +109,4 @@ def preview(state: Preview, rels: list[str], out: Path) -> list[str]:
         tmp.write_bytes(html)
         tmp.replace(target)  # a new file: never written into the (hard-linked) one it replaces
         written.append(page.path)
-    return written
+    return Shown(written, [])
