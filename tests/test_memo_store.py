@@ -151,3 +151,17 @@ def test_a_value_pickled_to_disk_as_it_is_signed_reads_back_and_a_changed_byte_d
     path.write_bytes(bytes(raw))
     assert memo_store.load_signed(key, path) is None
     assert memo_store.load_signed(b"o" * memo_store.KEY_BYTES, tmp_path / "missing.pickle") is None
+
+
+def test_the_cache_files_of_earlier_versions_are_removed_and_symlinks_left_alone(tmp_path: Path) -> None:
+    cache = tmp_path / ".cache"
+    cache.mkdir()
+    (cache / "markdown.json").write_text("{}", encoding="utf-8")
+    (cache / "xlsx.pickle").write_bytes(b"old")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    (cache / "csv-rows.pickle").symlink_to(victim)
+    (cache / "things.pickle").write_bytes(b"current")
+    memo_store.remove_obsolete(tmp_path)
+    assert sorted(p.name for p in cache.iterdir()) == ["csv-rows.pickle", "things.pickle"]
+    assert victim.read_text(encoding="utf-8") == "precious"

@@ -39,6 +39,7 @@ from site_builder.search.docstore import docstore_files
 from site_builder.search.index import search_files
 from site_builder.site.data import SiteData
 from site_builder.text.file_access import recording_reads
+from site_builder.text.memo_store import remove_obsolete
 from site_builder.views.project import ViewBuilder, template_globals
 
 
@@ -233,6 +234,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
         staged.publish()
         if cache is not None:
             cache.save()
+            remove_obsolete(root)
     result.catalogue = loaded.catalogue
     result.pages = len(pages)
     result.files = written + len(heads)

@@ -31,6 +31,8 @@ KEY_BYTES = 32
 SIGNATURE_CHARS = 64  # an HMAC-SHA256 in hex: the first line of every signed file
 STORE_VERSION = b"memo-1"
 PACKAGE = Path(__file__).resolve().parent.parent  # site_builder/
+# Cache files that earlier versions of the tool wrote and this one no longer reads: removed by the build.
+OBSOLETE = ("markdown.json", "csv-rows.pickle", "xlsx.pickle")
 DELTA_SHARE = 0.1  # changed entries (added or dropped), as a share of the store, up to which only a delta is written
 
 
@@ -106,6 +108,16 @@ def write_signed(key: bytes, path: Path, body: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+def remove_obsolete(root: Path) -> None:
+    """Delete the cache files of :data:`OBSOLETE` under ``ROOT/.cache/`` (regular files only: a symlink,
+    or anything a symlink leads to, is left alone). Tens of megabytes that nothing reads any more."""
+    for name in OBSOLETE:
+        path = cache_file(root, f".cache/{name}")
+        if path is not None and path.is_file() and not path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 class _SigningWriter:
