@@ -15,7 +15,9 @@ from site_builder.serve.loop import serve
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser("serve", parents=[common], help="build, serve on this machine and rebuild on changes",
                                  description="Build the site, serve it at http://HOST:PORT/ and rebuild when content, "
-                                             "templates or assets change. A failed rebuild keeps the last good site.")
+                                             "templates or assets change. A saved project file's page is shown at once (from the "
+                                             "site kept in memory), or its errors in the browser's overlay; the rebuild "
+                                             "follows. A failed rebuild keeps the last good site.")
     parser.add_argument("--out", default=None, metavar="DIR", help=OUT_HELP)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
