@@ -12,7 +12,7 @@ import re
 import shutil
 import statistics
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -71,28 +71,53 @@ def _served(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
+def _chromium() -> str | None:
+    """Debian's Chromium, if it and Playwright are installed."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    return chromium if sync_playwright is not None and Path(chromium).exists() else None
+
+
+@contextmanager
+def _cold_pages(folder: Path, chromium: str) -> Iterator[tuple[str, Callable[[], tuple[Any, Any, list[Any]]]]]:
+    """``folder`` served, and a function that opens a page in a new browser context (nothing cached):
+    its context (close it when done), the page, and the requests the page has finished so far."""
+    with _served(folder) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
+
+        def cold_page() -> tuple[Any, Any, list[Any]]:
+            context = browser.new_context()
+            page = context.new_page()
+            fetched: list[Any] = []
+
+            def finished(request: Any) -> None:  # a Python function: Playwright reads its signature
+                fetched.append(request)
+
+            page.on("requestfinished", finished)
+            return context, page, fetched
+
+        try:
+            yield base, cold_page
+        finally:
+            browser.close()
+
+
 def browser_timings(site: Path, runs: int = 3) -> dict[str, float] | None:
     """Median ms from opening ``search/?q=…`` (cold cache) to the first results, and median ms per query."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if sync_playwright is None or not Path(chromium).exists():
+    chromium = _chromium()
+    if chromium is None:
         return None
     first: list[float] = []
     query: list[float] = []
-    with _served(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
-        try:
-            for _ in range(runs):
-                context = browser.new_context()  # a new context: nothing cached
-                page = context.new_page()
-                page.goto(f"{base}search/?q={quote(FIRST_QUERY)}")
-                page.wait_for_function("() => window.catalogueSearch && window.catalogueSearch.firstResultsMs !== undefined",
-                                       timeout=60_000)
-                first.append(page.evaluate("() => window.catalogueSearch.firstResultsMs"))
-                for text in QUERIES:
-                    query.append(page.evaluate("(q) => window.catalogueSearch.timeQuery(q).then(r => r.ms)", text))
-                context.close()
-        finally:
-            browser.close()
+    with _cold_pages(site, chromium) as (base, cold_page):
+        for _ in range(runs):
+            context, page, _fetched = cold_page()
+            page.goto(f"{base}search/?q={quote(FIRST_QUERY)}")
+            page.wait_for_function("() => window.catalogueSearch && window.catalogueSearch.firstResultsMs !== undefined",
+                                   timeout=60_000)
+            first.append(page.evaluate("() => window.catalogueSearch.firstResultsMs"))
+            for text in QUERIES:
+                query.append(page.evaluate("(q) => window.catalogueSearch.timeQuery(q).then(r => r.ms)", text))
+            context.close()
     return {"first": statistics.median(first), "query": statistics.median(query), "query_max": max(query)}
 
 
@@ -119,32 +144,25 @@ def query_bytes(site: Path, queries: list[str]) -> dict[str, tuple[int, int, int
     """For each query, opened cold as ``search/?q=…``: (files, bytes the browser received for the search data
     under ``search/`` the page fetched until its first results were shown and the network was idle, those
     files' gzipped bytes (the static server does not compress), ms to the first results, results found)."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
+    chromium = _chromium()
+    if chromium is None:
         return None
     out: dict[str, tuple[int, int, int, float, str]] = {}
-    with _served(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
-        try:
-            for text in queries:
-                context = browser.new_context()
-                page = context.new_page()
-                fetched: list[Any] = []
-                page.on("requestfinished", lambda request: fetched.append(request))  # noqa: B023, PLW0108  # one page each; Playwright wants a Python function
-                page.goto(f"{base}search/?q={quote(text)}")
-                page.wait_for_function("() => window.catalogueSearch && window.catalogueSearch.firstResultsMs !== undefined",
-                                       timeout=60_000)
-                page.wait_for_load_state("networkidle")
-                ms = float(page.evaluate("() => window.catalogueSearch.firstResultsMs"))
-                found = re.match(r"\d+|No", page.inner_text("#search-count").strip())
-                searched = {p: r for r in fetched if (p := _served_path(site, base, r.url)) is not None
-                            and p.suffix == ".json" and p.is_relative_to(site / "search")}
-                received = sum(int(r.sizes()["responseBodySize"]) for r in searched.values())
-                out[text] = (len(searched), received, sum(len(gzip.compress(p.read_bytes(), 6)) for p in searched), ms,
-                             found[0].replace("No", "0") if found else "?")
-                context.close()
-        finally:
-            browser.close()
+    with _cold_pages(site, chromium) as (base, cold_page):
+        for text in queries:
+            context, page, fetched = cold_page()
+            page.goto(f"{base}search/?q={quote(text)}")
+            page.wait_for_function("() => window.catalogueSearch && window.catalogueSearch.firstResultsMs !== undefined",
+                                   timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            ms = float(page.evaluate("() => window.catalogueSearch.firstResultsMs"))
+            found = re.match(r"\d+|No", page.inner_text("#search-count").strip())
+            searched = {p: r for r in fetched if (p := _served_path(site, base, r.url)) is not None
+                        and p.suffix == ".json" and p.is_relative_to(site / "search")}
+            received = sum(int(r.sizes()["responseBodySize"]) for r in searched.values())
+            out[text] = (len(searched), received, sum(len(gzip.compress(p.read_bytes(), 6)) for p in searched), ms,
+                         found[0].replace("No", "0") if found else "?")
+            context.close()
     return out
 
 
@@ -200,28 +218,21 @@ def pagefind_bytes(public: Path, queries: list[str], shown: int = 20) -> dict[st
     JavaScript API with the data of the first ``shown`` results loaded (as our search page shows 20):
     (files, bytes received under ``/pagefind/``, of which index and fragment data (not its script and
     WebAssembly), results). Pagefind's files are compressed already. ``None`` without Chromium."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if sync_playwright is None or not Path(chromium).exists():
+    chromium = _chromium()
+    if chromium is None:
         return None
     out: dict[str, tuple[int, int, int, int]] = {}
-    with _served(public) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
-        try:
-            for text in queries:
-                context = browser.new_context()
-                page = context.new_page()
-                fetched: list[Any] = []
-                page.on("requestfinished", lambda request: fetched.append(request))  # noqa: B023, PLW0108  # one page each
-                page.goto(base)
-                results = int(page.evaluate(PAGEFIND_QUERY, [text, shown]))
-                page.wait_for_load_state("networkidle")
-                mine = [r for r in fetched if urlsplit(r.url).path.startswith("/pagefind/")]
-                sizes = [(urlsplit(r.url).path, int(r.sizes()["responseBodySize"])) for r in mine]
-                data = sum(n for path, n in sizes if not path.endswith((".js", ".css")) and "wasm" not in path)
-                out[text] = (len(sizes), sum(n for _, n in sizes), data, results)
-                context.close()
-        finally:
-            browser.close()
+    with _cold_pages(public, chromium) as (base, cold_page):
+        for text in queries:
+            context, page, fetched = cold_page()
+            page.goto(base)
+            results = int(page.evaluate(PAGEFIND_QUERY, [text, shown]))
+            page.wait_for_load_state("networkidle")
+            mine = [r for r in fetched if urlsplit(r.url).path.startswith("/pagefind/")]
+            sizes = [(urlsplit(r.url).path, int(r.sizes()["responseBodySize"])) for r in mine]
+            data = sum(n for path, n in sizes if not path.endswith((".js", ".css")) and "wasm" not in path)
+            out[text] = (len(sizes), sum(n for _, n in sizes), data, results)
+            context.close()
     return out
 
 
