@@ -74,10 +74,13 @@ def test_cold_and_warm_builds_are_byte_identical_to_no_cache_and_warm_renders_no
     cold = build(root, jobs=2)
     assert cold.pages_rendered == cold.pages
     assert read_tree(root / "_site") == corpus.reference  # --jobs 2 with a cache equals --jobs 1 without
+    assert cold.sections_rendered == PROJECTS
     shutil.rmtree(root / "_site")  # a restored cache, no previous site (CI)
+    (root / ".cache/sections.pickle").unlink()  # and without the sections: no document is rendered, so none are
     warm = build(root, jobs=1)
     assert warm.pages_rendered == 0
     assert warm.bodies_rendered == 0
+    assert warm.sections_rendered == 0
     assert read_tree(root / "_site") == corpus.reference
 
 

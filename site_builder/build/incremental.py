@@ -66,12 +66,6 @@ class KeyMaker:
         return hashlib.sha256(self.shared + kind.encode() + b"\0" + self.full.digest(value)).hexdigest()
 
 
-def page_keys(env: jinja2.Environment, pages: Sequence[Page], fingerprint: str) -> list[str | None]:
-    """Each page's input key, or ``None`` for a page whose context cannot be digested (always rendered)."""
-    keys = KeyMaker(env, fingerprint)
-    return [keys.page(page) for page in pages]
-
-
 def _context_digest(page: Page, full: ContextHasher, listing: ContextHasher) -> bytes:
     if page.template not in BODY_TEMPLATES:
         return listing.digest(page.context)
@@ -91,13 +85,16 @@ def _head_of(path: Path) -> bytes:
 
 
 def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int, cache: OutputCache | None,
-                   advance: Callable[[int], None] | None = None,
-                   maker: KeyMaker | None = None) -> tuple[dict[str, bytes], list[Diagnostic], int]:
+                   advance: Callable[[int], None] | None = None, maker: KeyMaker | None = None,
+                   before: Callable[[Sequence[Page]], None] | None = None) -> tuple[dict[str, bytes], list[Diagnostic], int]:
     """Like :func:`render_pages`, reusing the cache: each page's ``<head>``, the problems, and how many were rendered.
 
     ``maker``: the build's :class:`KeyMaker` (for the cache's fingerprint), if it made other keys already.
+    ``before``: called with the pages that are to be rendered, before they are (to prepare what they share).
     """
     if cache is None:
+        if before is not None:
+            before(pages)
         rendered, problems = render_pages(env, pages, folder, jobs, advance=advance)
         return {path: head for path, (head, _) in rendered.items()}, problems, len(pages)
     maker = maker or KeyMaker(env, cache.fingerprint)
@@ -116,6 +113,8 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
                     advance(1)
                 continue
         todo.append((page, key))
+    if before is not None:
+        before([page for page, _ in todo])
     rendered, problems = render_pages(env, [page for page, _ in todo], folder, jobs, cache.place, advance)
     for page, key in todo:
         if page.path in rendered:

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import resource
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,14 +24,14 @@ from site_builder.build.stamp import BuildStamps
 from site_builder.catalogue.changes import catalogue_log
 from site_builder.catalogue.history import build_time
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue
-from site_builder.diagnostics.report import Report
+from site_builder.diagnostics.report import Diagnostic, Report
 from site_builder.insights.similar import similar_store
 from site_builder.outputs.data import Records, data_files, export_records
 from site_builder.outputs.feeds import feed_files
 from site_builder.outputs.page import Page
 from site_builder.outputs.pages import plan_pages
 from site_builder.outputs.render import TEMPLATES, render_bodies
-from site_builder.outputs.sections import DocumentSections, ListItems
+from site_builder.outputs.sections import DOCUMENT_TEMPLATE, DocumentSections, ListItems
 from site_builder.outputs.template_errors import trial_render
 from site_builder.runtime.gc_pause import gc_paused, return_free_memory
 from site_builder.runtime.parallel import Background
@@ -142,6 +142,23 @@ def _workbook(site: SiteData, records: Records, cache_root: Path | None) -> dict
     return xlsx_files(site, records, cache_root)
 
 
+def _render(loaded: LoadedSite, site: SiteData, pages: list[Page], staged: StagedSite, cache: OutputCache | None,
+            cache_root: Path | None, jobs: int, result: BuildResult) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """The pages that changed (all without a cache): their ``<head>``s, and the templates' problems."""
+    maker = KeyMaker(loaded.templates, cache.fingerprint) if cache is not None else None
+    sections = cast(DocumentSections, loaded.templates.globals["project_section"])
+
+    def prepare(todo: Sequence[Page]) -> None:  # each project's section, once, when a document is to be rendered
+        if any(page.template == DOCUMENT_TEMPLATE for page in todo):
+            keys = [maker.value("section", p) for p in site.projects] if maker is not None else None
+            result.sections_rendered = sections.prepare(site.projects, keys, cache_root, jobs)
+
+    heads, problems, result.pages_rendered = render_changed(loaded.templates, pages, staged.path, jobs, cache,
+                                                            result.progress.advance, maker, prepare)
+    sections.release()
+    return heads, problems
+
+
 def _write(result: BuildResult, staged: StagedSite, files: dict[str, bytes], cache: OutputCache | None) -> int:
     """Write ``files`` into the staging folder (the "write" stage, which may come more than once); how many."""
     with _stage(result, "write", len(files)):
@@ -193,22 +210,16 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
         return result
     site, pages = _prepare(loaded, as_of, options.use_cache, options.jobs, result, options.pdf)
     cache = OutputCache.open(root, tool_fingerprint(TEMPLATES)) if options.use_cache else None
+    cache_root = root if options.use_cache else None  # where the stages keep what they computed
     with StagedSite(options.out, root) as staged:  # refuses a folder it did not make; removed again unless published
         with _stage(result, "render", len(pages), "pages") as shown:
-            maker = KeyMaker(loaded.templates, cache.fingerprint) if cache is not None else None
-            sections = cast(DocumentSections, loaded.templates.globals["project_section"])  # each project's, for the documents
-            result.sections_rendered = sections.prepare(site.projects, [maker.value("section", p) for p in site.projects] if maker else None,
-                                                        root if options.use_cache else None, options.jobs)
-            heads, problems, result.pages_rendered = render_changed(loaded.templates, pages, staged.path, options.jobs, cache,
-                                                                    result.progress.advance, maker)
-            sections.release()
+            heads, problems = _render(loaded, site, pages, staged, cache, cache_root, options.jobs, result)
             done = result.pages_rendered
             shown.detail = f"{done:,} rendered, {len(pages) - done:,} from the cache" if cache is not None else ""
         if problems:
             result.report.extend(problems)
             return result
         with _stage(result, "data") as shown:
-            cache_root = root if options.use_cache else None
             records = export_records(site, cache_root)
             files = {**loaded.assets.files, **docstore_files(site), **data_files(site, records), **feed_files(site, heads)}
             shown.done = len(files)
@@ -219,7 +230,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
         workbook_job = Background(functools.partial(_workbook, site, records, cache_root), options.jobs)
         del records  # the workbook's process has them
         with _stage(result, "index") as shown:
-            files = search_files(site.by_title, options.jobs, root if options.use_cache else None)
+            files = search_files(site.by_title, options.jobs, cache_root)
             shown.done = len(files)
         with _stage(result, "xlsx", unit="workbooks") as shown:
             workbook = cast(dict[str, bytes], workbook_job.result())

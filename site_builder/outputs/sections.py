@@ -28,6 +28,7 @@ from site_builder.runtime.parallel import parallel_map
 from site_builder.text.memo_store import MemoStore, source_version
 from site_builder.views.project import ProjectView
 
+DOCUMENT_TEMPLATE = "document.html"  # the pages that show the sections
 TEMPLATE = "document_project.html"
 ITEM_TEMPLATE = "project_item.html"
 ROOT = "\x00root\x00"
