@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import pickle
 import re
 import shutil
 import subprocess
@@ -24,7 +23,7 @@ from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.build.safe_paths import MARKER, MARKER_TEXT, UnsafeOutput
 from site_builder.build.staging import StagedSite, exchange, strays, wait_for_trash
 from site_builder.outputs.render import CACHE_NAME
-from site_builder.text.memo_store import cache_key, read_signed, write_signed
+from site_builder.text.memo_store import cache_key, dump_signed, load_signed
 from tests.golden_update import fixture_environment, read_tree
 from tests.helpers import VALID_PROJECT, forget_last_build, make_catalogue, run_cli
 
@@ -439,10 +438,10 @@ def test_a_symlinked_cache_is_neither_read_nor_written(tmp_path: Path, link: str
         assert build_site(root, options).bodies_rendered == 1
         cache, key = root / CACHE_FILE, cache_key(root)
         assert key is not None
-        body = read_signed(key, cache)
-        assert body is not None
-        tag, version, entries = pickle.loads(body)
-        write_signed(key, cache, pickle.dumps((tag, version, dict.fromkeys(entries, "<p>POISONED</p>"))))  # as if this tool had
+        found = load_signed(key, cache)
+        assert found is not None
+        tag, version, entries = found
+        dump_signed(key, cache, (tag, version, dict.fromkeys(entries, "<p>POISONED</p>")))  # as if this tool had
         forget_last_build(root)
         assert build_site(root, options).bodies_rendered == 0
         assert "POISONED" in page.read_text(encoding="utf-8")  # a real cache is used: the test can fail

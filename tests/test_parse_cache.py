@@ -17,7 +17,7 @@ from site_builder.catalogue.registry import load_registry
 from site_builder.catalogue.types import Catalogue
 from site_builder.diagnostics.report import Report
 from site_builder.runtime import parallel
-from site_builder.text.memo_store import cache_key, read_signed, write_signed
+from site_builder.text.memo_store import cache_key, dump_signed, load_signed
 from site_builder.text.strict_yaml import Position
 from tests.helpers import ORGANISATIONS, VALID_PROJECT, forget_last_build, make_catalogue, run_cli
 
@@ -147,11 +147,11 @@ def _doctor(root: Path, change: Any) -> None:
     """Rewrite the store's entries with ``change(value)``, signed with the real key (as only this tool could)."""
     key = cache_key(root)
     assert key is not None
-    body = read_signed(key, root / STORE)
-    assert body is not None
-    tag, version, entries = pickle.loads(body)
+    found = load_signed(key, root / STORE)
+    assert found is not None
+    tag, version, entries = found
     entries = {name: change(value) for name, value in entries.items()}
-    assert write_signed(key, root / STORE, pickle.dumps((tag, version, entries)))
+    assert dump_signed(key, root / STORE, (tag, version, entries))
 
 
 def _retitled(value: Any) -> Any:

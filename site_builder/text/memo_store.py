@@ -80,36 +80,6 @@ def sign(key: bytes, body: bytes | memoryview) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
 
 
-def read_signed(key: bytes, path: Path) -> memoryview | None:
-    """The body of a file written by :func:`write_signed` with ``key``, or ``None`` if missing, damaged or forged.
-
-    A view of the file's bytes, not a copy (the stores are tens of megabytes; ``pickle.loads`` reads a view).
-    """
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    end = raw.find(b"\n")
-    body = memoryview(raw)[end + 1:]
-    return body if end >= 0 and hmac.compare_digest(raw[:end], sign(key, body)) else None
-
-
-def write_signed(key: bytes, path: Path, body: bytes) -> bool:
-    """Write ``body`` under its signature, atomically (a ``.tmp`` sibling, then a rename); ``False`` if it could not."""
-    tmp = path.with_suffix(".tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.unlink(missing_ok=True)  # a symlink planted there is removed, never written through
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "wb") as handle:  # two writes: joining them would copy the body
-            handle.write(sign(key, body) + b"\n")
-            handle.write(body)
-        tmp.replace(path)
-    except OSError:
-        return False
-    return True
-
-
 def remove_obsolete(root: Path) -> None:
     """Delete the cache files of :data:`OBSOLETE` under ``ROOT/.cache/`` (regular files only: a symlink,
     or anything a symlink leads to, is left alone). Tens of megabytes that nothing reads any more."""
@@ -132,8 +102,9 @@ class _SigningWriter:
 
 
 def dump_signed(key: bytes, path: Path, value: Any) -> bool:
-    """Pickle ``value`` to ``path`` under its signature, as :func:`write_signed` would write its pickle, but
-    without the pickle in memory as one object (a store of 150 MB would double the build's peak for a moment)."""
+    """Pickle ``value`` to ``path``, atomically (a ``.tmp`` sibling, then a rename): a line with the HMAC of
+    the pickle, then the pickle. It goes straight to disk, signed as it is written, never in memory as one
+    object (a store of 150 MB would double the build's peak for a moment)."""
     tmp = path.with_suffix(".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +123,7 @@ def dump_signed(key: bytes, path: Path, value: Any) -> bool:
 
 
 def load_signed(key: bytes, path: Path) -> Any | None:
-    """The value pickled in ``path`` by :func:`dump_signed` (or :func:`write_signed`), or ``None`` if the file is
+    """The value pickled in ``path`` by :func:`dump_signed`, or ``None`` if the file is
     missing, damaged or forged. The whole file is checked against its signature before anything is unpickled;
     it is read in pieces, from one open file, so neither its bytes nor a copy are held at once."""
     try:
