@@ -13,7 +13,7 @@ from site_builder.build.pipeline import BuildOptions
 from site_builder.build.staging import wait_for_trash
 from site_builder.serve.livereload import BuildStatus
 from site_builder.serve.loop import Watcher, rebuild
-from site_builder.serve.preview import Preview, preview, project_edits
+from site_builder.serve.preview import Preview, project_edits, show
 from tests.golden_update import fixture_environment
 from tests.helpers import VALID_PROJECT, make_catalogue
 
@@ -41,7 +41,7 @@ def test_a_saved_description_is_previewed_as_the_rebuild_then_builds_it(built: t
     linked = page.read_bytes()
     (root / PROJECT).write_text(VALID_PROJECT.replace("sits beside", "now sits beside"), encoding="utf-8")
     with fixture_environment(tmp_path):
-        assert preview(kept[0], [PROJECT], root / "_site") == [PAGE]
+        assert show(kept[0], [PROJECT], root / "_site").pages == [PAGE]
         shown = page.read_bytes()
         assert b"now sits beside" in shown
         assert page.stat().st_ino != inode  # a new file: the cache's hard-linked copy is untouched
@@ -57,7 +57,7 @@ def test_a_file_with_errors_is_not_previewed(built: tuple[Path, BuildOptions, li
     root, _, kept = built
     before = (root / "_site" / PAGE).read_bytes()
     (root / PROJECT).write_text(text, encoding="utf-8")
-    assert preview(kept[0], [PROJECT], root / "_site") == []
+    assert show(kept[0], [PROJECT], root / "_site").pages == []
     assert (root / "_site" / PAGE).read_bytes() == before
 
 
@@ -80,7 +80,7 @@ def test_a_saved_file_with_errors_shows_them_at_once_as_the_rebuild_then_words_t
 def test_a_new_project_is_left_to_the_rebuild(built: tuple[Path, BuildOptions, list[Preview]]) -> None:
     root, _, kept = built
     (root / "content/projects/kent-second.md").write_text(VALID_PROJECT.replace("Kent joint", "Kent second"), encoding="utf-8")
-    assert preview(kept[0], ["content/projects/kent-second.md"], root / "_site") == []
+    assert show(kept[0], ["content/projects/kent-second.md"], root / "_site").pages == []
     assert not (root / "_site/projects/kent-second").exists()
 
 
@@ -101,7 +101,7 @@ def test_after_a_failed_rebuild_the_fix_is_previewed_from_the_last_good_build(
     assert not rebuild(root, options, io.StringIO(), kept=kept)
     assert kept == [good]  # still the site being served
     (root / PROJECT).write_text(VALID_PROJECT.replace("sits beside", "now sits beside"), encoding="utf-8")
-    assert preview(kept[0], [PROJECT], root / "_site") == [PAGE]
+    assert show(kept[0], [PROJECT], root / "_site").pages == [PAGE]
     assert b"now sits beside" in (root / "_site" / PAGE).read_bytes()
 
 

@@ -79,17 +79,11 @@ class Shown:
     errors: list[str]
 
 
-def preview(state: Preview, rels: list[str], out: Path) -> list[str]:
-    """Render the pages of the saved project files ``rels`` into the served folder ``out``.
-
-    Returns the pages written; empty when any file cannot be previewed (the rebuild then answers alone).
-    """
-    return show(state, rels, out).pages
-
-
 def show(state: Preview, rels: list[str], out: Path) -> Shown:
-    """:func:`preview`, and the errors of files that cannot be previewed because of them: shown at once, in
-    the browser's overlay, while the rebuild checks the rest (other files, links between projects)."""
+    """Render the pages of the saved project files ``rels`` into the served folder ``out``: the pages written,
+    none when any file cannot be previewed (the rebuild then answers alone). A file that cannot be because
+    of its errors gives them, to show at once in the browser's overlay while the rebuild checks the rest
+    (other files, links between projects)."""
     checked = [_checked(state, rel) for rel in rels]
     errors = [text for _, found in checked for text in found]
     views = [view for view, _ in checked]
