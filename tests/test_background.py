@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import time
 
 import pytest
 
@@ -36,3 +39,13 @@ def test_an_exception_in_the_work_reaches_the_caller() -> None:
 
     with pytest.raises(ValueError, match="no workbook"):
         Background(fail, jobs=2).result()
+
+
+def test_a_block_left_by_an_exception_before_the_result_leaves_no_worker_running() -> None:
+    """A stage that fails (or Ctrl-C, SIGTERM) while the workbook is made: its worker is stopped, not orphaned."""
+    with pytest.raises(RuntimeError, match="the index failed"), Background(lambda: time.sleep(30), jobs=2) as job:
+        assert job is not None
+        (worker,) = multiprocessing.active_children()  # running the work
+        raise RuntimeError("the index failed")
+    assert multiprocessing.active_children() == []
+    assert worker.exitcode == -signal.SIGTERM  # stopped, not waited for until its work was done

@@ -227,15 +227,15 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
         del files
         return_free_memory()  # what the data stage freed, before the workbook's and the index's workers fork
         # The workbook is made in a forked process while the search index is built here.
-        workbook_job = Background(functools.partial(_workbook, site, records, cache_root), options.jobs)
-        del records  # the workbook's process has them
-        with _stage(result, "index") as shown:
-            files = search_files(site.by_title, options.jobs, cache_root)
-            shown.done = len(files)
-        with _stage(result, "xlsx", unit="workbooks") as shown:
-            workbook = cast(dict[str, bytes], workbook_job.result())
-            files.update(workbook)
-            shown.done = len(workbook)
+        with Background(functools.partial(_workbook, site, records, cache_root), options.jobs) as workbook_job:
+            del records  # the workbook's process has them
+            with _stage(result, "index") as shown:
+                files = search_files(site.by_title, options.jobs, cache_root)
+                shown.done = len(files)
+            with _stage(result, "xlsx", unit="workbooks") as shown:
+                workbook = cast(dict[str, bytes], workbook_job.result())
+                files.update(workbook)
+                shown.done = len(workbook)
         written += _write(result, staged, files, cache)
         if options.pdf:
             with _stage(result, "pdf"):

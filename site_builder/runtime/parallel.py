@@ -11,6 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from types import TracebackType
 from typing import TypeVar
 
 from site_builder.runtime.stopping import PAUSE_ENV, pause_point, signals_deferred, worker_init
@@ -51,8 +52,7 @@ def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0,
     try:
         return list(_counted(results, advance))
     except BaseException:
-        for child in multiprocessing.active_children():  # the pool's workers: the tool starts no other children
-            child.terminate()
+        _terminate_workers()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -81,7 +81,9 @@ def _run_task(number: int) -> object:
 class Background:
     """``func()`` computed in a forked process while this one goes on; :meth:`result` waits for it.
 
-    With one job (or no fork), ``func`` runs in :meth:`result`, in this process.
+    With one job (or no fork), ``func`` runs in :meth:`result`, in this process. Use it in a ``with``
+    block: when the block is left by an exception (a failed stage, Ctrl-C, SIGTERM) before the result
+    was taken, the worker is stopped, never left running after the build.
     """
 
     def __init__(self, func: Callable[[], object], jobs: int = 0) -> None:
@@ -96,6 +98,16 @@ class Background:
             del _tasks[number]
             self._func = None  # the worker has it: what it holds can be freed here
 
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._pool is None:
+            return
+        if exc is not None:
+            _terminate_workers()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
     def result(self) -> object:
         if self._pool is None:
             assert self._func is not None
@@ -103,8 +115,12 @@ class Background:
         try:
             return self._future.result()
         except BaseException:
-            for child in multiprocessing.active_children():
-                child.terminate()
+            _terminate_workers()
             raise
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _terminate_workers() -> None:
+    for child in multiprocessing.active_children():  # the pools' workers: the tool starts no other children
+        child.terminate()
