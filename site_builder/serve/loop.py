@@ -155,13 +155,16 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, out: TextIO) 
             names = sorted({Path(path).name for _, path in changes})
             out.write(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}\n")
             watcher.building()
-            rebuild(root, options, out, status, kept)
-            watcher.built()
+            try:
+                rebuild(root, options, out, status, kept)
+            finally:  # stopped too: what was saved meanwhile is shown on the site the rebuild may have published
+                watcher.built()
     except (KeyboardInterrupt, Stopped):
-        out.write("stopped\n")
+        pass
     finally:
         watcher.stop.set()
+        thread.join(timeout=5)  # first: no preview is made, or said, once serve has said it stopped
         server.shutdown()
         server.server_close()
-        thread.join(timeout=5)
+    out.write("stopped\n")
     return 0
