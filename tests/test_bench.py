@@ -87,7 +87,8 @@ def test_the_serve_round_trip_times_edits_an_error_and_its_fix_then_stops_the_se
     assert result.problem is None, result.problem
     assert result.started is not None and result.started > 0
     assert len(result.edits) == 2 and all(s > 0 for s in result.edits)
-    assert len(result.edits_cpu) == 2 and all(s > 0 for s in result.edits_cpu)  # a rebuild costs some CPU
+    # the page is served by the preview, before the rebuild: that may take less than one clock tick of CPU
+    assert len(result.edits_cpu) == 2 and all(s >= 0 for s in result.edits_cpu)
     assert result.error is not None and result.error > 0 and result.fixed is not None and result.fixed > 0
     assert result.stopped == "cleanly"
     log = (tmp_path / "serve.log").read_text(encoding="utf-8")

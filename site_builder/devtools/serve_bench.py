@@ -17,6 +17,7 @@ Run it on its own against an existing catalogue (it edits one project file and r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -128,12 +129,36 @@ def _stop(proc: subprocess.Popen[bytes]) -> str:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             how = f"did not stop within {STOP_TIMEOUT:.0f} s of SIGTERM: killed"
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # a worker that outlived the server
+    if _alive_in_group(proc.pid):  # a worker that outlived the server
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         how += "; a process it started outlived it: killed"
-    except ProcessLookupError:
-        pass
     return how
+
+
+def _alive_in_group(group: int, wait: float = 2.0) -> bool:
+    """Whether a process of ``group`` is still running after ``wait`` seconds. Zombies do not count: a
+    worker the server's death stopped may not have been reaped yet (by init), and signalling it succeeds."""
+    if not Path("/proc/self/stat").exists():  # no /proc: any member, zombie or not
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    deadline = time.monotonic() + wait
+    while True:
+        alive = False
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text(encoding="ascii", errors="replace").rpartition(")")[2].split()
+            except OSError:
+                continue  # gone meanwhile
+            if len(fields) > 2 and int(fields[2]) == group and fields[0] != "Z":
+                alive = True
+                break
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.05)
 
 
 @contextmanager
