@@ -97,6 +97,15 @@ class ContextHasher:
     def digest(self, value: Any) -> bytes:
         return hashlib.blake2b(self._part(value), digest_size=20).digest()
 
+    def part(self, value: Any) -> bytes:
+        """What a container ``value`` adds to the digest of any value that holds it (see :meth:`know`)."""
+        return self._part(value)
+
+    def know(self, value: Any, part: bytes) -> None:
+        """Take ``part`` as ``value``'s, without walking it: ``part`` is what :meth:`part` gave for an equal value."""
+        self._memo[id(value)] = part
+        self._alive.append(value)
+
     def _part(self, value: Any) -> bytes:
         kind = type(value)
         if kind is str:  # the commonest part by far: first, and without a lookup

@@ -20,6 +20,7 @@ from site_builder.diagnostics.report import Diagnostic
 from site_builder.outputs.page import Page
 from site_builder.outputs.render import page_head, render_pages
 from site_builder.runtime.stopping import pause_point
+from site_builder.text.memo_store import MemoStore
 from site_builder.views.project import ProjectView
 
 HEAD_CHUNK = 16 * 1024
@@ -29,6 +30,7 @@ HEAD_CHUNK = 16 * 1024
 # description re-renders the project's own page and the documents, not every page that shows its title.
 BODY_TEMPLATES: dict[str, frozenset[str] | None] = {"project.html": frozenset({"project"}), "document.html": None}
 WITHOUT_BODY: dict[type, frozenset[str]] = {ProjectView: frozenset({"body_html"})}
+VIEW_DIGESTS = "view-digests"  # ROOT/.cache/view-digests.pickle: each project view's digests, by its input key
 
 
 def globals_digest(hasher: ContextHasher, globals_: Mapping[str, Any]) -> bytes:
@@ -50,7 +52,42 @@ class KeyMaker:
     def __init__(self, env: jinja2.Environment, fingerprint: str) -> None:
         self.listing = ContextHasher(WITHOUT_BODY)
         self.full = ContextHasher(narrow=self.listing)  # a project's full digest is its listing digest and its description
+        self.fingerprint = fingerprint
         self.shared = fingerprint.encode("ascii") + globals_digest(self.full, env.globals)
+        self._store: MemoStore | None = None
+        self._unknown: list[tuple[ProjectView, str]] = []
+
+    def recall(self, root: Path, views: Sequence[ProjectView], keys: Sequence[str | None]) -> None:
+        """Take each view's digests from the store at ``root``, by its input key (``ViewBuilder.input_key``).
+
+        Walking the 10,000 views of a large catalogue takes most of a second; the digests of those whose
+        inputs did not change are read instead. :meth:`remember` keeps this build's for the next one.
+        """
+        self._store = store = MemoStore.open(root, VIEW_DIGESTS, self.fingerprint)
+        if store is None:
+            return
+        for view, key in zip(views, keys, strict=True):
+            if key is None:
+                continue
+            found = store.get(key)
+            if isinstance(found, tuple) and len(found) == 2 and all(isinstance(part, bytes) for part in found):
+                self.listing.know(view, found[0])
+                self.full.know(view, found[1])
+            else:
+                self._unknown.append((view, key))
+
+    @property
+    def views_to_walk(self) -> int:
+        """How many of the views given to :meth:`recall` it did not find."""
+        return len(self._unknown)
+
+    def remember(self) -> None:
+        """Keep the digests of the views :meth:`recall` did not find (walked now if no page showed them)."""
+        if self._store is None:
+            return
+        for view, key in self._unknown:
+            self._store.put(key, (self.listing.part(view), self.full.part(view)))
+        self._store.save()
 
     def page(self, page: Page) -> str | None:
         """The page's key, or ``None`` for a page whose context cannot be digested (always rendered)."""

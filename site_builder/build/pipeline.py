@@ -128,7 +128,8 @@ def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, job
     with _stage(result, "views", count, "projects"):
         views = ViewBuilder(catalogue, config, history, as_of)
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
-        site = SiteData(catalogue, config, as_of, projects, log, similar_store(root) if use_cache else None)
+        keys = tuple(views.input_key(p, html) for p, html in zip(catalogue.projects, bodies, strict=True)) if use_cache else ()
+        site = SiteData(catalogue, config, as_of, projects, log, similar_store(root) if use_cache else None, keys)
         pages = plan_pages(site, pdf=pdf)
     loaded.templates.globals.update({**template_globals(config, as_of), "assets": loaded.assets.urls,
                                      "project_section": DocumentSections(loaded.templates),
@@ -146,6 +147,8 @@ def _render(loaded: LoadedSite, site: SiteData, pages: list[Page], staged: Stage
             cache_root: Path | None, jobs: int, result: BuildResult) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """The pages that changed (all without a cache): their ``<head>``s, and the templates' problems."""
     maker = KeyMaker(loaded.templates, cache.fingerprint) if cache is not None else None
+    if maker is not None and cache_root is not None and site.view_keys:
+        maker.recall(cache_root, site.projects, site.view_keys)  # the digests of the views that did not change
     sections = cast(DocumentSections, loaded.templates.globals["project_section"])
 
     def prepare(todo: Sequence[Page]) -> None:  # each project's section, once, when a document is to be rendered
@@ -155,6 +158,8 @@ def _render(loaded: LoadedSite, site: SiteData, pages: list[Page], staged: Stage
 
     heads, problems, result.pages_rendered = render_changed(loaded.templates, pages, staged.path, jobs, cache,
                                                             result.progress.advance, maker, prepare)
+    if maker is not None:
+        maker.remember()
     sections.release()
     return heads, problems
 

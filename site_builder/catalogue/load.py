@@ -169,4 +169,5 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None,
     others = None if only is None else other_files(root, [f for f in all_files if f not in set(files)])
     report.extend(check_catalogue(loaded, known_slugs, others))
     projects.sort(key=lambda p: p.slug)
-    return Catalogue(root, registry, projects), report
+    keys = cache.source_keys if cache is not None else {}
+    return Catalogue(root, registry, projects, {p.path: keys[p.path] for p in projects if p.path in keys}), report

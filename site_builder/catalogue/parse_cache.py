@@ -64,21 +64,29 @@ def file_key(raw: bytes, rel: str) -> str:
 class ParseCache:
     """Parses by file, from and to the store; ``hits`` and ``misses`` count this load's lookups."""
 
-    def __init__(self, store: MemoStore) -> None:
+    def __init__(self, store: MemoStore, version: str = "") -> None:
         self._store = store
+        self._version = version
         self.misses = 0
+        # Each file looked up (by path): a digest of everything its parse depends on, for the caches
+        # of what is made from a project (build/incremental.py keeps its page digests by it).
+        self.source_keys: dict[str, str] = {}
 
     @classmethod
     def open(cls, root: Path, unusable: dict[str, set[str]]) -> ParseCache | None:
         """The cache at ``root``, or ``None`` where there can be none (see ``MemoStore.open``)."""
-        store = MemoStore.open(root, STORE_NAME, parse_version(root, unusable))
-        return None if store is None else cls(store)
+        version = parse_version(root, unusable)
+        store = MemoStore.open(root, STORE_NAME, version)
+        return None if store is None else cls(store, version)
 
     @property
     def hits(self) -> int:
         return self._store.hits
 
     def get(self, key: str) -> Parsed | None:
+        """The parse kept under ``key`` (:func:`file_key`), if any."""
+        rel = key.split(":", 1)[1]
+        self.source_keys[rel] = hashlib.sha256(f"{self._version}\0{key}".encode()).hexdigest()
         found = self._store.get(key)
         if _is_parsed(found):
             return found

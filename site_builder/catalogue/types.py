@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.catalogue.registry import Registry
@@ -40,6 +40,9 @@ class Catalogue:
     root: Path
     registry: Registry
     projects: list[Project]
+    # Project path -> a digest of all its parse depended on: its file's bytes and path, the registry and
+    # vocabularies, the code (catalogue/parse_cache.py). Only when loaded with the parse cache.
+    source_keys: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ class SiteData:
     projects: tuple[ProjectView, ...]  # sorted by slug, like catalogue.projects
     log: CatalogueLog = field(default_factory=CatalogueLog)  # every change to the project files, from git; empty without git
     similar_store: MemoStore | None = field(default=None, compare=False, repr=False)  # see insights/similar.py
+    # Each project view's input key (views/project.py, ViewBuilder.input_key), for the build cache; or none.
+    view_keys: tuple[str | None, ...] = field(default=(), compare=False, repr=False)
 
     @cached_property
     def by_title(self) -> tuple[ProjectView, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -115,6 +116,24 @@ class ViewBuilder:
         self.themes = {tid: Ref(tid, t.label, f"themes/{tid}/") for tid, t in registry.themes.items()}
         self.enablers = {tid: Ref(tid, t.label, "") for tid, t in registry.enablers.items()}
         self.barriers = {tid: Ref(tid, t.label, "") for tid, t in registry.barriers.items()}
+        self._config = config.model_dump_json().encode("utf-8")
+
+    def input_key(self, project: Project, body_html: str) -> str | None:
+        """A digest of everything :meth:`project` makes ``project``'s view from: its file, the registry and the
+        code (the catalogue's source key), the description, its dates, whether it is stale, and the settings.
+
+        ``None`` when the catalogue has no source key for the file (loaded without the parse cache).
+        """
+        source = self.catalogue.source_keys.get(project.path)
+        if source is None:
+            return None
+        dates = self.history.get(project.path)
+        digest = hashlib.blake2b(f"{source}\0{dates!r}\0{self._stale(project)}\0".encode(), digest_size=20)
+        digest.update(self._config + b"\0" + body_html.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _stale(self, project: Project) -> bool:
+        return months_between(project.meta.last_reviewed, self.as_of.date()) >= STALE_AFTER_MONTHS
 
     def project(self, project: Project, body_html: str) -> ProjectView:
         meta = project.meta
@@ -157,7 +176,7 @@ class ViewBuilder:
             links=tuple(Ref(str(i), link.title, link.url) for i, link in enumerate(meta.links or ())),
             body_html=Markup(body_html),
             last_reviewed=meta.last_reviewed,
-            stale=months_between(meta.last_reviewed, self.as_of.date()) >= STALE_AFTER_MONTHS,
+            stale=self._stale(project),
             added=dates.added if dates else reviewed,
             updated=dates.updated if dates else reviewed,
             source_path=project.path,
