@@ -118,16 +118,21 @@ last_reviewed: 2026-01-15
 """
 
 
-def load_site(root: Path, as_of: dt.datetime = AS_OF) -> SiteData:
-    """The SiteData a build of ``root`` works from (no git history: dates fall back to last_reviewed)."""
+def load_site(root: Path, as_of: dt.datetime = AS_OF, use_cache: bool = False) -> SiteData:
+    """The SiteData a build of ``root`` works from (no git history: dates fall back to last_reviewed).
+
+    ``use_cache``: loaded with the parse cache, as a build is, so each view has its input key (which the
+    export caches key by)."""
     config, problems = load_site_config(root)
     assert config is not None, problems
-    catalogue, report = load_catalogue(root, today=as_of.date())
+    catalogue, report = load_catalogue(root, today=as_of.date(), use_cache=use_cache)
     assert report.errors == 0, report.render()
     bodies, _ = render_bodies([p.body for p in catalogue.projects], None, jobs=1)
     views = ViewBuilder(catalogue, config, {}, as_of)
-    projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
-    return SiteData(catalogue, config, as_of, projects)
+    pairs = list(zip(catalogue.projects, bodies, strict=True))
+    projects = tuple(views.project(p, html) for p, html in pairs)
+    keys = tuple(views.input_key(p, html) for p, html in pairs) if use_cache else ()
+    return SiteData(catalogue, config, as_of, projects, view_keys=keys)
 
 
 @pytest.fixture

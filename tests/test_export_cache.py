@@ -1,4 +1,5 @@
-"""The caches of the data exports (.cache/records.pickle, xlsx-rows.pickle): a hit gives a fresh computation's bytes."""
+"""The caches of the data exports (.cache/records.pickle, xlsx-rows.pickle) and of the search fragments
+(fragments.pickle): a hit gives a fresh computation's bytes."""
 
 from __future__ import annotations
 
@@ -12,19 +13,31 @@ import pytest
 
 import site_builder.outputs.data as data_module
 import site_builder.outputs.xlsx_rows as xlsx_rows_module
+import site_builder.search.docstore as docstore_module
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.outputs.data import data_files, export_records, projects_csv
 from site_builder.outputs.export_cache import code_version
 from site_builder.outputs.xlsx import XLSX_PATH, xlsx_files
 from site_builder.outputs.zip_archive import deflate
+from site_builder.search.docstore import CACHE_NAME as FRAGMENTS_CACHE
+from site_builder.search.docstore import docstore_files
 from site_builder.site.data import SiteData
 from site_builder.text.memo_store import STORE_VERSION, MemoStore, cache_key
+from site_builder.views.project import ProjectView
 from tests.golden_update import fixture_environment
 from tests.helpers import VALID_PROJECT, make_catalogue
-from tests.test_data_export import FULL_PROJECT, HOSTILE_PROJECT, load_site
+from tests.test_data_export import FULL_PROJECT, HOSTILE_PROJECT
+from tests.test_data_export import load_site as load_unkeyed
 
 PROJECTS: dict[str, str | bytes] = {"kent-joint-control-room": VALID_PROJECT, "kent-blue-light-hub": FULL_PROJECT, "hostile": HOSTILE_PROJECT}
 CSV, JSON = "data/projects.csv", "data/projects.json"
+
+
+def load_site(root: Path) -> SiteData:
+    """As a build loads it: with the views' input keys, which the caches key by."""
+    site = load_unkeyed(root, use_cache=True)
+    assert site.view_keys and None not in site.view_keys
+    return site
 
 
 def _exports(site: SiteData, cache_root: Path | None) -> dict[str, bytes]:
@@ -79,9 +92,13 @@ def test_a_changed_project_changes_the_exports_and_only_its_record_and_csv_line_
 
     monkeypatch.setattr(data_module, "csv_row", counted_row)
     monkeypatch.setattr(data_module, "_record_json", counted_json)
-    after = _exports(site, root)
+    records = export_records(site, root)
+    after = data_files(site, records)
+    assert made == ["json kent-blue-light-hub", "kent-blue-light-hub"]  # the JSON and CSV files: one record made
+    after.update(xlsx_files(site, records, root))
+    # The workbook's changed chunk of rows (all three projects here) needs the others' records, made now; no CSV lines.
+    assert made[2:] == ["json hostile", "json kent-joint-control-room"]
     assert after == fresh
-    assert made == ["json kent-blue-light-hub", "kent-blue-light-hub"]
     assert all(after[name] != before[name] for name in (CSV, JSON, XLSX_PATH))
     assert b"Renamed" in after[CSV]
 
@@ -98,7 +115,7 @@ def _forged(value: Any) -> Any:
     """A value of the same shape as a kept one, that no computation gives."""
     if isinstance(value, tuple) and len(value) == 5:  # a chunk of the workbook's rows
         return _planted_chunk(value[3])
-    return (b'{"slug":"forged"}', True, b"forged\r\n")  # a record's JSON and CSV line
+    return (b'{"slug":"forged"}', b"forged\r\n")  # a record's JSON and CSV line
 
 
 def _planted_chunk(widths: tuple[int, ...]) -> tuple[bytes, int, int, tuple[int, ...], bool]:
@@ -150,3 +167,32 @@ def test_no_cache_neither_reads_nor_writes_the_export_caches(root: Path, tmp_pat
     stamp = {p.name: p.stat().st_mtime_ns for p in (root / ".cache").iterdir()}
     assert _build(root, tmp_path / "nocache", use_cache=False) == reference
     assert {p.name: p.stat().st_mtime_ns for p in (root / ".cache").iterdir()} == stamp
+
+
+def test_without_view_keys_every_record_is_made_and_nothing_is_kept(root: Path) -> None:
+    site = load_unkeyed(root)  # no parse cache: no input keys to keep records by
+    records = export_records(site, root)
+    assert data_files(site, records) == data_files(load_site(root), export_records(load_site(root), None))
+    assert not (root / ".cache" / "records.pickle").exists()
+
+
+def test_search_fragments_are_kept_by_view_key_and_an_edit_makes_one_again(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = load_site(root)
+    fresh = docstore_files(site)
+    assert docstore_files(site, root) == fresh  # made and kept
+    assert (root / ".cache" / f"{FRAGMENTS_CACHE}.pickle").is_file()
+    made: list[str] = []
+    real = docstore_module.fragment_data
+
+    def counted(view: ProjectView) -> dict[str, str]:
+        made.append(view.slug)
+        return real(view)
+
+    monkeypatch.setattr(docstore_module, "fragment_data", counted)
+    assert docstore_files(load_site(root), root) == fresh and made == []  # all kept
+    path = root / "content" / "projects" / "kent-blue-light-hub.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("summary: ", "summary: Changed. ", 1), encoding="utf-8")
+    edited = load_site(root)
+    after = docstore_files(edited, root)
+    assert made == ["kent-blue-light-hub"]
+    assert after == docstore_files(edited) != fresh

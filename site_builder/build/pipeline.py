@@ -226,7 +226,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
             return result
         with _stage(result, "data") as shown:
             records = export_records(site, cache_root)
-            files = {**loaded.assets.files, **docstore_files(site), **data_files(site, records), **feed_files(site, heads)}
+            files = {**loaded.assets.files, **docstore_files(site, cache_root), **data_files(site, records), **feed_files(site, heads)}
             shown.done = len(files)
         written = _write(result, staged, files, cache)  # now, not with the rest: the peak memory is lower without them
         del files

@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
-import marshal
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from site_builder.catalogue.rules import STALE_AFTER_MONTHS
 from site_builder.catalogue.types import Project
@@ -78,17 +75,48 @@ _DIRTY_IN_JSON = ("\\u00", "\\b", "\\f", "\x7f", "\ufffe", "\uffff")
 _BOM = "\ufeff".encode()
 
 
-@dataclass(frozen=True)
 class Records:
     """Every project's record, sorted by slug, each as the JSON of its file (no final newline) and as its
     line of ``projects.csv`` (UTF-8, ending in CRLF).
 
-    Made once per build, by :func:`export_records`, for the JSON and CSV files and the workbook.
+    Made once per build, by :func:`export_records`, for the JSON and CSV files and the workbook. The
+    records themselves (plain data) are made only when asked for: the JSON and CSV lines of most of
+    them come from the cache, and only the workbook's rows that are not cached need records.
     """
 
-    records: tuple[dict[str, Any], ...]
-    json: tuple[bytes, ...]
-    csv: tuple[bytes, ...]
+    def __init__(self, slugs: Sequence[str], records: Sequence[dict[str, Any] | None], json: Sequence[bytes],
+                 csv: Sequence[bytes], make: Callable[[int], dict[str, Any]] | None = None) -> None:
+        self.slugs = tuple(slugs)
+        self.json = tuple(json)
+        self.csv = tuple(csv)
+        self.records = _Lazy(list(records), make)
+
+
+class _Lazy(Sequence[dict[str, Any]]):
+    """Records, each made by ``make`` (by position) the first time it is asked for, if it is not there yet."""
+
+    def __init__(self, items: list[dict[str, Any] | None], make: Callable[[int], dict[str, Any]] | None) -> None:
+        self._items = items
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._items)))]
+        item = self._items[index]
+        if item is None:
+            if self._make is None:
+                raise LookupError(f"record {index} was neither given nor can be made")
+            item = self._items[index] = self._make(index)
+        return item
 
 
 def iso_datetime(value: dt.datetime) -> str:
@@ -154,41 +182,39 @@ def project_records(site: SiteData) -> list[dict[str, Any]]:
 def export_records(site: SiteData, cache_root: Path | None = None) -> Records:
     """Every project's record, its JSON and CSV line, sorted by slug; kept in ``cache_root``'s ``.cache/records.pickle``.
 
-    The JSON and the CSV line (most of the time a record takes) are kept under a digest of the record
-    before cleaning, in marshal's form: a faithful encoding of plain data, so equal digests mean equal
-    records. (Equal records can encode differently, an interned string say; that is only a miss.)
+    The JSON and the CSV line are kept under the view's input key (``SiteData.view_keys``): a digest
+    of the project's file, the registry, the code, its dates and the settings, which are all a record
+    is made of. A project whose key the store holds is not made into a record at all, unless the
+    workbook needs it (:class:`Records`). Without keys (no parse cache) every record is made.
     """
-    pairs = sorted(zip(site.catalogue.projects, site.projects, strict=True), key=lambda pair: pair[1].slug)
-    store = open_store(cache_root, "records", code_version())
+    order = sorted(range(len(site.projects)), key=lambda i: site.projects[i].slug)
+    pairs = [(site.catalogue.projects[i], site.projects[i]) for i in order]
+    keys = [site.view_keys[i] for i in order] if len(site.view_keys) == len(site.projects) else [None] * len(order)
+    store = open_store(cache_root, "records", code_version()) if any(keys) else None
+    base_url = site.config.base_url
+
+    def make(number: int) -> dict[str, Any]:
+        return _record_json(_uncleaned_record(*pairs[number], base_url))[0]
+
     lines = _CsvLines()
-    records, texts, rows, missed = [], [], [], 0
-    for project, view in pairs:
-        raw = _uncleaned_record(project, view, site.config.base_url)
-        key = _digest(raw) if store is not None else None
+    records: list[dict[str, Any] | None] = []
+    texts, rows, missed = [], [], 0
+    for (project, view), key in zip(pairs, keys, strict=True):
         kept = store.get(key) if store is not None and key is not None else None
-        if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], bytes) and isinstance(kept[2], bytes):
-            text, clean, row = kept
-            record = raw if clean else dict(_clean(raw))
+        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes) and isinstance(kept[1], bytes):
+            record, (text, row) = None, kept
         else:
-            record, text = _record_json(raw)
+            record, text = _record_json(_uncleaned_record(project, view, base_url))
             row = lines.line(record)
             if store is not None and key is not None:
-                store.put(key, (text, record is raw, row))
+                store.put(key, (text, row))
                 missed += 1
         records.append(record)
         texts.append(text)
         rows.append(row)
-    if store is not None and missed:  # on a build that made no record the file already holds every one it needs
+    if store is not None and (missed or store.changed()):  # a build that made no record and dropped none writes nothing
         store.save()
-    return Records(tuple(records), tuple(texts), tuple(rows))
-
-
-def _digest(record: dict[str, Any]) -> str | None:
-    """A digest of ``record`` (plain data, as model_dump and the views give it); ``None`` if marshal cannot encode it."""
-    try:
-        return hashlib.sha256(marshal.dumps(record, 2)).hexdigest()
-    except ValueError:
-        return None
+    return Records([view.slug for _, view in pairs], records, texts, rows, make)
 
 
 def _record_json(record: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -298,6 +324,6 @@ def data_files(site: SiteData, records: Records | None = None) -> dict[str, byte
     """``data/projects.json``, ``data/projects.csv`` and ``data/projects/<slug>.json``."""
     records = export_records(site) if records is None else records
     files = {"data/projects.json": projects_json(site, records.json), "data/projects.csv": csv_file(records.csv)}
-    for record, text in zip(records.records, records.json, strict=True):
-        files[f"data/projects/{record['slug']}.json"] = text + b"\n"
+    for slug, text in zip(records.slugs, records.json, strict=True):
+        files[f"data/projects/{slug}.json"] = text + b"\n"
     return files

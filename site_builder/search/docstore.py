@@ -28,14 +28,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from site_builder.runtime.jsonio import json_bytes
 from site_builder.site.data import SiteData
+from site_builder.text.memo_store import MemoStore, source_version
 from site_builder.text.words import html_text
 from site_builder.views.project import ProjectView
 
 FILTER_PATH = "search/filter.json"
+CACHE_NAME = "fragments"  # ROOT/.cache/fragments.pickle: each project's fragment, by its view's input key
 FRAGMENTS_DIR = "search/fragments"
 EXCERPT_CHARS = 300  # of the description, cut at a word boundary
 COLUMNS = ("st", "sv", "th", "rg")
@@ -90,9 +93,23 @@ def fragment_data(view: ProjectView) -> dict[str, str]:
     return {"t": view.title, "u": view.url, "s": view.summary, "b": excerpt(html_text(str(view.body_html)))}
 
 
-def fragment_files(projects: Sequence[ProjectView]) -> tuple[str, dict[str, bytes]]:
-    """The fragments of ``projects`` (in reading order): their folder under search/, and the files."""
-    contents = [json_bytes(fragment_data(view)) for view in projects]
+def fragment_files(projects: Sequence[ProjectView], keys: Sequence[str | None] = (),
+                   store: MemoStore | None = None) -> tuple[str, dict[str, bytes]]:
+    """The fragments of ``projects`` (in reading order): their folder under search/, and the files.
+
+    With a ``store``, a project's fragment is kept under its view's input key (``keys``, in the same order).
+    """
+    contents = []
+    for number, view in enumerate(projects):
+        key = keys[number] if number < len(keys) else None
+        content = store.get(key) if store is not None and key is not None else None
+        if not isinstance(content, bytes):
+            content = json_bytes(fragment_data(view))
+            if store is not None and key is not None:
+                store.put(key, content)
+        contents.append(content)
+    if store is not None and store.changed():
+        store.save()
     digest = hashlib.sha256()
     for content in contents:
         digest.update(content)
@@ -100,8 +117,16 @@ def fragment_files(projects: Sequence[ProjectView]) -> tuple[str, dict[str, byte
     return folder, {f"search/{folder}{row}.json": content for row, content in enumerate(contents)}
 
 
-def docstore_files(site: SiteData) -> dict[str, bytes]:
-    """``search/filter.json`` and one ``search/fragments/<hash>/<row>.json`` per project."""
-    folder, files = fragment_files(site.by_title)
+def docstore_files(site: SiteData, cache_root: Path | None = None) -> dict[str, bytes]:
+    """``search/filter.json`` and one ``search/fragments/<hash>/<row>.json`` per project.
+
+    With ``cache_root``, each fragment is kept in its ``.cache/fragments.pickle`` by the view's input key.
+    """
+    keys = site.view_keys_by_title
+    store = None
+    if cache_root is not None and any(keys):
+        store = MemoStore.open(cache_root, CACHE_NAME, source_version("fragments-1", ("search/docstore.py", "text/words.py",
+                                                                                      "runtime/jsonio.py")))
+    folder, files = fragment_files(site.by_title, keys, store)
     files[FILTER_PATH] = json_bytes(filter_data(site, folder))
     return files

@@ -39,6 +39,14 @@ class SiteData:
         return tuple(sorted(self.projects, key=lambda p: (p.title.casefold(), p.slug)))
 
     @cached_property
+    def view_keys_by_title(self) -> tuple[str | None, ...]:
+        """``view_keys`` in the order of :attr:`by_title` (empty when there are none)."""
+        if len(self.view_keys) != len(self.projects):
+            return ()
+        by_slug = {view.slug: key for view, key in zip(self.projects, self.view_keys, strict=True)}
+        return tuple(by_slug[view.slug] for view in self.by_title)
+
+    @cached_property
     def organisations(self) -> tuple[OrganisationView, ...]:
         """Every organisation in the registry, sorted by name, with its projects by title."""
         return organisation_views(self.catalogue.registry, self.by_title)
