@@ -49,3 +49,18 @@ def test_a_block_left_by_an_exception_before_the_result_leaves_no_worker_running
         raise RuntimeError("the index failed")
     assert multiprocessing.active_children() == []
     assert worker.exitcode == -signal.SIGTERM  # stopped, not waited for until its work was done
+
+
+def test_a_block_left_without_asking_for_the_result_stops_the_worker_without_waiting() -> None:
+    """A build that stops early (content errors in its templates) never waits for the index it started beside."""
+    with Background(lambda: time.sleep(30), jobs=2):
+        (worker,) = multiprocessing.active_children()
+    assert multiprocessing.active_children() == []
+    assert worker.exitcode == -signal.SIGTERM  # stopped: not waited for until its work was done
+
+
+def test_a_block_whose_result_was_taken_leaves_normally() -> None:
+    with Background(lambda: _pid_and(5), jobs=2) as job:
+        found = job.result()
+    assert isinstance(found, tuple) and found[1] == 10 and found[0] != os.getpid()
+    assert multiprocessing.active_children() == []

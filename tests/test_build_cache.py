@@ -3,14 +3,17 @@ unchanged files hard-linked, and a cache that is damaged, forged, tampered with 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from site_builder.build import pipeline
 from site_builder.build.incremental import BODY_TEMPLATES
 from site_builder.build.output_cache import MANIFEST, OBJECTS
 from site_builder.build.pipeline import BuildOptions, BuildResult, build_site
@@ -189,3 +192,23 @@ def test_an_edit_to_a_description_renders_only_the_pages_that_show_it(corpus: Co
     assert f"projects/{Path(EDITED).stem}/index.html" in changed_pages
     assert all(rel.startswith(("projects/synthetic", "document/")) for rel in changed_pages), changed_pages
     assert second.pages_rendered == len(changed_pages)
+
+
+def test_after_an_edit_the_index_is_built_beside_the_render_and_on_a_cold_build_after_it(
+        corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = corpus.copy(tmp_path / "cat")
+    where = tmp_path / "index-pids"
+    real = pipeline.search_files
+
+    def recorded(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+        with where.open("a", encoding="ascii") as handle:  # a file: the index's own process cannot tell us otherwise
+            handle.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "search_files", recorded)
+    build(root, jobs=2)  # cold: no view is known, so the index is built here, after the render workers are done
+    edit(root)
+    build(root, jobs=2)  # one view of 250 changed: beside, in a forked process
+    cold, edited = where.read_text(encoding="ascii").split()
+    assert cold == str(os.getpid()) != edited
+    assert read_tree(root / "_site") == corpus.edited_reference

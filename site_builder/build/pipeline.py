@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import resource
@@ -41,6 +42,9 @@ from site_builder.site.data import SiteData
 from site_builder.text.file_access import recording_reads
 from site_builder.text.memo_store import remove_obsolete
 from site_builder.views.project import ViewBuilder, template_globals
+
+# The search index is built beside the render and data stages when at most one project in this many changed.
+INDEX_BESIDE_SHARE = 10
 
 
 @dataclass(frozen=True)
@@ -143,12 +147,28 @@ def _workbook(site: SiteData, records: Records, cache_root: Path | None) -> dict
     return xlsx_files(site, records, cache_root)
 
 
-def _render(loaded: LoadedSite, site: SiteData, pages: list[Page], staged: StagedSite, cache: OutputCache | None,
-            cache_root: Path | None, jobs: int, result: BuildResult) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """The pages that changed (all without a cache): their ``<head>``s, and the templates' problems."""
+def _key_maker(loaded: LoadedSite, site: SiteData, cache: OutputCache | None, cache_root: Path | None) -> KeyMaker | None:
+    """The build's page keys, with the digests of the views that did not change taken from the cache."""
     maker = KeyMaker(loaded.templates, cache.fingerprint) if cache is not None else None
     if maker is not None and cache_root is not None and site.view_keys:
-        maker.recall(cache_root, site.projects, site.view_keys)  # the digests of the views that did not change
+        maker.recall(cache_root, site.projects, site.view_keys)
+    return maker
+
+
+def _index_jobs(site: SiteData, maker: KeyMaker | None, jobs: int) -> int:
+    """The search index's processes: 0 or ``jobs`` to build it beside the render and data stages, 1 to build it after.
+
+    Beside them when few projects changed (as after an edit): the index then has little to do, and the
+    render stage, mostly the page keys in this process, leaves a core free. After them otherwise, so
+    that a cold build does not hold the index's memory and the render workers' at once.
+    """
+    few = maker is not None and site.view_keys and maker.views_to_walk * INDEX_BESIDE_SHARE <= len(site.projects)
+    return jobs if few else 1
+
+
+def _render(loaded: LoadedSite, site: SiteData, pages: list[Page], staged: StagedSite, cache: OutputCache | None,
+            maker: KeyMaker | None, cache_root: Path | None, jobs: int, result: BuildResult) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """The pages that changed (all without a cache): their ``<head>``s, and the templates' problems."""
     sections = cast(DocumentSections, loaded.templates.globals["project_section"])
 
     def prepare(todo: Sequence[Page]) -> None:  # each project's section, once, when a document is to be rendered
@@ -216,26 +236,33 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
     site, pages = _prepare(loaded, as_of, options.use_cache, options.jobs, result, options.pdf)
     cache = OutputCache.open(root, tool_fingerprint(TEMPLATES)) if options.use_cache else None
     cache_root = root if options.use_cache else None  # where the stages keep what they computed
-    with StagedSite(options.out, root) as staged:  # refuses a folder it did not make; removed again unless published
+    maker = _key_maker(loaded, site, cache, cache_root)
+    index = Background(functools.partial(search_files, site.by_title, options.jobs, cache_root),
+                       _index_jobs(site, maker, options.jobs))  # one job: built when its result is asked for
+    # The staging folder refuses a folder it did not make, and is removed again unless published.
+    with index, StagedSite(options.out, root) as staged:
         with _stage(result, "render", len(pages), "pages") as shown:
-            heads, problems = _render(loaded, site, pages, staged, cache, cache_root, options.jobs, result)
+            heads, problems = _render(loaded, site, pages, staged, cache, maker, cache_root, options.jobs, result)
             done = result.pages_rendered
             shown.detail = f"{done:,} rendered, {len(pages) - done:,} from the cache" if cache is not None else ""
         if problems:
             result.report.extend(problems)
             return result
-        with _stage(result, "data") as shown:
-            records = export_records(site, cache_root)
-            files = {**loaded.assets.files, **docstore_files(site, cache_root), **data_files(site, records), **feed_files(site, heads)}
-            shown.done = len(files)
-        written = _write(result, staged, files, cache)  # now, not with the rest: the peak memory is lower without them
-        del files
-        return_free_memory()  # what the data stage freed, before the workbook's and the index's workers fork
-        # The workbook is made in a forked process while the search index is built here.
-        with Background(functools.partial(_workbook, site, records, cache_root), options.jobs) as workbook_job:
-            del records  # the workbook's process has them
+        with contextlib.ExitStack() as background:  # stops the workbook's process if the build stops before its result
+            with _stage(result, "data") as shown:
+                records = export_records(site, cache_root)
+                # The workbook is made in a forked process from here on, while the rest is done here.
+                job = Background(functools.partial(_workbook, site, records, cache_root), options.jobs)
+                workbook_job = background.enter_context(job)
+                files = {**loaded.assets.files, **docstore_files(site, cache_root), **data_files(site, records),
+                         **feed_files(site, heads)}
+                del records  # the workbook's process has them
+                shown.done = len(files)
+            written = _write(result, staged, files, cache)  # now, not with the rest: the peak memory is lower without them
+            del files
+            return_free_memory()  # what the data stage freed, before the index is built here (when not beside)
             with _stage(result, "index") as shown:
-                files = search_files(site.by_title, options.jobs, cache_root)
+                files = cast(dict[str, bytes], index.result())
                 shown.done = len(files)
             with _stage(result, "xlsx", unit="workbooks") as shown:
                 workbook = cast(dict[str, bytes], workbook_job.result())

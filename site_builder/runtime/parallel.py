@@ -82,13 +82,15 @@ class Background:
     """``func()`` computed in a forked process while this one goes on; :meth:`result` waits for it.
 
     With one job (or no fork), ``func`` runs in :meth:`result`, in this process. Use it in a ``with``
-    block: when the block is left by an exception (a failed stage, Ctrl-C, SIGTERM) before the result
-    was taken, the worker is stopped, never left running after the build.
+    block: when the block is left before the result was taken (a failed stage, Ctrl-C, SIGTERM, or a
+    build that stops early with content errors), the worker is stopped, never left running after the
+    build, nor waited for.
     """
 
     def __init__(self, func: Callable[[], object], jobs: int = 0) -> None:
         self._func: Callable[[], object] | None = func
         self._pool: ProcessPoolExecutor | None = None
+        self._taken = False
         if (jobs or cpu_count()) > 1 and "fork" in multiprocessing.get_all_start_methods():
             number = len(_tasks)
             _tasks[number] = func
@@ -104,11 +106,12 @@ class Background:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self._pool is None:
             return
-        if exc is not None:
+        if exc is not None or not self._taken:
             _terminate_workers()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def result(self) -> object:
+        self._taken = True
         if self._pool is None:
             assert self._func is not None
             return self._func()
