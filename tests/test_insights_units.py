@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,7 @@ from site_builder.insights import similar
 from site_builder.insights.similar import SHOWN, similar_projects
 from site_builder.insights.stats import combination, median
 from site_builder.insights.svg import Bar, bar_chart
+from site_builder.runtime import parallel
 from site_builder.text.words import term_counts
 from site_builder.views.project import ProjectView, ViewBuilder
 from tests.helpers import VALID_PROJECT, make_catalogue
@@ -142,7 +145,7 @@ def test_similar_projects_from_the_cache_are_the_ones_computed(tmp_path: Path, m
     assert store is not None
     assert similar_projects(views, store) == fresh
     store.save()
-    monkeypatch.setattr(similar, "_scores", lambda features: pytest.fail("scored again"))
+    monkeypatch.setattr(similar, "_scores", lambda *args: pytest.fail("scored again"))
     monkeypatch.setattr(similar, "term_counts", lambda text: pytest.fail("counted again"))
     assert similar_projects(views, similar.similar_store(tmp_path)) == fresh  # nothing computed, the same lists
     monkeypatch.undo()
@@ -176,7 +179,29 @@ def test_an_edit_past_the_words_compared_weighs_and_scores_nothing_again(tmp_pat
 
     expected = summary(similar_projects(edited, None))
     assert expected == summary(fresh)
-    monkeypatch.setattr(similar, "_weigh", lambda counts: pytest.fail("weighed again"))
-    monkeypatch.setattr(similar, "_scores", lambda features: pytest.fail("scored again"))
+    monkeypatch.setattr(similar, "_weigh", lambda *args: pytest.fail("weighed again"))
+    monkeypatch.setattr(similar, "_scores", lambda *args: pytest.fail("scored again"))
     monkeypatch.setattr(similar, "_reasons", lambda *args: pytest.fail("reasons worked out again"))
     assert summary(similar_projects(edited, similar.similar_store(tmp_path))) == expected
+
+
+def test_similar_projects_on_two_processes_are_the_ones_computed_on_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    projects: dict[str, str | bytes] = {
+        f"p{n:02d}-kent": _project(f"Kent {('control room', 'shared station', 'drone unit')[n % 3]} {n}", FIRE,
+                                   ["kent-police"] if n % 2 else ["kent-pcc"], "control-rooms" if n % 4 else "shared-estates",
+                                   f"Shared floor {n % 5} with {n % 7} crews.") for n in range(24)}
+    views = _views(tmp_path, projects)
+    serial = similar_projects(views, jobs=1)
+    monkeypatch.setattr(similar, "SCORE_ROWS", 5)  # 5 chunks of rows,
+    monkeypatch.setattr(similar, "SCORE_CHUNKS_PER_WORKER", 1)
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 4)  # and 24 counts, spread over two workers
+    pools: list[int] = []
+    real = ProcessPoolExecutor
+
+    def counted_pool(workers: int, **kwargs: Any) -> ProcessPoolExecutor:
+        pools.append(workers)
+        return real(workers, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counted_pool)
+    assert similar_projects(views, jobs=2) == serial
+    assert pools == [2, 2, 2]  # the counts, the weights and the scores were each spread over two forked workers

@@ -133,7 +133,7 @@ def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, job
         views = ViewBuilder(catalogue, config, history, as_of)
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
         keys = tuple(views.input_key(p, html) for p, html in zip(catalogue.projects, bodies, strict=True)) if use_cache else ()
-        site = SiteData(catalogue, config, as_of, projects, log, similar_store(root) if use_cache else None, keys)
+        site = SiteData(catalogue, config, as_of, projects, log, similar_store(root) if use_cache else None, keys, jobs)
         pages = plan_pages(site, pdf=pdf)
     loaded.templates.globals.update({**template_globals(config, as_of), "assets": loaded.assets.urls,
                                      "project_section": DocumentSections(loaded.templates),

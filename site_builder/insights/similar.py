@@ -19,7 +19,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from site_builder.runtime.parallel import parallel_map
 from site_builder.text.memo_store import MemoStore, source_version
 from site_builder.text.words import html_text, term_counts
 from site_builder.views.project import ProjectView
@@ -30,6 +32,11 @@ MAX_POSTINGS = 16
 BODY_WORDS = 150
 WEIGHTS = {"text": 4.0, "themes": 2.0, "organisations": 1.5, "regions": 0.5, "services": 0.25}
 MIN_TEXT = 0.1  # below this cosine, wording is not given as a reason
+SCORE_ROWS = 250  # projects weighed or scored per task
+SCORE_CHUNKS_PER_WORKER = 2  # so a catalogue of fewer than 500 projects is scored in this process
+
+
+_work: dict[str, Any] = {}  # what forked workers read: set before they fork, cleared after
 
 
 @dataclass(frozen=True)
@@ -68,17 +75,8 @@ def _text(project: ProjectView) -> str:
     return f"{project.title} {project.summary} {' '.join(body)}"
 
 
-def _counts(project: ProjectView, store: MemoStore | None) -> tuple[dict[str, int], bytes]:
-    """The term counts of a project's title, summary and first words, and a digest of them; from ``store``
-    when its text is known."""
-    if store is None:
-        return _counted(project)
-    key = hashlib.sha256("\0".join((project.title, project.summary, project.body_html)).encode("utf-8", "surrogatepass")).hexdigest()
-    found = store.get(key)
-    if not (isinstance(found, tuple) and len(found) == 2):
-        found = _counted(project)
-        store.put(key, found)
-    return found
+def _text_key(project: ProjectView) -> str:
+    return hashlib.sha256("\0".join((project.title, project.summary, project.body_html)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _counted(project: ProjectView) -> tuple[dict[str, int], bytes]:
@@ -86,33 +84,69 @@ def _counted(project: ProjectView) -> tuple[dict[str, int], bytes]:
     return counts, hashlib.sha256(repr(sorted(counts.items())).encode("utf-8", "surrogatepass")).digest()
 
 
-def _vectors(projects: Sequence[ProjectView], store: MemoStore | None = None) -> tuple[list[dict[str, float]], str]:
+def _counted_at(number: int) -> tuple[dict[str, int], bytes]:
+    return _counted(_work["projects"][number])  # in a forked worker: the projects were set before the fork
+
+
+def _all_counts(projects: Sequence[ProjectView], store: MemoStore | None, jobs: int) -> list[tuple[dict[str, int], bytes]]:
+    """Each project's term counts (title, summary, first words) and a digest of them; from ``store`` when its
+    text is known, the others counted on ``jobs`` processes."""
+    keys = [_text_key(p) for p in projects] if store is not None else []
+    kept = [store.get(key) for key in keys] if store is not None else [None] * len(projects)
+    found: list[Any] = [value if isinstance(value, tuple) and len(value) == 2 else None for value in kept]
+    todo = [i for i, value in enumerate(found) if value is None]
+    _work["projects"] = projects
+    try:
+        made = parallel_map(_counted_at, todo, jobs)
+    finally:
+        _work.clear()
+    for i, counted in zip(todo, made, strict=True):
+        found[i] = counted
+        if store is not None:
+            store.put(keys[i], counted)
+    return found
+
+
+def _vectors(projects: Sequence[ProjectView], store: MemoStore | None = None, jobs: int = 1) -> tuple[list[dict[str, float]], str]:
     """Each project's tf-idf vector, and a digest of every project's counts they are made from.
 
     The vectors are kept in ``store`` under that digest: an edit after a description's first
     ``BODY_WORDS`` words changes no counts, and then no vector is computed again.
     """
-    counted = [_counts(p, store) for p in projects]
+    counted = _all_counts(projects, store, jobs)
     key = "vectors:" + hashlib.sha256(b"".join(digest for _, digest in counted)).hexdigest()
     found = store.get(key) if store is not None else None
     if isinstance(found, list) and len(found) == len(projects):
         return found, key
-    vectors = _weigh([counts for counts, _ in counted])
+    vectors = _weigh([counts for counts, _ in counted], jobs)
     if store is not None:
         store.put(key, vectors)
     return vectors, key
 
 
-def _weigh(counts: list[dict[str, int]]) -> list[dict[str, float]]:
+def _weigh(counts: list[dict[str, int]], jobs: int = 1) -> list[dict[str, float]]:
+    """Each project's ``TOP_TERMS`` heaviest terms by tf-idf, at unit length (on ``jobs`` processes)."""
     df: dict[str, int] = {}
     for found in counts:
         for term in found:
             df[term] = df.get(term, 0) + 1
-    idf = {t: math.log(len(counts) / n) for t, n in df.items()}
-    tf = [0.0, *(1 + math.log(c) for c in range(1, 64))]
+    _work.update(counts=counts, idf={t: math.log(len(counts) / n) for t, n in df.items()})
+    try:
+        chunks = parallel_map(_weigh_rows, range(0, len(counts), SCORE_ROWS), jobs, per_worker=SCORE_CHUNKS_PER_WORKER)
+    finally:
+        _work.clear()
+    return [vector for chunk in chunks for vector in chunk]
+
+
+_TF = [0.0, *(1 + math.log(c) for c in range(1, 64))]
+
+
+def _weigh_rows(start: int) -> list[dict[str, float]]:
+    counts: list[dict[str, int]] = _work["counts"]
+    idf: dict[str, float] = _work["idf"]
     vectors = []
-    for found in counts:
-        weights = ((tf[c] if c < len(tf) else 1 + math.log(c)) * idf[t] for t, c in found.items())
+    for found in counts[start:start + SCORE_ROWS]:
+        weights = ((_TF[c] if c < len(_TF) else 1 + math.log(c)) * idf[t] for t, c in found.items())
         top = heapq.nlargest(TOP_TERMS, ((w, t) for w, t in zip(weights, found, strict=True) if w > 0))  # then term descending
         norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
         vectors.append({t: w / norm for w, t in top})
@@ -159,8 +193,12 @@ def _features_key(features: list[_Features], vectors_key: str) -> str:
     return "scores:" + digest.hexdigest()
 
 
-def _scores(features: list[_Features]) -> list[list[tuple[float, int, float]]]:
-    """For each project (by position), its best ``SHOWN`` others as (negated score, position, text cosine)."""
+def _scores(features: list[_Features], jobs: int = 1) -> list[list[tuple[float, int, float]]]:
+    """For each project (by position), its best ``SHOWN`` others as (negated score, position, text cosine).
+
+    The rows are scored in chunks of ``SCORE_ROWS`` on ``jobs`` processes: each row is computed alone,
+    so the result is the same on any number.
+    """
     entries: dict[str, list[tuple[float, int]]] = {}
     for i, f in enumerate(features):
         for term, weight in f.vector.items():
@@ -169,10 +207,22 @@ def _scores(features: list[_Features]) -> list[list[tuple[float, int, float]]]:
             entries.setdefault("o:" + org, []).append((1.0 / len(f.organisations), i))
         for theme in f.themes:
             entries.setdefault("h:" + theme, []).append((1.0 / len(f.themes), i))
-    index = _postings(entries)
+    _work.update(features=features, index=_postings(entries))
+    try:
+        chunks = parallel_map(_score_rows, range(0, len(features), SCORE_ROWS), jobs, per_worker=SCORE_CHUNKS_PER_WORKER)
+    finally:
+        _work.clear()
+    return [row for chunk in chunks for row in chunk]
+
+
+def _score_rows(start: int) -> list[list[tuple[float, int, float]]]:
+    """Rows ``start`` to ``start + SCORE_ROWS`` of :func:`_scores` (in a forked worker, or here)."""
+    features: list[_Features] = _work["features"]
+    index: dict[str, list[tuple[int, float]]] = _work["index"]
     w_text, w_themes, w_orgs, w_regions, w_services = (WEIGHTS[k] for k in ("text", "themes", "organisations", "regions", "services"))
     result = []
-    for i, f in enumerate(features):
+    for i in range(start, min(start + SCORE_ROWS, len(features))):
+        f = features[i]
         text: dict[int, float] = {}
         for term, weight in f.vector.items():
             for j, other in index["t:" + term]:
@@ -196,19 +246,21 @@ def _scores(features: list[_Features]) -> list[list[tuple[float, int, float]]]:
     return result
 
 
-def similar_projects(projects: Sequence[ProjectView], store: MemoStore | None = None) -> dict[str, tuple[Similar, ...]]:
+def similar_projects(projects: Sequence[ProjectView], store: MemoStore | None = None,
+                     jobs: int = 1) -> dict[str, tuple[Similar, ...]]:
     """For each slug, its most similar projects: score descending, then slug.
 
     ``store`` keeps each project's term counts (by its text) and the scores (by a digest of every
     project's features), so a rebuild in which no title, summary or opening words changed scores nothing.
+    What is computed is computed on ``jobs`` processes (0: all cores) when there is much of it.
     """
     projects = sorted(projects, key=lambda p: p.slug)  # so that a lower position is an earlier slug
-    vectors, vectors_key = _vectors(projects, store)
+    vectors, vectors_key = _vectors(projects, store, jobs)
     features = _features(projects, vectors)
     key = _features_key(features, vectors_key) if store is not None else ""
     scores = store.get(key) if store is not None else None
     if not isinstance(scores, list) or len(scores) != len(projects):
-        scores = _scores(features)
+        scores = _scores(features, jobs)
         if store is not None:
             store.put(key, scores)
     labels = {r.id: r.label for p in projects for r in p.regions}

@@ -29,12 +29,14 @@ def cpu_count() -> int:
 
 
 def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0,
-                 advance: Callable[[int], None] | None = None, per_worker: int = MIN_ITEMS_PER_WORKER) -> list[R]:
+                 advance: Callable[[int], None] | None = None, per_worker: int = 0) -> list[R]:
     """``[func(i) for i in items]``, spread over ``jobs`` forked processes (0 = all cores).
 
     ``advance(1)`` is called in this process as each result arrives (for a progress bar). A worker is
-    started for each ``per_worker`` items at most (1 for a few large items, such as search shards).
+    started for each ``per_worker`` items at most (1 for a few large items, such as search shards;
+    0: :data:`MIN_ITEMS_PER_WORKER`, read at each call).
     """
+    per_worker = per_worker or MIN_ITEMS_PER_WORKER
     if os.environ.get(PAUSE_ENV) and items:  # tests only: pause in the middle of the work
         func = functools.partial(_paused, func, items[len(items) // 2])
     jobs = jobs or cpu_count()

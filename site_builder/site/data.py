@@ -32,6 +32,7 @@ class SiteData:
     similar_store: MemoStore | None = field(default=None, compare=False, repr=False)  # see insights/similar.py
     # Each project view's input key (views/project.py, ViewBuilder.input_key), for the build cache; or none.
     view_keys: tuple[str | None, ...] = field(default=(), compare=False, repr=False)
+    jobs: int = field(default=1, compare=False, repr=False)  # processes for the listings that are costly (0: all cores)
 
     @cached_property
     def by_title(self) -> tuple[ProjectView, ...]:
@@ -69,7 +70,7 @@ class SiteData:
     @cached_property
     def similar(self) -> dict[str, tuple[Similar, ...]]:
         """Each project's most similar projects, with reasons (site_builder/insights/similar.py)."""
-        found = similar_projects(self.projects, self.similar_store)
+        found = similar_projects(self.projects, self.similar_store, self.jobs)
         if self.similar_store is not None:
             self.similar_store.save()
         return found
