@@ -115,7 +115,8 @@ class BuildStamps:
         stamp = self._store.get(self._key)
         if not isinstance(stamp, Stamp) or stamp.environment != self.environment:
             return None
-        if site_files(out) != stamp.site or not _reads_unchanged(root, stamp.reads):
+        # The inputs first: after an edit, the changed file is usually found before the whole site is walked.
+        if not _reads_unchanged(root, stamp.reads) or site_files(out) != stamp.site:
             return None
         self._store.save()
         return stamp
