@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from site_builder.runtime import parallel
 from site_builder.runtime.parallel import Background
 
 
@@ -64,3 +65,18 @@ def test_a_block_whose_result_was_taken_leaves_normally() -> None:
         found = job.result()
     assert isinstance(found, tuple) and found[1] == 10 and found[0] != os.getpid()
     assert multiprocessing.active_children() == []
+
+
+def _square_in_worker(number: int) -> tuple[int, int]:
+    return os.getpid(), number * number
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_parallel_map_calls_meanwhile_here_once_while_the_workers_work(jobs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 2)
+    seen: list[tuple[int, int]] = []
+    results = parallel.parallel_map(_square_in_worker, range(8), jobs,
+                                    meanwhile=lambda: seen.append((os.getpid(), len(multiprocessing.active_children()))))
+    assert [value for _, value in results] == [n * n for n in range(8)]
+    assert seen == [(os.getpid(), 0 if jobs == 1 else 2)]  # here, once; with two jobs, while both workers exist
+    assert ({pid for pid, _ in results} == {os.getpid()}) == (jobs == 1)

@@ -135,6 +135,8 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
         rendered, problems = render_pages(env, pages, folder, jobs, advance=advance)
         return {path: head for path, (head, _) in rendered.items()}, problems, len(pages)
     maker = maker or KeyMaker(env, cache.fingerprint)
+    if not cache.pages:  # a cold cache: nothing to link, so every page is rendered
+        return _render_all(env, pages, folder, jobs, cache, maker, advance, before)
     keys = [maker.page(page) for page in pages]
     heads: dict[str, bytes] = {}
     todo: list[tuple[Page, str | None]] = []
@@ -159,3 +161,19 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
             heads[page.path] = head
             cache.keep(sha, folder / page.path, key)
     return {page.path: heads[page.path] for page in pages if page.path in heads}, problems, len(todo)
+
+
+def _render_all(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int, cache: OutputCache, maker: KeyMaker,
+                advance: Callable[[int], None] | None,
+                before: Callable[[Sequence[Page]], None] | None) -> tuple[dict[str, bytes], list[Diagnostic], int]:
+    """:func:`render_changed` when the cache knows no page: the keys are made here while the workers render
+    (they are needed only to record the pages), not before, so a cold build does not wait for them."""
+    if before is not None:
+        before(pages)
+    keys: list[str | None] = []
+    rendered, problems = render_pages(env, pages, folder, jobs, cache.place, advance,
+                                      meanwhile=lambda: keys.extend(maker.page(page) for page in pages))
+    for page, key in zip(pages, keys, strict=True):
+        if page.path in rendered:
+            cache.keep(rendered[page.path][1], folder / page.path, key)
+    return {path: head for path, (head, _) in rendered.items()}, problems, len(pages)

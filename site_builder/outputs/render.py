@@ -126,19 +126,22 @@ def _render_page(index: int) -> tuple[bytes, str] | Diagnostic:
 
 
 def render_pages(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int = 0, place: Placer | None = None,
-                 advance: Callable[[int], None] | None = None) -> tuple[dict[str, tuple[bytes, str]], list[Diagnostic]]:
+                 advance: Callable[[int], None] | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> tuple[dict[str, tuple[bytes, str]], list[Diagnostic]]:
     """Render every page into ``folder`` (the build's staging folder) on all cores.
 
     Workers write their own pages, so the HTML never travels back to this process; the result maps
     each page's path to its ``<head>`` and the sha256 of its HTML, plus one diagnostic per template
     that failed (the first page it failed on). Templates are compiled once, before the workers fork.
+    ``meanwhile()`` is called here while the workers render (see ``parallel_map``).
     """
     for name in sorted({p.template for p in pages}):
         env.get_template(name)
     _state["env"], _state["pages"], _state["folder"], _state["place"] = env, pages, folder, place
     try:
         # A worker even for a few pages: after one edit they are often the documents, each holding every project.
-        results = parallel_map(_render_page, range(len(pages)), jobs, advance, per_worker=1 if len(pages) < 200 else 100)
+        results = parallel_map(_render_page, range(len(pages)), jobs, advance, per_worker=1 if len(pages) < 200 else 100,
+                               meanwhile=meanwhile)
     finally:
         for key in ("env", "pages", "folder", "place"):
             _state.pop(key, None)

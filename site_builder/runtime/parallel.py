@@ -29,12 +29,14 @@ def cpu_count() -> int:
 
 
 def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0,
-                 advance: Callable[[int], None] | None = None, per_worker: int = 0) -> list[R]:
+                 advance: Callable[[int], None] | None = None, per_worker: int = 0,
+                 meanwhile: Callable[[], None] | None = None) -> list[R]:
     """``[func(i) for i in items]``, spread over ``jobs`` forked processes (0 = all cores).
 
     ``advance(1)`` is called in this process as each result arrives (for a progress bar). A worker is
     started for each ``per_worker`` items at most (1 for a few large items, such as search shards;
-    0: :data:`MIN_ITEMS_PER_WORKER`, read at each call).
+    0: :data:`MIN_ITEMS_PER_WORKER`, read at each call). ``meanwhile()`` is called in this process
+    once the workers are at work (first, when there are none), before their results are taken.
     """
     per_worker = per_worker or MIN_ITEMS_PER_WORKER
     if os.environ.get(PAUSE_ENV) and items:  # tests only: pause in the middle of the work
@@ -42,6 +44,8 @@ def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0,
     jobs = jobs or cpu_count()
     jobs = min(jobs, max(1, len(items) // per_worker))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         return list(_counted((func(item) for item in items), advance))
     chunk = max(1, len(items) // (jobs * 4))
     # Workers are quiet on SIGTERM and die with this process, and neither they nor the pool's threads
@@ -52,6 +56,8 @@ def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0,
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=worker_init)
         results = pool.map(func, items, chunksize=chunk)  # starts the workers and threads, submits everything
     try:
+        if meanwhile is not None:
+            meanwhile()
         return list(_counted(results, advance))
     except BaseException:
         _terminate_workers()
