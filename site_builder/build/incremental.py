@@ -7,10 +7,11 @@ cache knows are linked into the staging folder; the others are rendered, then re
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 
@@ -19,6 +20,7 @@ from site_builder.build.output_cache import OutputCache
 from site_builder.diagnostics.report import Diagnostic
 from site_builder.outputs.page import Page
 from site_builder.outputs.render import page_head, render_pages
+from site_builder.runtime.parallel import Background
 from site_builder.runtime.stopping import pause_point
 from site_builder.text.memo_store import MemoStore
 from site_builder.views.project import ProjectView
@@ -30,6 +32,7 @@ HEAD_CHUNK = 16 * 1024
 # description re-renders the project's own page and the documents, not every page that shows its title.
 BODY_TEMPLATES: dict[str, frozenset[str] | None] = {"project.html": frozenset({"project"}), "document.html": None}
 WITHOUT_BODY: dict[type, frozenset[str]] = {ProjectView: frozenset({"body_html"})}
+RENDERED_FIRST = frozenset({"document.html"})  # after an edit, rendered in a process of their own (render_changed)
 VIEW_DIGESTS = "view-digests"  # ROOT/.cache/view-digests.pickle: each project view's digests, by its input key
 
 
@@ -137,12 +140,41 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
     maker = maker or KeyMaker(env, cache.fingerprint)
     if not cache.pages:  # a cold cache: nothing to link, so every page is rendered
         return _render_all(env, pages, folder, jobs, cache, maker, advance, before)
-    keys = [maker.page(page) for page in pages]
     heads: dict[str, bytes] = {}
+    # The documents first: one that is to be rendered (it holds every project, the longest page by far) is
+    # rendered in a forked process while the other pages' keys are made and their files linked here.
+    early = _link_known([page for page in pages if page.template in RENDERED_FIRST], folder, cache, maker, heads, advance)
+    if before is not None and early:
+        before([page for page, _ in early])  # before the fork: the process rendering them has what they share
+    job = Background(functools.partial(render_pages, env, [page for page, _ in early], folder, 1, cache.place),
+                     jobs if early else 1)
+    with job:
+        todo = _link_known([page for page in pages if page.template not in RENDERED_FIRST], folder, cache, maker, heads,
+                           advance, pause=True)
+        if before is not None:
+            before([page for page, _ in todo])
+        rendered, problems = render_pages(env, [page for page, _ in todo], folder, jobs, cache.place, advance)
+        early_rendered, early_problems = cast(tuple[dict[str, tuple[bytes, str]], list[Diagnostic]], job.result())
+    if advance is not None:
+        advance(len(early))
+    for page, key in [*early, *todo]:
+        found = rendered.get(page.path) or early_rendered.get(page.path)
+        if found is not None:
+            head, sha = found
+            heads[page.path] = head
+            cache.keep(sha, folder / page.path, key)
+    problems = list(dict.fromkeys([*early_problems, *problems]))
+    return {page.path: heads[page.path] for page in pages if page.path in heads}, problems, len(early) + len(todo)
+
+
+def _link_known(pages: Sequence[Page], folder: Path, cache: OutputCache, maker: KeyMaker, heads: dict[str, bytes],
+                advance: Callable[[int], None] | None, pause: bool = False) -> list[tuple[Page, str | None]]:
+    """Link each page whose key the cache knows (its ``<head>`` into ``heads``); the others, with their keys."""
     todo: list[tuple[Page, str | None]] = []
-    for number, (page, key) in enumerate(zip(pages, keys, strict=True)):
-        if number == len(pages) // 2:
+    for number, page in enumerate(pages):
+        if pause and number == len(pages) // 2:
             pause_point("link")
+        key = maker.page(page)
         target = folder / page.path
         if key is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -152,15 +184,7 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
                     advance(1)
                 continue
         todo.append((page, key))
-    if before is not None:
-        before([page for page, _ in todo])
-    rendered, problems = render_pages(env, [page for page, _ in todo], folder, jobs, cache.place, advance)
-    for page, key in todo:
-        if page.path in rendered:
-            head, sha = rendered[page.path]
-            heads[page.path] = head
-            cache.keep(sha, folder / page.path, key)
-    return {page.path: heads[page.path] for page in pages if page.path in heads}, problems, len(todo)
+    return todo
 
 
 def _render_all(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int, cache: OutputCache, maker: KeyMaker,
