@@ -172,3 +172,19 @@ def real_registry_catalogue(root: Path) -> Path:
 def forget_last_build(root: Path) -> None:
     """Drop the build stamp, so that the next build runs in full even with nothing changed (build/stamp.py)."""
     (root / ".cache" / "build-stamp.pickle").unlink(missing_ok=True)
+
+
+def count_pools(monkeypatch: Any) -> list[int]:
+    """The worker counts of the process pools ``parallel_map`` starts from now on (patched to record them)."""
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415  # only the tests that count pools need it
+
+    from site_builder.runtime import parallel  # noqa: PLC0415
+
+    pools: list[int] = []
+
+    def counted(workers: int, **kwargs: Any) -> ProcessPoolExecutor:
+        pools.append(workers)
+        return ProcessPoolExecutor(workers, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counted)
+    return pools

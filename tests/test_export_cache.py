@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import pickle
 import zipfile
@@ -19,13 +20,14 @@ from site_builder.outputs.data import data_files, export_records, projects_csv
 from site_builder.outputs.export_cache import code_version
 from site_builder.outputs.xlsx import XLSX_PATH, xlsx_files
 from site_builder.outputs.zip_archive import deflate
+from site_builder.runtime import parallel
 from site_builder.search.docstore import CACHE_NAME as FRAGMENTS_CACHE
 from site_builder.search.docstore import docstore_files
 from site_builder.site.data import SiteData
 from site_builder.text.memo_store import STORE_VERSION, MemoStore, cache_key
 from site_builder.views.project import ProjectView
 from tests.golden_update import fixture_environment
-from tests.helpers import VALID_PROJECT, make_catalogue
+from tests.helpers import VALID_PROJECT, count_pools, make_catalogue
 from tests.test_data_export import FULL_PROJECT, HOSTILE_PROJECT
 from tests.test_data_export import load_site as load_unkeyed
 
@@ -96,8 +98,8 @@ def test_a_changed_project_changes_the_exports_and_only_its_record_and_csv_line_
     after = data_files(site, records)
     assert made == ["json kent-blue-light-hub", "kent-blue-light-hub"]  # the JSON and CSV files: one record made
     after.update(xlsx_files(site, records, root))
-    # The workbook's changed chunk of rows (all three projects here) needs the others' records, made now; no CSV lines.
-    assert made[2:] == ["json hostile", "json kent-joint-control-room"]
+    # The workbook's changed chunk of rows (all three projects here) needs their records, made now; no CSV lines.
+    assert made[2:] == ["json hostile", "json kent-blue-light-hub", "json kent-joint-control-room"]
     assert after == fresh
     assert all(after[name] != before[name] for name in (CSV, JSON, XLSX_PATH))
     assert b"Renamed" in after[CSV]
@@ -196,3 +198,12 @@ def test_search_fragments_are_kept_by_view_key_and_an_edit_makes_one_again(root:
     after = docstore_files(edited, root)
     assert made == ["kent-blue-light-hub"]
     assert after == docstore_files(edited) != fresh
+
+
+def test_records_made_on_two_processes_are_the_ones_made_on_one(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = load_site(root)
+    serial = _exports(site, None)
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
+    pools = count_pools(monkeypatch)
+    assert _exports(dataclasses.replace(site, jobs=2), None) == serial
+    assert pools and pools[0] == 2  # the records were made in forked workers

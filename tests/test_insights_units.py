@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,7 +17,7 @@ from site_builder.insights.svg import Bar, bar_chart
 from site_builder.runtime import parallel
 from site_builder.text.words import term_counts
 from site_builder.views.project import ProjectView, ViewBuilder
-from tests.helpers import VALID_PROJECT, make_catalogue
+from tests.helpers import VALID_PROJECT, count_pools, make_catalogue
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -195,13 +193,6 @@ def test_similar_projects_on_two_processes_are_the_ones_computed_on_one(tmp_path
     monkeypatch.setattr(similar, "SCORE_ROWS", 5)  # 5 chunks of rows,
     monkeypatch.setattr(similar, "SCORE_CHUNKS_PER_WORKER", 1)
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 4)  # and 24 counts, spread over two workers
-    pools: list[int] = []
-    real = ProcessPoolExecutor
-
-    def counted_pool(workers: int, **kwargs: Any) -> ProcessPoolExecutor:
-        pools.append(workers)
-        return real(workers, **kwargs)
-
-    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counted_pool)
+    pools = count_pools(monkeypatch)
     assert similar_projects(views, jobs=2) == serial
     assert pools == [2, 2, 2]  # the counts, the weights and the scores were each spread over two forked workers

@@ -26,6 +26,7 @@ from site_builder.catalogue.types import Project
 from site_builder.outputs.export_cache import code_version, open_store
 from site_builder.outputs.markdown import strip_xml_illegal
 from site_builder.runtime.jsonio import html_safe, json_text, plain_json
+from site_builder.runtime.parallel import parallel_map
 from site_builder.site.data import SiteData
 from site_builder.views.project import ProjectView
 
@@ -184,8 +185,9 @@ def export_records(site: SiteData, cache_root: Path | None = None) -> Records:
 
     The JSON and the CSV line are kept under the view's input key (``SiteData.view_keys``): a digest
     of the project's file, the registry, the code, its dates and the settings, which are all a record
-    is made of. A project whose key the store holds is not made into a record at all, unless the
-    workbook needs it (:class:`Records`). Without keys (no parse cache) every record is made.
+    is made of. The others are made on ``site.jobs`` processes. The records themselves are not kept:
+    the workbook's process makes those it needs again (:class:`Records`), for its rows that are not
+    cached. Without keys (no parse cache) every record is made.
     """
     order = sorted(range(len(site.projects)), key=lambda i: site.projects[i].slug)
     pairs = [(site.catalogue.projects[i], site.projects[i]) for i in order]
@@ -196,25 +198,32 @@ def export_records(site: SiteData, cache_root: Path | None = None) -> Records:
     def make(number: int) -> dict[str, Any]:
         return _record_json(_uncleaned_record(*pairs[number], base_url))[0]
 
-    lines = _CsvLines()
-    records: list[dict[str, Any] | None] = []
-    texts, rows, missed = [], [], 0
-    for (project, view), key in zip(pairs, keys, strict=True):
-        kept = store.get(key) if store is not None and key is not None else None
-        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes) and isinstance(kept[1], bytes):
-            record, (text, row) = None, kept
-        else:
-            record, text = _record_json(_uncleaned_record(project, view, base_url))
-            row = lines.line(record)
-            if store is not None and key is not None:
-                store.put(key, (text, row))
-                missed += 1
-        records.append(record)
-        texts.append(text)
-        rows.append(row)
-    if store is not None and (missed or store.changed()):  # a build that made no record and dropped none writes nothing
+    kept: list[Any] = [store.get(key) if store is not None and key is not None else None for key in keys]
+    todo = [i for i, found in enumerate(kept)
+            if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], bytes) and isinstance(found[1], bytes))]
+    _work.update(pairs=pairs, base_url=base_url)
+    try:  # a cold build's records on all cores; the workbook's process makes the records it needs again
+        made = parallel_map(_text_and_row, todo, site.jobs)
+    finally:
+        _work.clear()
+    for number, text_and_row in zip(todo, made, strict=True):
+        kept[number] = text_and_row
+        key = keys[number]
+        if store is not None and key is not None:
+            store.put(key, text_and_row)
+    if store is not None and (made or store.changed()):  # a build that made no record and dropped none writes nothing
         store.save()
-    return Records([view.slug for _, view in pairs], records, texts, rows, make)
+    return Records([view.slug for _, view in pairs], [None] * len(pairs), [k[0] for k in kept], [k[1] for k in kept], make)
+
+
+_work: dict[str, Any] = {}  # what forked workers read: set before they fork, cleared after
+
+
+def _text_and_row(number: int) -> tuple[bytes, bytes]:
+    """The JSON and CSV line of the record of ``_work["pairs"][number]`` (in a forked worker, or here)."""
+    project, view = _work["pairs"][number]
+    record, text = _record_json(_uncleaned_record(project, view, _work["base_url"]))
+    return text, _CsvLines().line(record)
 
 
 def _record_json(record: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
