@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.runtime.jsonio import json_bytes
+from site_builder.runtime.parallel import parallel_map
 from site_builder.site.data import SiteData
 from site_builder.text.memo_store import MemoStore, source_version
 from site_builder.text.words import html_text
@@ -93,21 +94,33 @@ def fragment_data(view: ProjectView) -> dict[str, str]:
     return {"t": view.title, "u": view.url, "s": view.summary, "b": excerpt(html_text(str(view.body_html)))}
 
 
+_work: dict[str, Any] = {}  # what forked workers read: set before they fork, cleared after
+
+
+def _fragment(number: int) -> bytes:
+    return json_bytes(fragment_data(_work["projects"][number]))
+
+
 def fragment_files(projects: Sequence[ProjectView], keys: Sequence[str | None] = (),
-                   store: MemoStore | None = None) -> tuple[str, dict[str, bytes]]:
+                   store: MemoStore | None = None, jobs: int = 1) -> tuple[str, dict[str, bytes]]:
     """The fragments of ``projects`` (in reading order): their folder under search/, and the files.
 
-    With a ``store``, a project's fragment is kept under its view's input key (``keys``, in the same order).
+    With a ``store``, a project's fragment is kept under its view's input key (``keys``, in the same order);
+    the others are made on ``jobs`` processes.
     """
-    contents = []
-    for number, view in enumerate(projects):
-        key = keys[number] if number < len(keys) else None
-        content = store.get(key) if store is not None and key is not None else None
-        if not isinstance(content, bytes):
-            content = json_bytes(fragment_data(view))
-            if store is not None and key is not None:
-                store.put(key, content)
-        contents.append(content)
+    keyed = [*keys, *[None] * (len(projects) - len(keys))]
+    contents: list[Any] = [store.get(key) if store is not None and key is not None else None for key in keyed]
+    todo = [number for number, content in enumerate(contents) if not isinstance(content, bytes)]
+    _work["projects"] = projects
+    try:
+        made = parallel_map(_fragment, todo, jobs)
+    finally:
+        _work.clear()
+    for number, content in zip(todo, made, strict=True):
+        contents[number] = content
+        key = keyed[number]
+        if store is not None and key is not None:
+            store.put(key, content)
     if store is not None and store.changed():
         store.save()
     digest = hashlib.sha256()
@@ -127,6 +140,6 @@ def docstore_files(site: SiteData, cache_root: Path | None = None) -> dict[str, 
     if cache_root is not None and any(keys):
         store = MemoStore.open(cache_root, CACHE_NAME, source_version("fragments-1", ("search/docstore.py", "text/words.py",
                                                                                       "runtime/jsonio.py")))
-    folder, files = fragment_files(site.by_title, keys, store)
+    folder, files = fragment_files(site.by_title, keys, store, site.jobs)
     files[FILTER_PATH] = json_bytes(filter_data(site, folder))
     return files
