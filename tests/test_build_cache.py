@@ -22,6 +22,7 @@ from site_builder.build.staging import wait_for_trash
 from site_builder.catalogue.registry import load_registry
 from site_builder.devtools.synthetic import generate_catalogue
 from site_builder.outputs.render import TEMPLATES
+from site_builder.search import index as index_module
 from tests.golden_update import fixture_environment, read_tree
 from tests.helpers import make_catalogue
 
@@ -198,7 +199,7 @@ def test_after_an_edit_the_index_is_built_beside_the_render_and_on_a_cold_build_
         corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = corpus.copy(tmp_path / "cat")
     where = tmp_path / "index-pids"
-    real = pipeline.search_files
+    real = index_module.search_files
 
     def recorded(*args: Any, **kwargs: Any) -> dict[str, bytes]:
         with where.open("a", encoding="ascii") as handle:  # a file: the index's own process cannot tell us otherwise

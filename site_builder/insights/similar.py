@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from site_builder.runtime.parallel import parallel_map
-from site_builder.text.memo_store import MemoStore, source_version
+from site_builder.runtime.parallel import parallel_map, shared
+from site_builder.text.memo_store import MemoStore, kept_or_made, source_version
 from site_builder.text.words import html_text, term_counts
 from site_builder.views.project import ProjectView
 
@@ -91,20 +91,9 @@ def _counted_at(number: int) -> tuple[dict[str, int], bytes]:
 def _all_counts(projects: Sequence[ProjectView], store: MemoStore | None, jobs: int) -> list[tuple[dict[str, int], bytes]]:
     """Each project's term counts (title, summary, first words) and a digest of them; from ``store`` when its
     text is known, the others counted on ``jobs`` processes."""
-    keys = [_text_key(p) for p in projects] if store is not None else []
-    kept = [store.get(key) for key in keys] if store is not None else [None] * len(projects)
-    found: list[Any] = [value if isinstance(value, tuple) and len(value) == 2 else None for value in kept]
-    todo = [i for i, value in enumerate(found) if value is None]
-    _work["projects"] = projects
-    try:
-        made = parallel_map(_counted_at, todo, jobs)
-    finally:
-        _work.clear()
-    for i, counted in zip(todo, made, strict=True):
-        found[i] = counted
-        if store is not None:
-            store.put(keys[i], counted)
-    return found
+    keys: list[str | None] = [_text_key(p) for p in projects] if store is not None else [None] * len(projects)
+    with shared(_work, projects=projects):
+        return kept_or_made(store, keys, lambda kept: isinstance(kept, tuple) and len(kept) == 2, _counted_at, jobs)
 
 
 def _vectors(projects: Sequence[ProjectView], store: MemoStore | None = None, jobs: int = 1) -> tuple[list[dict[str, float]], str]:
@@ -130,11 +119,8 @@ def _weigh(counts: list[dict[str, int]], jobs: int = 1) -> list[dict[str, float]
     for found in counts:
         for term in found:
             df[term] = df.get(term, 0) + 1
-    _work.update(counts=counts, idf={t: math.log(len(counts) / n) for t, n in df.items()})
-    try:
+    with shared(_work, counts=counts, idf={t: math.log(len(counts) / n) for t, n in df.items()}):
         chunks = parallel_map(_weigh_rows, range(0, len(counts), SCORE_ROWS), jobs, per_worker=SCORE_CHUNKS_PER_WORKER)
-    finally:
-        _work.clear()
     return [vector for chunk in chunks for vector in chunk]
 
 
@@ -207,11 +193,8 @@ def _scores(features: list[_Features], jobs: int = 1) -> list[list[tuple[float, 
             entries.setdefault("o:" + org, []).append((1.0 / len(f.organisations), i))
         for theme in f.themes:
             entries.setdefault("h:" + theme, []).append((1.0 / len(f.themes), i))
-    _work.update(features=features, index=_postings(entries))
-    try:
+    with shared(_work, features=features, index=_postings(entries)):
         chunks = parallel_map(_score_rows, range(0, len(features), SCORE_ROWS), jobs, per_worker=SCORE_CHUNKS_PER_WORKER)
-    finally:
-        _work.clear()
     return [row for chunk in chunks for row in chunk]
 
 

@@ -26,8 +26,9 @@ from site_builder.catalogue.types import Project
 from site_builder.outputs.export_cache import code_version, open_store
 from site_builder.outputs.markdown import strip_xml_illegal
 from site_builder.runtime.jsonio import html_safe, json_text, plain_json
-from site_builder.runtime.parallel import parallel_map
+from site_builder.runtime.parallel import shared
 from site_builder.site.data import SiteData
+from site_builder.text.memo_store import kept_or_made
 from site_builder.views.project import ProjectView
 
 FORMAT_VERSION = 1
@@ -198,25 +199,18 @@ def export_records(site: SiteData, cache_root: Path | None = None) -> Records:
     def make(number: int) -> dict[str, Any]:
         return _record_json(_uncleaned_record(*pairs[number], base_url))[0]
 
-    kept: list[Any] = [store.get(key) if store is not None and key is not None else None for key in keys]
-    todo = [i for i, found in enumerate(kept)
-            if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], bytes) and isinstance(found[1], bytes))]
-    _work.update(pairs=pairs, base_url=base_url)
-    try:  # a cold build's records on all cores; the workbook's process makes the records it needs again
-        made = parallel_map(_text_and_row, todo, site.jobs)
-    finally:
-        _work.clear()
-    for number, text_and_row in zip(todo, made, strict=True):
-        kept[number] = text_and_row
-        key = keys[number]
-        if store is not None and key is not None:
-            store.put(key, text_and_row)
-    if store is not None and (made or store.changed()):  # a build that made no record and dropped none writes nothing
+    with shared(_work, pairs=pairs, base_url=base_url):  # a cold build's on all cores
+        kept = kept_or_made(store, keys, _is_text_and_row, _text_and_row, site.jobs)
+    if store is not None and store.changed():  # a build that made no record and dropped none writes nothing
         store.save()
     return Records([view.slug for _, view in pairs], [None] * len(pairs), [k[0] for k in kept], [k[1] for k in kept], make)
 
 
 _work: dict[str, Any] = {}  # what forked workers read: set before they fork, cleared after
+
+
+def _is_text_and_row(kept: Any) -> bool:
+    return isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes) and isinstance(kept[1], bytes)
 
 
 def _text_and_row(number: int) -> tuple[bytes, bytes]:

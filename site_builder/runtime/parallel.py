@@ -6,13 +6,14 @@ and results cross process boundaries.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from site_builder.runtime.stopping import PAUSE_ENV, pause_point, signals_deferred, worker_init
 
@@ -64,6 +65,16 @@ def parallel_map(func: Callable[[T], R], items: Sequence[T], jobs: int = 0,
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def shared(state: dict[str, Any], **values: Any) -> Iterator[None]:
+    """``values`` in a module's ``state`` for the duration: what forked workers read (set before they fork)."""
+    state.update(values)
+    try:
+        yield
+    finally:
+        state.clear()
 
 
 def _counted(results: Iterable[R], advance: Callable[[int], None] | None) -> Iterator[R]:

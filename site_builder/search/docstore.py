@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.runtime.jsonio import json_bytes
-from site_builder.runtime.parallel import parallel_map
+from site_builder.runtime.parallel import shared
 from site_builder.site.data import SiteData
-from site_builder.text.memo_store import MemoStore, source_version
+from site_builder.text.memo_store import MemoStore, kept_or_made, source_version
 from site_builder.text.words import html_text
 from site_builder.views.project import ProjectView
 
@@ -109,18 +109,8 @@ def fragment_files(projects: Sequence[ProjectView], keys: Sequence[str | None] =
     the others are made on ``jobs`` processes.
     """
     keyed = [*keys, *[None] * (len(projects) - len(keys))]
-    contents: list[Any] = [store.get(key) if store is not None and key is not None else None for key in keyed]
-    todo = [number for number, content in enumerate(contents) if not isinstance(content, bytes)]
-    _work["projects"] = projects
-    try:
-        made = parallel_map(_fragment, todo, jobs)
-    finally:
-        _work.clear()
-    for number, content in zip(todo, made, strict=True):
-        contents[number] = content
-        key = keyed[number]
-        if store is not None and key is not None:
-            store.put(key, content)
+    with shared(_work, projects=projects):
+        contents = kept_or_made(store, keyed, lambda kept: isinstance(kept, bytes), _fragment, jobs)
     if store is not None and store.changed():
         store.save()
     digest = hashlib.sha256()

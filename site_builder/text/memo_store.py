@@ -21,10 +21,11 @@ import os
 import pickle
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from site_builder.runtime.parallel import parallel_map
 from site_builder.text.file_access import cache_file
 
 KEY_BYTES = 32
@@ -213,3 +214,20 @@ class MemoStore:
             with contextlib.suppress(OSError):
                 self._delta_path.unlink(missing_ok=True)  # the store holds it all now
         return written
+
+
+def kept_or_made(store: MemoStore | None, keys: Sequence[str | None], valid: Callable[[Any], bool],
+                 make: Callable[[int], Any], jobs: int = 1) -> list[Any]:
+    """For each position, the value ``store`` keeps under its key if ``valid`` says it is one, else ``make(position)``.
+
+    What is made is made on ``jobs`` forked processes (``parallel_map``; ``make`` is a module-level function
+    reading what was set before the call) and kept in ``store``. A position whose key is ``None`` is always made.
+    """
+    found: list[Any] = [store.get(key) if store is not None and key is not None else None for key in keys]
+    todo = [number for number, value in enumerate(found) if value is None or not valid(value)]
+    for number, value in zip(todo, parallel_map(make, todo, jobs), strict=True):
+        found[number] = value
+        key = keys[number]
+        if store is not None and key is not None:
+            store.put(key, value)
+    return found
