@@ -1,0 +1,353 @@
+"""What a sharded index keeps between builds, so that an edit to a few projects makes its files again
+without going over every project.
+
+The state (:class:`State`) holds what the files were made from: each project's text key and analysed,
+trimmed fields (a :data:`Record`), every term's postings (field ref ids, ``field number * projects +
+ref``) with their counts, the trim and the sample it was weighed with, the cut (each shard's terms and
+the prefix it began with, shards.cut_from) and the digest of each shard's and term list's content.
+search/index.py keeps it, pickled as one ``bytes`` value, in ``.cache/search-files.pickle`` beside the
+contents (entries ``c:<sha256>``), under a version that covers this code.
+
+:func:`updated` takes the projects whose text key changed, analyses only those (or, when their
+change moves the weight of a term that trims bodies, takes every project's analysis from the analysis
+cache, analysis.py), and changes the postings of the field refs whose terms changed. The cut is taken
+up again from the shard before the first term whose postings changed, and given up for the old one as
+soon as a shard begins where an old one began, with the same prefix (from there the terms and their
+costs are the old ones until the next changed term). Only the shards holding a term of a changed
+field ref, or cut otherwise, are made again; so are only the term lists that gain or lose a term.
+Anything it cannot do this way (another number of projects, another average field length, many
+changes) it leaves to the whole build (``None``); the tests check that the two make the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from array import array
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from site_builder.runtime.jsonio import json_bytes
+from site_builder.search import analysis
+from site_builder.search import shards as search_shards
+from site_builder.search.builder import FIELDS, FieldTerms, average_length, js_order
+from site_builder.search.postings import Postings, made_shards
+from site_builder.text.memo_store import MemoStore
+
+STATE_ENTRY = "state"
+SHARD_ABOVE = 4  # index.SHARD_ABOVE (index.py imports this module)
+MAX_CHANGED = (10, 0.2)  # projects, and share of them: more changed than both, and the whole index is built again
+Part = tuple[str, bytes, int]  # one field of a project: its terms joined by " ", their counts (array "I"), its length
+Record = tuple[Part, ...]  # a project's fields, in FIELDS order
+
+
+class State(NamedTuple):
+    count: int  # projects
+    keys: list[str]  # each project's analysis.text_key
+    records: list[Record]  # each project's analysed fields, its body trimmed
+    sampled: list[str]  # the whole body's terms of each project of analysis.sample, joined by " "
+    df: dict[str, int]  # their document frequencies (what weighs the trim)
+    trim: analysis.BodyTrim
+    trim_id: str
+    postings: dict[str, bytes]  # term -> its field ref ids, in order (array "I")
+    tfs: dict[str, bytes]  # term -> its count in each of them (array "I")
+    averages: list[float]  # each field's average length (Postings.averages)
+    shards: list[list[str]]  # the cut: each shard's terms in lunr.js order
+    begun: list[str | None]  # the prefix each shard began with (shards.cut_from)
+    contents: list[str]  # the sha256 of each shard's content (hex)
+    lists: dict[search_shards.FuzzyKey, str]  # the sha256 of each term list's content, in key order
+
+
+class Made(NamedTuple):
+    """Files made from a state: the shards' terms (in number order) and contents, the term lists'
+    contents, and the new state."""
+
+    terms: list[list[str]]
+    contents: list[bytes]
+    lists: dict[search_shards.FuzzyKey, bytes]
+    state: State | None  # None: not kept
+
+
+def record_of(fields: Mapping[str, FieldTerms]) -> Record:
+    return tuple((" ".join(terms.counts), array("I", terms.counts.values()).tobytes(), terms.length)
+                 for terms in (fields[name] for name in FIELDS))
+
+
+def counts_of(part: Part) -> dict[str, int]:
+    terms, counts, _ = part
+    return dict(zip(terms.split(" "), array("I", counts), strict=True)) if terms else {}
+
+
+def entry(digest: str) -> str:
+    """The store's entry for a content of this sha256."""
+    return f"c:{digest}"
+
+
+def dumped(state: State) -> bytes:
+    """The state as the store keeps it: plain values, pickled once (the store's file then holds one bytes
+    object, fast to load, and a stale state in it is never unpickled)."""
+    trim = tuple(state.trim)
+    return pickle.dumps((*state[:5], trim, *state[6:]), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loaded(store: MemoStore) -> State | None:
+    """The state kept in ``store``, or ``None`` (none, or not of this shape)."""
+    value = store.get(STATE_ENTRY)
+    if not isinstance(value, bytes):
+        return None
+    try:
+        fields = pickle.loads(value)  # the store is authenticated: only this tool, with this user's key, wrote it
+        state = State(*fields[:5], analysis.BodyTrim(*fields[5]), *fields[6:])
+    except Exception:
+        return None
+    ok = (isinstance(state.count, int) and len(state.keys) == len(state.records) == state.count
+          and len(state.shards) == len(state.begun) == len(state.contents) and isinstance(state.postings, dict))
+    return state if ok else None
+
+
+def made_state(count: int, keys: Sequence[str], trimmed: analysis.Trimmed, postings: Postings,
+               cut: list[tuple[list[str], str | None]], contents: Sequence[bytes],
+               lists: Mapping[search_shards.FuzzyKey, bytes]) -> State:
+    """The state of an index made whole."""
+    frequencies = postings.frequencies
+    df: dict[str, int] = {}
+    for terms in trimmed.sampled:
+        for term in terms:
+            df[term] = df.get(term, 0) + 1
+    return State(
+        count, list(keys), [record_of(fields) for fields in trimmed.analysed], [" ".join(terms) for terms in trimmed.sampled],
+        df, trimmed.trim, trimmed.trim_id,
+        {term: array("I", fids).tobytes() for term, fids in postings.postings.items()},
+        {term: array("I", [frequencies[fid][term] for fid in fids]).tobytes() for term, fids in postings.postings.items()},
+        postings.averages(), [shard for shard, _ in cut], [begun for _, begun in cut],
+        [hashlib.sha256(content).hexdigest() for content in contents],
+        {key: hashlib.sha256(content).hexdigest() for key, content in lists.items()})
+
+
+class Changes(NamedTuple):
+    records: dict[int, Record]  # the projects whose analysed fields changed
+    sampled: list[str]
+    df: dict[str, int]
+    trim: analysis.BodyTrim
+    trim_id: str
+
+
+def changes(state: State, sources: Sequence[Mapping[str, list[str]]], keys: Sequence[str], jobs: int,
+            open_store: Callable[[], MemoStore | None]) -> Changes | None:
+    """The new records of the projects whose text changed. Only those are analysed, unless their change
+    moves the weight of a term that trims bodies: then every project's analysis is taken from (or made
+    and kept in) the store ``open_store`` opens (analysis.analyse_and_trim). ``None``: too many changed."""
+    count = state.count
+    changed = [i for i in range(count) if keys[i] != state.keys[i]]
+    if too_many(len(changed), count):
+        return None
+    positions = analysis.sample(count)
+    sampled, df = list(state.sampled), dict(state.df)
+    wholes: dict[int, dict[str, FieldTerms]] = {}
+    for i in changed:
+        fields = wholes[i] = analysis.analyse(analysis.fields_text(sources[i]))
+        if i in positions:
+            j = positions.index(i)
+            for term in sampled[j].split(" ") if sampled[j] else ():
+                df[term] -= 1
+                if not df[term]:
+                    del df[term]
+            for term in fields["body"].counts:
+                df[term] = df.get(term, 0) + 1
+            sampled[j] = " ".join(fields["body"].counts)
+    trim, trim_id = state.trim, state.trim_id
+    if sampled != state.sampled:
+        trim, trim_id = analysis.trim_of(df, len(positions), analysis.body_terms_per_project(count))
+    if analysis.moved_terms(state.trim, trim) == set():  # every other body trims as it did
+        records = {i: record_of({**fields, "body": analysis.trimmed(fields["body"], trim)}) for i, fields in wholes.items()}
+        return Changes({i: r for i, r in records.items() if r != state.records[i]}, sampled, df, trim, trim_id)
+    store = open_store()
+    if store is not None:
+        for i, fields in wholes.items():  # analysed already
+            analysis.remember(store, keys[i], fields)
+    made = analysis.analyse_and_trim(sources, jobs, store, keys)
+    if store is not None and store.changed():
+        store.save()
+    records = {i: record for i, fields in enumerate(made.analysed) for record in [record_of(fields)] if record != state.records[i]}
+    if too_many(len(records), count):
+        return None
+    df = {}
+    for terms in made.sampled:
+        for term in terms:
+            df[term] = df.get(term, 0) + 1
+    return Changes(records, [" ".join(terms) for terms in made.sampled], df, made.trim, made.trim_id)
+
+
+def too_many(changed: int, count: int) -> bool:
+    return changed > max(MAX_CHANGED[0], MAX_CHANGED[1] * count)
+
+
+def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore, jobs: int = 0) -> Made | None:
+    """The files of the index after ``change``, and its state; ``None`` if it must be built whole."""
+    count = state.count
+    postings, tfs = dict(state.postings), dict(state.tfs)
+    lists: dict[str, tuple[list[int], list[int]]] = {}  # the postings changed, as lists
+
+    def posting(term: str) -> tuple[list[int], list[int]]:
+        found = lists.get(term)
+        if found is None:
+            fids, counts = postings.get(term), tfs.get(term)
+            found = lists[term] = ((array("I", fids).tolist(), array("I", counts).tolist()) if fids is not None and counts is not None
+                                   else ([], []))
+        return found
+
+    records = list(state.records)
+    touched: set[str] = set()  # the terms of every changed field ref: their weights may change
+    moved: set[str] = set()  # the terms whose field refs changed: their place in the cut may change
+    for i, record in change.records.items():
+        old = records[i]
+        records[i] = record
+        for f, (before, after) in enumerate(zip(old, record, strict=True)):
+            if before == after:
+                continue
+            fid = f * count + i
+            was, now = counts_of(before), counts_of(after)
+            touched.update(was, now)
+            for term in was.keys() | now.keys():
+                fids, counts = posting(term)
+                at = bisect_left(fids, fid)
+                if term not in now:
+                    del fids[at], counts[at]
+                    moved.add(term)
+                elif term not in was:
+                    fids.insert(at, fid)
+                    counts.insert(at, now[term])
+                    moved.add(term)
+                else:
+                    counts[at] = now[term]
+    lengths = [part[2] for f in range(len(FIELDS)) for part in (record[f] for record in records)]
+    averages = [average_length(sum(lengths[f * count:(f + 1) * count]), count) for f in range(len(FIELDS))]
+    if averages != state.averages:
+        return None  # every weight may change
+    for term, (fids, counts) in lists.items():
+        if fids:
+            postings[term], tfs[term] = array("I", fids).tobytes(), array("I", counts).tobytes()
+        else:
+            postings.pop(term, None)
+            tfs.pop(term, None)
+    gone = {term for term in moved if term not in postings}
+    new = {term for term in moved if term not in state.postings}
+    terms = [term for shard in state.shards for term in shard if term not in gone]
+    for term in sorted(new, key=js_order):
+        insort(terms, term, key=js_order)
+
+    class Lazy(dict[str, list[int]]):
+        def __missing__(self, term: str) -> list[int]:
+            fids = self[term] = posting(term)[0]
+            return fids
+
+    empty: dict[str, int] = {}
+    frequencies = [empty] * (len(FIELDS) * count)  # filled below for the shards made again
+    made = Postings.of(count, Lazy(), frequencies, lengths)
+    cut = recut(state, terms, moved, made)
+    if len(cut) <= SHARD_ABOVE:  # one index.json instead
+        return None
+    kept = {tuple(shard): digest for shard, digest in zip(state.shards, state.contents, strict=True)}
+    todo = [n for n, (shard, _) in enumerate(cut) if tuple(shard) not in kept or not touched.isdisjoint(shard)]
+    numbered, number = made.numbered([shard for shard, _ in cut])
+    for n in todo:
+        for term in cut[n][0]:
+            fids, counts = posting(term)
+            for fid, tf in zip(fids, counts, strict=True):
+                row = frequencies[fid]
+                if row is empty:
+                    row = frequencies[fid] = {}
+                row[term] = tf
+    fresh = made_shards(made, numbered, number, todo, jobs)
+    contents: list[bytes] = []
+    digests: list[str] = []
+    for n, (shard, _) in enumerate(cut):
+        content = fresh.get(n)
+        if content is None:
+            digest = kept[tuple(shard)]
+            content = store.get(entry(digest))
+            if not isinstance(content, bytes):
+                return None
+        else:
+            digest = hashlib.sha256(content).hexdigest()
+        contents.append(content)
+        digests.append(digest)
+    relist = relisted(state.lists, gone, new, store)
+    if relist is None:
+        return None
+    term_lists, list_digests = relist
+    return Made(numbered, contents, term_lists, State(
+        count, list(keys), records, change.sampled, change.df, change.trim, change.trim_id, postings, tfs, averages,
+        [shard for shard, _ in cut], [begun for _, begun in cut], digests, list_digests))
+
+
+def recut(state: State, terms: list[str], moved: set[str], postings: Postings) -> list[tuple[list[str], str | None]]:
+    """The cut of ``terms`` (every term, in lunr.js order), where only the ``moved`` terms (those now
+    listed whose field refs changed, and those gone) cost otherwise than in ``state``'s cut."""
+    old = list(zip(state.shards, state.begun, strict=True))
+    if not moved:
+        return old
+    firsts = [js_order(shard[0]) for shard in state.shards]  # in order
+    starts = {shard[0]: (j, begun) for j, (shard, begun) in enumerate(old)}
+    pending = sorted((js_order(term) for term in moved))
+    cut: list[tuple[list[str], str | None]] = []
+    j = 0  # the old shard to take up next
+    at = 0  # where it begins in terms
+    p = 0  # the next moved term
+    while j < len(old):
+        if p == len(pending):
+            cut.extend(old[j:])
+            break
+        k = bisect_right(firsts, pending[p]) - 1  # the last old shard beginning at or before it
+        again = max(k - 1, j)  # the shard before it too: where it ends depends on its first term
+        cut.extend(old[j:again])
+        shard, begun = old[again]
+        start = at if again == j else bisect_left(terms, js_order(shard[0]), key=js_order)
+        trigger = pending[p]
+        resumed: list[int] = []
+
+        def stop(i: int, prefix: str | None, trigger: bytes = trigger, resumed: list[int] = resumed) -> bool:
+            term = terms[i]
+            found = starts.get(term)
+            if found is None or found[1] != prefix or js_order(term) <= trigger:
+                return False
+            resumed.append(found[0])
+            return True
+
+        made, at = postings.cut_from(terms, start, begun, 0, stop)
+        cut.extend(made)
+        if not resumed:
+            break
+        j = resumed[0]
+        p = bisect_left(pending, js_order(terms[at]))
+    return cut
+
+
+def relisted(lists: Mapping[search_shards.FuzzyKey, str], gone: Iterable[str], new: Iterable[str], store: MemoStore,
+             ) -> tuple[dict[search_shards.FuzzyKey, bytes], dict[search_shards.FuzzyKey, str]] | None:
+    """The term lists' contents (shards.fuzzy_lists) and their digests, those the ``gone`` and ``new``
+    terms change made again; ``None`` if the store lacks one."""
+    changed: dict[search_shards.FuzzyKey, tuple[set[str], set[str]]] = {}
+    for terms, side in ((gone, 0), (new, 1)):
+        for term in terms:
+            if search_shards.fuzzy_listed(term):
+                for key in ((len(term), "first", term[0]), (len(term), "last", term[-1])):
+                    changed.setdefault(key, (set(), set()))[side].add(term)
+    out: dict[search_shards.FuzzyKey, bytes] = {}
+    digests: dict[search_shards.FuzzyKey, str] = {}
+    for key in sorted(lists.keys() | changed.keys()):
+        content = store.get(entry(lists[key])) if key in lists else b"[]"
+        if not isinstance(content, bytes):
+            return None
+        digest = lists.get(key, "")
+        if key in changed:
+            removed, added = changed[key]
+            listed = (set(json.loads(content)) - removed) | added
+            if not listed:
+                continue
+            content = json_bytes(sorted(listed, key=js_order))
+            digest = hashlib.sha256(content).hexdigest()
+        out[key], digests[key] = content, digest
+    return out, digests
