@@ -82,8 +82,10 @@ class Postings:
                  stop: Callable[[int, str | None], bool] | None = None) -> tuple[list[tuple[list[str], str | None]], int]:
         """shards.cut_from over ``terms`` (all of them, in lunr.js order; those from ``start`` on have postings here)."""
         postings = self.postings
-        posting_cost = [len(fr) - len(fr.partition("/")[0]) - 1 + 6 + search_shards.POSTING_BYTES for fr in self.field_refs]
-        ref_cost = [len(fr) + 8 for fr in self.field_refs]
+        ref_lengths = [len(str(ref)) for ref in range(self.count)]
+        # a posting's field ref without its field's name ('"<ref>":{},'), and a field ref ('"<field>/<ref>",[],')
+        posting_cost = [n + 6 + search_shards.POSTING_BYTES for _ in self.fields for n in ref_lengths]
+        ref_cost = [len(name) + 1 + n + 8 for name in self.fields for n in ref_lengths]
         return search_shards.cut_from(
             terms, start, prefix, limit or search_shards.SHARD_BYTES, lambda term: set(postings[term]),
             lambda term: search_shards.TERM_BYTES + len(term.encode()) + sum(map(posting_cost.__getitem__, postings[term])),
@@ -114,6 +116,36 @@ class Postings:
                 norms.append(K1 * (1 - B + B * (length / average)) if length else 0.0)
                 scales.append(scale)
         return norms, scales
+
+    def repriced(self, content: bytes, terms: list[str], number: Mapping[str, int], changed: Mapping[int, Mapping[str, int]],
+                 uses: Mapping[str, int]) -> bytes | None:
+        """The shard ``content`` of ``terms`` (in number order) after the field refs ``changed`` (id -> its
+        term counts now) changed their counts or lengths, but not which of ``terms`` they hold (nor did
+        any other field ref; ``uses``: each term's number of postings): their vectors weighed again, as
+        :meth:`shard_json` weighs them. ``None`` if a vector is not found."""
+        count, averages, held = self.count, self.averages(), set(terms)
+        for fid, counts in changed.items():
+            here = sorted((term for term in counts if term in held), key=number.__getitem__)
+            if not here:
+                continue
+            f, length = fid // count, self.lengths[fid]
+            norm = K1 * (1 - B + B * (length / averages[f])) if length else 0.0
+            scale = (K1 + 1) * FIELDS[self.fields[f]] * 1
+            pairs = []
+            for term in here:
+                d = uses[term]
+                x = (count - d + 0.5) / (d + 0.5)
+                idf = math.log(1 + abs(x))
+                tf = counts[term]
+                w = idf * scale * tf / (norm + tf)
+                pairs.append(f"{number[term]},{round(w, 1 if w >= 10 else 2 if w >= 1 else 3)!r}")
+            opening = self.vector_json[fid].encode()
+            start = content.find(opening)
+            end = content.find(b"]]", start)
+            if start < 0 or end < 0:
+                return None
+            content = content[:start] + opening + ",".join(pairs).encode() + content[end:]
+        return content
 
     def shard_json(self, terms: list[str], number: Mapping[str, int], norms: list[float], scales: list[float]) -> bytes:
         """The shard of ``terms`` (in number order) as json_bytes writes shards.shard_index's dict."""

@@ -38,6 +38,7 @@ from site_builder.text.memo_store import MemoStore
 
 STATE_ENTRY = "state"
 SHARD_ABOVE = 4  # index.SHARD_ABOVE (index.py imports this module)
+CHUNK = 64  # projects' records pickled together: an edit pickles one chunk again, not every record
 MAX_CHANGED = (10, 0.2)  # projects, and share of them: more changed than both, and the whole index is built again
 Part = tuple[str, bytes, int]  # one field of a project: its terms joined by " ", their counts (array "I"), its length
 Record = tuple[Part, ...]  # a project's fields, in FIELDS order
@@ -46,7 +47,8 @@ Record = tuple[Part, ...]  # a project's fields, in FIELDS order
 class State(NamedTuple):
     count: int  # projects
     keys: list[str]  # each project's analysis.text_key
-    records: list[Record]  # each project's analysed fields, its body trimmed
+    records: list[bytes]  # each project's analysed fields, its body trimmed (a Record), CHUNK projects pickled together
+    lengths: bytes  # the length of each field ref, in id order (array "I")
     sampled: list[str]  # the whole body's terms of each project of analysis.sample, joined by " "
     df: dict[str, int]  # their document frequencies (what weighs the trim)
     trim: analysis.BodyTrim
@@ -58,6 +60,40 @@ class State(NamedTuple):
     begun: list[str | None]  # the prefix each shard began with (shards.cut_from)
     contents: list[str]  # the sha256 of each shard's content (hex)
     lists: dict[search_shards.FuzzyKey, str]  # the sha256 of each term list's content, in key order
+
+
+TRIM = State._fields.index("trim")
+
+
+class Records:
+    """A state's records, unpickled a chunk at a time as they are read or changed."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = list(chunks)
+        self._open: dict[int, list[Record]] = {}
+
+    def __getitem__(self, i: int) -> Record:
+        return self._chunk(i // CHUNK)[i % CHUNK]
+
+    def __setitem__(self, i: int, record: Record) -> None:
+        self._chunk(i // CHUNK)[i % CHUNK] = record
+
+    def _chunk(self, c: int) -> list[Record]:
+        found = self._open.get(c)
+        if found is None:
+            found = self._open[c] = list(pickle.loads(self.chunks[c]))
+        return found
+
+    def dumped(self) -> list[bytes]:
+        """The chunks, those read again pickled again (so, as they were if unchanged)."""
+        for c, records in self._open.items():
+            self.chunks[c] = chunked(records)
+        self._open.clear()
+        return self.chunks
+
+
+def chunked(records: Sequence[Record]) -> bytes:
+    return pickle.dumps(tuple(records), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class Made(NamedTuple):
@@ -88,8 +124,9 @@ def entry(digest: str) -> str:
 def dumped(state: State) -> bytes:
     """The state as the store keeps it: plain values, pickled once (the store's file then holds one bytes
     object, fast to load, and a stale state in it is never unpickled)."""
-    trim = tuple(state.trim)
-    return pickle.dumps((*state[:5], trim, *state[6:]), protocol=pickle.HIGHEST_PROTOCOL)
+    fields = list(state)
+    fields[TRIM] = tuple(state.trim)
+    return pickle.dumps(tuple(fields), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def loaded(store: MemoStore) -> State | None:
@@ -98,12 +135,14 @@ def loaded(store: MemoStore) -> State | None:
     if not isinstance(value, bytes):
         return None
     try:
-        fields = pickle.loads(value)  # the store is authenticated: only this tool, with this user's key, wrote it
-        state = State(*fields[:5], analysis.BodyTrim(*fields[5]), *fields[6:])
+        fields = list(pickle.loads(value))  # the store is authenticated: only this tool, with this user's key, wrote it
+        fields[TRIM] = analysis.BodyTrim(*fields[TRIM])
+        state = State(*fields)
     except Exception:
         return None
-    ok = (isinstance(state.count, int) and len(state.keys) == len(state.records) == state.count
-          and len(state.shards) == len(state.begun) == len(state.contents) and isinstance(state.postings, dict))
+    ok = (isinstance(state.count, int) and len(state.keys) == state.count and len(state.records) == -(-state.count // CHUNK)
+          and len(state.lengths) == 4 * len(FIELDS) * state.count and isinstance(state.postings, dict)
+          and len(state.shards) == len(state.begun) == len(state.contents))
     return state if ok else None
 
 
@@ -116,9 +155,10 @@ def made_state(count: int, keys: Sequence[str], trimmed: analysis.Trimmed, posti
     for terms in trimmed.sampled:
         for term in terms:
             df[term] = df.get(term, 0) + 1
+    records = [record_of(fields) for fields in trimmed.analysed]
     return State(
-        count, list(keys), [record_of(fields) for fields in trimmed.analysed], [" ".join(terms) for terms in trimmed.sampled],
-        df, trimmed.trim, trimmed.trim_id,
+        count, list(keys), [chunked(records[c:c + CHUNK]) for c in range(0, count, CHUNK)],
+        array("I", postings.lengths).tobytes(), [" ".join(terms) for terms in trimmed.sampled], df, trimmed.trim, trimmed.trim_id,
         {term: array("I", fids).tobytes() for term, fids in postings.postings.items()},
         {term: array("I", [frequencies[fid][term] for fid in fids]).tobytes() for term, fids in postings.postings.items()},
         postings.averages(), [shard for shard, _ in cut], [begun for _, begun in cut],
@@ -161,8 +201,9 @@ def changes(state: State, sources: Sequence[Mapping[str, list[str]]], keys: Sequ
     if sampled != state.sampled:
         trim, trim_id = analysis.trim_of(df, len(positions), analysis.body_terms_per_project(count))
     if analysis.moved_terms(state.trim, trim) == set():  # every other body trims as it did
+        old = Records(state.records)
         records = {i: record_of({**fields, "body": analysis.trimmed(fields["body"], trim)}) for i, fields in wholes.items()}
-        return Changes({i: r for i, r in records.items() if r != state.records[i]}, sampled, df, trim, trim_id)
+        return Changes({i: r for i, r in records.items() if r != old[i]}, sampled, df, trim, trim_id)
     store = open_store()
     if store is not None:
         for i, fields in wholes.items():  # analysed already
@@ -170,7 +211,8 @@ def changes(state: State, sources: Sequence[Mapping[str, list[str]]], keys: Sequ
     made = analysis.analyse_and_trim(sources, jobs, store, keys)
     if store is not None and store.changed():
         store.save()
-    records = {i: record for i, fields in enumerate(made.analysed) for record in [record_of(fields)] if record != state.records[i]}
+    old = Records(state.records)
+    records = {i: record for i, fields in enumerate(made.analysed) for record in [record_of(fields)] if record != old[i]}
     if too_many(len(records), count):
         return None
     df = {}
@@ -198,8 +240,10 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
                                    else ([], []))
         return found
 
-    records = list(state.records)
-    touched: set[str] = set()  # the terms of every changed field ref: their weights may change
+    records = Records(state.records)
+    lengths = array("I", state.lengths)
+    changed: dict[int, dict[str, int]] = {}  # the field refs changed, by id: their term counts now
+    touched: set[str] = set()  # their terms: their weights may change
     moved: set[str] = set()  # the terms whose field refs changed: their place in the cut may change
     for i, record in change.records.items():
         old = records[i]
@@ -209,6 +253,8 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
                 continue
             fid = f * count + i
             was, now = counts_of(before), counts_of(after)
+            changed[fid] = now
+            lengths[fid] = after[2]
             touched.update(was, now)
             for term in was.keys() | now.keys():
                 fids, counts = posting(term)
@@ -222,8 +268,8 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
                     moved.add(term)
                 else:
                     counts[at] = now[term]
-    lengths = [part[2] for f in range(len(FIELDS)) for part in (record[f] for record in records)]
-    averages = [average_length(sum(lengths[f * count:(f + 1) * count]), count) for f in range(len(FIELDS))]
+    field_lengths = lengths.tolist()
+    averages = [average_length(sum(field_lengths[f * count:(f + 1) * count]), count) for f in range(len(FIELDS))]
     if averages != state.averages:
         return None  # every weight may change
     for term, (fids, counts) in lists.items():
@@ -245,14 +291,16 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
 
     empty: dict[str, int] = {}
     frequencies = [empty] * (len(FIELDS) * count)  # filled below for the shards made again
-    made = Postings.of(count, Lazy(), frequencies, lengths)
+    made = Postings.of(count, Lazy(), frequencies, field_lengths)
     cut = recut(state, terms, moved, made)
     if len(cut) <= SHARD_ABOVE:  # one index.json instead
         return None
     kept = {tuple(shard): digest for shard, digest in zip(state.shards, state.contents, strict=True)}
-    todo = [n for n, (shard, _) in enumerate(cut) if tuple(shard) not in kept or not touched.isdisjoint(shard)]
-    numbered, number = made.numbered([shard for shard, _ in cut])
-    for n in todo:
+    again = [n for n, (shard, _) in enumerate(cut) if tuple(shard) not in kept or not moved.isdisjoint(shard)]
+    repriced = [n for n, (shard, _) in enumerate(cut) if tuple(shard) in kept and moved.isdisjoint(shard)
+                and not touched.isdisjoint(shard)]  # the same terms and postings: only some weights change
+    numbered, number = made.numbered([shard if n in again or n in repriced else [] for n, (shard, _) in enumerate(cut)])
+    for n in again:
         for term in cut[n][0]:
             fids, counts = posting(term)
             for fid, tf in zip(fids, counts, strict=True):
@@ -260,27 +308,29 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
                 if row is empty:
                     row = frequencies[fid] = {}
                 row[term] = tf
-    fresh = made_shards(made, numbered, number, todo, jobs)
+    fresh = made_shards(made, numbered, number, again, jobs)
+    uses = {term: len(postings[term]) // 4 for n in repriced for term in cut[n][0]}
     contents: list[bytes] = []
     digests: list[str] = []
     for n, (shard, _) in enumerate(cut):
         content = fresh.get(n)
         if content is None:
-            digest = kept[tuple(shard)]
-            content = store.get(entry(digest))
+            content = store.get(entry(kept[tuple(shard)]))
             if not isinstance(content, bytes):
                 return None
-        else:
-            digest = hashlib.sha256(content).hexdigest()
+            if n in repriced:
+                content = made.repriced(content, numbered[n], number, changed, uses)
+                if content is None:
+                    return None
+        digests.append(kept[tuple(shard)] if n not in fresh and n not in repriced else hashlib.sha256(content).hexdigest())
         contents.append(content)
-        digests.append(digest)
     relist = relisted(state.lists, gone, new, store)
     if relist is None:
         return None
     term_lists, list_digests = relist
-    return Made(numbered, contents, term_lists, State(
-        count, list(keys), records, change.sampled, change.df, change.trim, change.trim_id, postings, tfs, averages,
-        [shard for shard, _ in cut], [begun for _, begun in cut], digests, list_digests))
+    return Made([shard for shard, _ in cut], contents, term_lists, State(
+        count, list(keys), records.dumped(), lengths.tobytes(), change.sampled, change.df, change.trim, change.trim_id,
+        postings, tfs, averages, [shard for shard, _ in cut], [begun for _, begun in cut], digests, list_digests))
 
 
 def recut(state: State, terms: list[str], moved: set[str], postings: Postings) -> list[tuple[list[str], str | None]]:
