@@ -292,7 +292,7 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
     empty: dict[str, int] = {}
     frequencies = [empty] * (len(FIELDS) * count)  # filled below for the shards made again
     made = Postings.of(count, Lazy(), frequencies, field_lengths)
-    cut = recut(state, terms, moved, made)
+    cut = recut(list(zip(state.shards, state.begun, strict=True)), terms, moved, made)
     if len(cut) <= SHARD_ABOVE:  # one index.json instead
         return None
     kept = {tuple(shard): digest for shard, digest in zip(state.shards, state.contents, strict=True)}
@@ -333,13 +333,14 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
         postings, tfs, averages, [shard for shard, _ in cut], [begun for _, begun in cut], digests, list_digests))
 
 
-def recut(state: State, terms: list[str], moved: set[str], postings: Postings) -> list[tuple[list[str], str | None]]:
-    """The cut of ``terms`` (every term, in lunr.js order), where only the ``moved`` terms (those now
-    listed whose field refs changed, and those gone) cost otherwise than in ``state``'s cut."""
-    old = list(zip(state.shards, state.begun, strict=True))
+def recut(old: list[tuple[list[str], str | None]], terms: list[str], moved: set[str],
+          postings: Postings) -> list[tuple[list[str], str | None]]:
+    """The cut (Postings.cut_from) of ``terms`` (every term, in lunr.js order), given the ``old`` cut of
+    terms of which only the ``moved`` ones (those now listed whose field refs changed, and those gone)
+    cost otherwise."""
     if not moved:
         return old
-    firsts = [js_order(shard[0]) for shard in state.shards]  # in order
+    firsts = [js_order(shard[0]) for shard, _ in old]  # in order
     starts = {shard[0]: (j, begun) for j, (shard, begun) in enumerate(old)}
     pending = sorted((js_order(term) for term in moved))
     cut: list[tuple[list[str], str | None]] = []
