@@ -74,7 +74,9 @@ def text_key(sources: Mapping[str, list[str]]) -> str:
     in their parts and agree in their key."""
     parts = [part for field in sources.values() for part in field]
     head = repr([len(field) for field in sources.values()] + [len(part) for part in parts])
-    return hashlib.blake2b((head + "\0" + "\0".join(parts)).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    digest = hashlib.sha256(head.encode())  # sha256: twice as fast as blake2b where the CPU has SHA instructions
+    digest.update(("\0" + "\0".join(parts)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:40]
 
 
 def analyse(texts: Mapping[str, str]) -> Analysed:

@@ -134,7 +134,7 @@ def _search_files(sources: Sequence[Mapping[str, list[str]]], jobs: int, open_st
     trimmed = analyse_and_trim(sources, jobs, store, keys)
     if store is not None and store.changed():
         store.save()
-    postings = Postings(trimmed.analysed)
+    postings = Postings(trimmed.analysed, with_counts=saved is not None)
     cut = postings.cut_from(sorted(postings.postings, key=js_order), 0, None)[0]
     if len(cut) > SHARD_ABOVE:
         terms, number = postings.numbered([shard for shard, _ in cut])
@@ -159,7 +159,10 @@ def _sharded(made: index_state.Made, count: int, saved: MemoStore | None) -> tup
     files, manifest = search_shards.listed_with(made.terms, made.contents, made.lists, digests)
     entries: dict[str, str] = {}
     if saved is not None and state is not None:
-        saved.put(index_state.STATE_ENTRY, index_state.dumped(state))
+        value, chunks = index_state.dumped(state)
+        saved.put(index_state.STATE_ENTRY, value)
+        for name, chunk in chunks.items():
+            saved.put(name, chunk)
         names = [*state.lists.values(), *state.contents]  # in the order listed_with lists their files
         for (path, content), digest in zip(files.items(), names, strict=False):
             entries[path] = name = index_state.entry(digest)

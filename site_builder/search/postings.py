@@ -34,10 +34,12 @@ B = 0.75  # lunr.py Builder._b
 class Postings:
     """Every term's postings over ``analysed`` (one project's fields each; a project's ref is its position)."""
 
-    def __init__(self, analysed: Sequence[Mapping[str, FieldTerms]]) -> None:
+    def __init__(self, analysed: Sequence[Mapping[str, FieldTerms]], with_counts: bool = False) -> None:
+        """With ``with_counts``, :attr:`counts` holds each term's count in each of its postings too."""
         count = self.count = len(analysed)
         self.fields = list(FIELDS)
         postings: defaultdict[str, list[int]] = defaultdict(list)
+        term_counts: defaultdict[str, list[int]] = defaultdict(list)
         frequencies: list[dict[str, int]] = []
         lengths: list[int] = []
         for name in self.fields:
@@ -46,10 +48,16 @@ class Postings:
                 counts, length = fields[name]
                 frequencies.append(counts)
                 lengths.append(length)
-                for term in counts:
-                    postings[term].append(fid)
+                if with_counts:
+                    for term, tf in counts.items():
+                        postings[term].append(fid)
+                        term_counts[term].append(tf)
+                else:
+                    for term in counts:
+                        postings[term].append(fid)
                 fid += 1
         self.postings: dict[str, list[int]] = dict(postings)
+        self.counts: Mapping[str, list[int]] = term_counts
         self.frequencies: Sequence[Mapping[str, int]] = frequencies
         self.lengths = lengths
         self._index()
@@ -61,6 +69,7 @@ class Postings:
         at least those terms' counts; ``lengths`` of every field ref."""
         made = cls.__new__(cls)
         made.count, made.fields, made.postings, made.frequencies, made.lengths = count, list(FIELDS), postings, frequencies, lengths
+        made.counts = {}
         made._index()
         return made
 
@@ -103,6 +112,24 @@ class Postings:
         """Each field's average length, as BM25 weighs with it (builder.average_length)."""
         count = self.count
         return [average_length(sum(self.lengths[f * count:(f + 1) * count]), count) for f in range(len(self.fields))]
+
+    def lazy_scales(self) -> tuple[Mapping[int, float], Mapping[int, float]]:
+        """:meth:`scales`, each field ref's worked out when it is first looked up (for a few shards)."""
+        count, fields, averages = self.count, self.fields, self.averages()
+        lengths = self.lengths
+
+        class Norms(dict[int, float]):
+            def __missing__(self, fid: int) -> float:
+                length, average = lengths[fid], averages[fid // count]
+                norm = self[fid] = K1 * (1 - B + B * (length / average)) if length else 0.0
+                return norm
+
+        class Scales(dict[int, float]):
+            def __missing__(self, fid: int) -> float:
+                scale = self[fid] = (K1 + 1) * FIELDS[fields[fid // count]] * 1
+                return scale
+
+        return Norms(), Scales()
 
     def scales(self) -> tuple[list[float], list[float]]:
         """For each field ref id: its BM25 length norm and ``k1 + 1`` times its field's boost (shards.field_rows)."""
@@ -147,7 +174,8 @@ class Postings:
             content = content[:start] + opening + ",".join(pairs).encode() + content[end:]
         return content
 
-    def shard_json(self, terms: list[str], number: Mapping[str, int], norms: list[float], scales: list[float]) -> bytes:
+    def shard_json(self, terms: list[str], number: Mapping[str, int], norms: Sequence[float] | Mapping[int, float],
+                   scales: Sequence[float] | Mapping[int, float]) -> bytes:
         """The shard of ``terms`` (in number order) as json_bytes writes shards.shard_index's dict."""
         count, frequencies, opening = self.count, self.frequencies, self.vector_json
         vectors: defaultdict[int, list[str]] = defaultdict(list)
@@ -203,12 +231,13 @@ def shard_files(postings: Postings, jobs: int = 0, shards: list[list[str]] | Non
 
 
 def made_shards(postings: Postings, terms: list[list[str]], number: Mapping[str, int], todo: Iterable[int],
-                jobs: int = 0) -> dict[int, bytes]:
-    """The content of each shard ``todo`` of ``terms`` (each in number order, :meth:`Postings.numbered`), on all cores."""
+                jobs: int = 0, few: bool = False) -> dict[int, bytes]:
+    """The content of each shard ``todo`` of ``terms`` (each in number order, :meth:`Postings.numbered`), on all
+    cores; ``few``: the shards hold few of the field refs (their weights are worked out as they are needed)."""
     ordered = sorted(todo, key=lambda i: -len(terms[i]))  # largest first: the workers finish together
     if not ordered:
         return {}
-    _state.update(postings=postings, terms=terms, number=number, scales=postings.scales())
+    _state.update(postings=postings, terms=terms, number=number, scales=postings.lazy_scales() if few else postings.scales())
     try:
         return dict(zip(ordered, search_shards.fork_map(_build_shard, ordered, jobs), strict=True))
     finally:

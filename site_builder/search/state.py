@@ -62,7 +62,7 @@ class State(NamedTuple):
     lists: dict[search_shards.FuzzyKey, str]  # the sha256 of each term list's content, in key order
 
 
-TRIM = State._fields.index("trim")
+TRIM, RECORDS = State._fields.index("trim"), State._fields.index("records")
 
 
 class Records:
@@ -121,26 +121,32 @@ def entry(digest: str) -> str:
     return f"c:{digest}"
 
 
-def dumped(state: State) -> bytes:
+def dumped(state: State) -> tuple[bytes, dict[str, bytes]]:
     """The state as the store keeps it: plain values, pickled once (the store's file then holds one bytes
-    object, fast to load, and a stale state in it is never unpickled)."""
+    object, fast to load, and a stale state in it is never unpickled), its records' chunks by the name of
+    their entries (so a chunk that did not change stays where it is in the store's file)."""
     fields = list(state)
     fields[TRIM] = tuple(state.trim)
-    return pickle.dumps(tuple(fields), protocol=pickle.HIGHEST_PROTOCOL)
+    names = [hashlib.sha256(chunk).hexdigest() for chunk in state.records]
+    fields[RECORDS] = names
+    return pickle.dumps(tuple(fields), protocol=pickle.HIGHEST_PROTOCOL), {
+        entry(name): chunk for name, chunk in zip(names, state.records, strict=True)}
 
 
 def loaded(store: MemoStore) -> State | None:
-    """The state kept in ``store``, or ``None`` (none, or not of this shape)."""
+    """The state kept in ``store``, or ``None`` (none, not of this shape, or a chunk of its records missing)."""
     value = store.get(STATE_ENTRY)
     if not isinstance(value, bytes):
         return None
     try:
         fields = list(pickle.loads(value))  # the store is authenticated: only this tool, with this user's key, wrote it
         fields[TRIM] = analysis.BodyTrim(*fields[TRIM])
+        fields[RECORDS] = [store.get(entry(name)) for name in fields[RECORDS]]
         state = State(*fields)
     except Exception:
         return None
     ok = (isinstance(state.count, int) and len(state.keys) == state.count and len(state.records) == -(-state.count // CHUNK)
+          and all(isinstance(chunk, bytes) for chunk in state.records)
           and len(state.lengths) == 4 * len(FIELDS) * state.count and isinstance(state.postings, dict)
           and len(state.shards) == len(state.begun) == len(state.contents))
     return state if ok else None
@@ -149,8 +155,7 @@ def loaded(store: MemoStore) -> State | None:
 def made_state(count: int, keys: Sequence[str], trimmed: analysis.Trimmed, postings: Postings,
                cut: list[tuple[list[str], str | None]], contents: Sequence[bytes],
                lists: Mapping[search_shards.FuzzyKey, bytes]) -> State:
-    """The state of an index made whole."""
-    frequencies = postings.frequencies
+    """The state of an index made whole (``postings`` made ``with_counts``)."""
     df: dict[str, int] = {}
     for terms in trimmed.sampled:
         for term in terms:
@@ -160,7 +165,7 @@ def made_state(count: int, keys: Sequence[str], trimmed: analysis.Trimmed, posti
         count, list(keys), [chunked(records[c:c + CHUNK]) for c in range(0, count, CHUNK)],
         array("I", postings.lengths).tobytes(), [" ".join(terms) for terms in trimmed.sampled], df, trimmed.trim, trimmed.trim_id,
         {term: array("I", fids).tobytes() for term, fids in postings.postings.items()},
-        {term: array("I", [frequencies[fid][term] for fid in fids]).tobytes() for term, fids in postings.postings.items()},
+        {term: array("I", postings.counts[term]).tobytes() for term in postings.postings},
         postings.averages(), [shard for shard, _ in cut], [begun for _, begun in cut],
         [hashlib.sha256(content).hexdigest() for content in contents],
         {key: hashlib.sha256(content).hexdigest() for key, content in lists.items()})
@@ -308,7 +313,7 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
                 if row is empty:
                     row = frequencies[fid] = {}
                 row[term] = tf
-    fresh = made_shards(made, numbered, number, again, jobs)
+    fresh = made_shards(made, numbered, number, again, jobs, few=len(again) * 4 < len(cut))
     uses = {term: len(postings[term]) // 4 for n in repriced for term in cut[n][0]}
     contents: list[bytes] = []
     digests: list[str] = []
