@@ -53,8 +53,7 @@ class State(NamedTuple):
     df: dict[str, int]  # their document frequencies (what weighs the trim)
     trim: analysis.BodyTrim
     trim_id: str
-    postings: dict[str, bytes]  # term -> its field ref ids, in order (array "I")
-    tfs: dict[str, bytes]  # term -> its count in each of them (array "I")
+    pieces: list[bytes]  # for each shard: its terms' postings, pickled (see Pieces)
     averages: list[float]  # each field's average length (Postings.averages)
     shards: list[list[str]]  # the cut: each shard's terms in lunr.js order
     begun: list[str | None]  # the prefix each shard began with (shards.cut_from)
@@ -62,7 +61,31 @@ class State(NamedTuple):
     lists: dict[search_shards.FuzzyKey, str]  # the sha256 of each term list's content, in key order
 
 
-TRIM, RECORDS = State._fields.index("trim"), State._fields.index("records")
+TRIM, RECORDS, PIECES = State._fields.index("trim"), State._fields.index("records"), State._fields.index("pieces")
+
+
+class Pieces:
+    """Every term's postings, from a state's pieces: one for each shard, a dict of its terms' field ref
+    ids (in order) and their counts in them (each an array "I"), unpickled as they are read."""
+
+    def __init__(self, shards: list[list[str]], pieces: list[bytes]) -> None:
+        self.firsts = [js_order(shard[0]) for shard in shards]
+        self.pieces = pieces
+        self._open: dict[int, dict[str, tuple[bytes, bytes]]] = {}
+
+    def get(self, term: str) -> tuple[bytes, bytes] | None:
+        n = bisect_right(self.firsts, js_order(term)) - 1
+        if n < 0:
+            return None
+        piece = self._open.get(n)
+        if piece is None:
+            piece = self._open[n] = pickle.loads(self.pieces[n])
+        return piece.get(term)
+
+
+def piece(postings: Mapping[str, tuple[Sequence[int], Sequence[int]]], terms: Iterable[str]) -> bytes:
+    return pickle.dumps({term: (array("I", fids).tobytes(), array("I", counts).tobytes())
+                         for term in terms for fids, counts in [postings[term]]}, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class Records:
@@ -125,12 +148,14 @@ def dumped(state: State) -> tuple[bytes, dict[str, bytes]]:
     """The state as the store keeps it: plain values, pickled once (the store's file then holds one bytes
     object, fast to load, and a stale state in it is never unpickled), its records' chunks by the name of
     their entries (so a chunk that did not change stays where it is in the store's file)."""
-    fields = list(state)
+    fields: list[object] = list(state)
     fields[TRIM] = tuple(state.trim)
-    names = [hashlib.sha256(chunk).hexdigest() for chunk in state.records]
-    fields[RECORDS] = names
-    return pickle.dumps(tuple(fields), protocol=pickle.HIGHEST_PROTOCOL), {
-        entry(name): chunk for name, chunk in zip(names, state.records, strict=True)}
+    entries = {}
+    for at in (RECORDS, PIECES):
+        names = [hashlib.sha256(chunk).hexdigest() for chunk in state[at]]
+        entries.update({entry(name): chunk for name, chunk in zip(names, state[at], strict=True)})
+        fields[at] = names
+    return pickle.dumps(tuple(fields), protocol=pickle.HIGHEST_PROTOCOL), entries
 
 
 def loaded(store: MemoStore) -> State | None:
@@ -141,14 +166,15 @@ def loaded(store: MemoStore) -> State | None:
     try:
         fields = list(pickle.loads(value))  # the store is authenticated: only this tool, with this user's key, wrote it
         fields[TRIM] = analysis.BodyTrim(*fields[TRIM])
-        fields[RECORDS] = [store.get(entry(name)) for name in fields[RECORDS]]
+        for at in (RECORDS, PIECES):
+            fields[at] = [store.get(entry(name)) for name in fields[at]]
         state = State(*fields)
     except Exception:
         return None
     ok = (isinstance(state.count, int) and len(state.keys) == state.count and len(state.records) == -(-state.count // CHUNK)
-          and all(isinstance(chunk, bytes) for chunk in state.records)
-          and len(state.lengths) == 4 * len(FIELDS) * state.count and isinstance(state.postings, dict)
-          and len(state.shards) == len(state.begun) == len(state.contents))
+          and all(isinstance(chunk, bytes) for chunk in (*state.records, *state.pieces))
+          and len(state.lengths) == 4 * len(FIELDS) * state.count
+          and len(state.shards) == len(state.begun) == len(state.contents) == len(state.pieces))
     return state if ok else None
 
 
@@ -156,6 +182,7 @@ def made_state(count: int, keys: Sequence[str], trimmed: analysis.Trimmed, posti
                cut: list[tuple[list[str], str | None]], contents: Sequence[bytes],
                lists: Mapping[search_shards.FuzzyKey, bytes]) -> State:
     """The state of an index made whole (``postings`` made ``with_counts``)."""
+    both = {term: (fids, postings.counts[term]) for term, fids in postings.postings.items()}
     df: dict[str, int] = {}
     for terms in trimmed.sampled:
         for term in terms:
@@ -164,9 +191,7 @@ def made_state(count: int, keys: Sequence[str], trimmed: analysis.Trimmed, posti
     return State(
         count, list(keys), [chunked(records[c:c + CHUNK]) for c in range(0, count, CHUNK)],
         array("I", postings.lengths).tobytes(), [" ".join(terms) for terms in trimmed.sampled], df, trimmed.trim, trimmed.trim_id,
-        {term: array("I", fids).tobytes() for term, fids in postings.postings.items()},
-        {term: array("I", postings.counts[term]).tobytes() for term in postings.postings},
-        postings.averages(), [shard for shard, _ in cut], [begun for _, begun in cut],
+        [piece(both, shard) for shard, _ in cut], postings.averages(), [shard for shard, _ in cut], [begun for _, begun in cut],
         [hashlib.sha256(content).hexdigest() for content in contents],
         {key: hashlib.sha256(content).hexdigest() for key, content in lists.items()})
 
@@ -234,15 +259,14 @@ def too_many(changed: int, count: int) -> bool:
 def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore, jobs: int = 0) -> Made | None:
     """The files of the index after ``change``, and its state; ``None`` if it must be built whole."""
     count = state.count
-    postings, tfs = dict(state.postings), dict(state.tfs)
-    lists: dict[str, tuple[list[int], list[int]]] = {}  # the postings changed, as lists
+    postings = Pieces(state.shards, state.pieces)
+    lists: dict[str, tuple[list[int], list[int]]] = {}  # the postings read (and changed), as lists
 
     def posting(term: str) -> tuple[list[int], list[int]]:
         found = lists.get(term)
         if found is None:
-            fids, counts = postings.get(term), tfs.get(term)
-            found = lists[term] = ((array("I", fids).tolist(), array("I", counts).tolist()) if fids is not None and counts is not None
-                                   else ([], []))
+            packed = postings.get(term)
+            found = lists[term] = (array("I", packed[0]).tolist(), array("I", packed[1]).tolist()) if packed else ([], [])
         return found
 
     records = Records(state.records)
@@ -277,14 +301,8 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
     averages = [average_length(sum(field_lengths[f * count:(f + 1) * count]), count) for f in range(len(FIELDS))]
     if averages != state.averages:
         return None  # every weight may change
-    for term, (fids, counts) in lists.items():
-        if fids:
-            postings[term], tfs[term] = array("I", fids).tobytes(), array("I", counts).tobytes()
-        else:
-            postings.pop(term, None)
-            tfs.pop(term, None)
-    gone = {term for term in moved if term not in postings}
-    new = {term for term in moved if term not in state.postings}
+    gone = {term for term in moved if not lists[term][0]}
+    new = {term for term in moved if postings.get(term) is None}
     terms = [term for shard in state.shards for term in shard if term not in gone]
     for term in sorted(new, key=js_order):
         insort(terms, term, key=js_order)
@@ -294,6 +312,10 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
             fids = self[term] = posting(term)[0]
             return fids
 
+    class Lists(dict[str, tuple[list[int], list[int]]]):
+        def __missing__(self, term: str) -> tuple[list[int], list[int]]:
+            return posting(term)
+
     empty: dict[str, int] = {}
     frequencies = [empty] * (len(FIELDS) * count)  # filled below for the shards made again
     made = Postings.of(count, Lazy(), frequencies, field_lengths)
@@ -301,6 +323,7 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
     if len(cut) <= SHARD_ABOVE:  # one index.json instead
         return None
     kept = {tuple(shard): digest for shard, digest in zip(state.shards, state.contents, strict=True)}
+    kept_at = {tuple(shard): n for n, shard in enumerate(state.shards)}
     again = [n for n, (shard, _) in enumerate(cut) if tuple(shard) not in kept or not moved.isdisjoint(shard)]
     repriced = [n for n, (shard, _) in enumerate(cut) if tuple(shard) in kept and moved.isdisjoint(shard)
                 and not touched.isdisjoint(shard)]  # the same terms and postings: only some weights change
@@ -314,7 +337,7 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
                     row = frequencies[fid] = {}
                 row[term] = tf
     fresh = made_shards(made, numbered, number, again, jobs, few=len(again) * 4 < len(cut))
-    uses = {term: len(postings[term]) // 4 for n in repriced for term in cut[n][0]}
+    uses = {term: len(posting(term)[0]) for n in repriced for term in cut[n][0]}
     contents: list[bytes] = []
     digests: list[str] = []
     for n, (shard, _) in enumerate(cut):
@@ -335,7 +358,8 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
     term_lists, list_digests = relist
     return Made([shard for shard, _ in cut], contents, term_lists, State(
         count, list(keys), records.dumped(), lengths.tobytes(), change.sampled, change.df, change.trim, change.trim_id,
-        postings, tfs, averages, [shard for shard, _ in cut], [begun for _, begun in cut], digests, list_digests))
+        [state.pieces[kept_at[tuple(shard)]] if tuple(shard) in kept_at and touched.isdisjoint(shard) else piece(Lists(), shard)
+         for shard, _ in cut], averages, [shard for shard, _ in cut], [begun for _, begun in cut], digests, list_digests))
 
 
 def recut(old: list[tuple[list[str], str | None]], terms: list[str], moved: set[str],
