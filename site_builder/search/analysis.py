@@ -29,7 +29,8 @@ BODY_POSTINGS_BUDGET = 60_000  # body term-project pairs in the whole index
 MIN_BODY_TERMS = 40  # kept per project, however large the catalogue
 IDF_SAMPLE = 500  # bodies sampled to weigh terms for trimming
 # the code whose output the caches keep (search/ makes the terms, weights and files; text/ splits and stems)
-CODE = ("search/analysis.py", "search/builder.py", "search/index.py", "search/postings.py", "search/shards.py", "text/words.py",
+CODE = ("search/analysis.py", "search/builder.py", "search/index.py", "search/postings.py", "search/shards.py", "search/state.py",
+        "text/words.py",
         "text/stemmer.py", "runtime/jsonio.py")
 
 Analysed = dict[str, FieldTerms]  # field name -> terms, for one project
