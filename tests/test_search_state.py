@@ -144,7 +144,7 @@ def test_a_state_that_does_not_fit_is_not_used(tmp_path: Path, uses: list[bool])
     sources = catalogue(60)
     search_index.sources_files(sources, 1, tmp_path)
     state = index_state.loaded(kept_store(tmp_path))
-    assert state is not None and state.count == 60 and len(state.shards) > search_index.SHARD_ABOVE
+    assert state is not None and state.projects == 60 and len(state.shards) > search_index.SHARD_ABOVE
     more = [*sources, *catalogue(1, seed=9)]  # another number of projects: every ref's weights differ
     assert search_index.sources_files(more, 1, tmp_path) == made_whole(more)
     assert uses == []  # not even tried

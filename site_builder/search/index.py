@@ -125,7 +125,7 @@ def _search_files(sources: Sequence[Mapping[str, list[str]]], jobs: int, open_st
     """The files, and the entry of ``saved`` holding each shard and term list (by path) if there is ``saved``:
     from the state ``saved`` keeps and the projects that changed since (state.py) where it can, else whole."""
     state = index_state.loaded(saved) if saved is not None else None
-    if saved is not None and state is not None and state.count == len(sources) > 0:
+    if saved is not None and state is not None and state.projects == len(sources) > 0:
         change = index_state.changes(state, sources, keys, jobs, open_store)
         made = index_state.updated(state, keys, change, saved, jobs) if change is not None else None
         if made is not None:

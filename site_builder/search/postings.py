@@ -36,7 +36,7 @@ class Postings:
 
     def __init__(self, analysed: Sequence[Mapping[str, FieldTerms]], with_counts: bool = False) -> None:
         """With ``with_counts``, :attr:`counts` holds each term's count in each of its postings too."""
-        count = self.count = len(analysed)
+        self.count = len(analysed)
         self.fields = list(FIELDS)
         postings: defaultdict[str, list[int]] = defaultdict(list)
         term_counts: defaultdict[str, list[int]] = defaultdict(list)
@@ -233,12 +233,13 @@ def shard_files(postings: Postings, jobs: int = 0, shards: list[list[str]] | Non
 def made_shards(postings: Postings, terms: list[list[str]], number: Mapping[str, int], todo: Iterable[int],
                 jobs: int = 0, few: bool = False) -> dict[int, bytes]:
     """The content of each shard ``todo`` of ``terms`` (each in number order, :meth:`Postings.numbered`), on all
-    cores; ``few``: the shards hold few of the field refs (their weights are worked out as they are needed)."""
+    cores; ``few``: they are few (made here: workers would take longer to start), their weights worked out
+    for the field refs they hold only."""
     ordered = sorted(todo, key=lambda i: -len(terms[i]))  # largest first: the workers finish together
     if not ordered:
         return {}
     _state.update(postings=postings, terms=terms, number=number, scales=postings.lazy_scales() if few else postings.scales())
     try:
-        return dict(zip(ordered, search_shards.fork_map(_build_shard, ordered, jobs), strict=True))
+        return dict(zip(ordered, search_shards.fork_map(_build_shard, ordered, 1 if few else jobs), strict=True))
     finally:
         _state.clear()

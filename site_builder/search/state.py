@@ -42,18 +42,19 @@ CHUNK = 64  # projects' records pickled together: an edit pickles one chunk agai
 MAX_CHANGED = (10, 0.2)  # projects, and share of them: more changed than both, and the whole index is built again
 Part = tuple[str, bytes, int]  # one field of a project: its terms joined by " ", their counts (array "I"), its length
 Record = tuple[Part, ...]  # a project's fields, in FIELDS order
+Chunk = tuple[str, bytes]  # pickled values, and their sha256 (hex): the name of their entry in the store
 
 
 class State(NamedTuple):
-    count: int  # projects
+    projects: int
     keys: list[str]  # each project's analysis.text_key
-    records: list[bytes]  # each project's analysed fields, its body trimmed (a Record), CHUNK projects pickled together
+    records: list[Chunk]  # each project's analysed fields, its body trimmed (a Record), CHUNK projects pickled together
     lengths: bytes  # the length of each field ref, in id order (array "I")
     sampled: list[str]  # the whole body's terms of each project of analysis.sample, joined by " "
     df: dict[str, int]  # their document frequencies (what weighs the trim)
     trim: analysis.BodyTrim
     trim_id: str
-    pieces: list[bytes]  # for each shard: its terms' postings, pickled (see Pieces)
+    pieces: list[Chunk]  # for each shard: its terms' postings, pickled (see Pieces)
     averages: list[float]  # each field's average length (Postings.averages)
     shards: list[list[str]]  # the cut: each shard's terms in lunr.js order
     begun: list[str | None]  # the prefix each shard began with (shards.cut_from)
@@ -68,7 +69,7 @@ class Pieces:
     """Every term's postings, from a state's pieces: one for each shard, a dict of its terms' field ref
     ids (in order) and their counts in them (each an array "I"), unpickled as they are read."""
 
-    def __init__(self, shards: list[list[str]], pieces: list[bytes]) -> None:
+    def __init__(self, shards: list[list[str]], pieces: list[Chunk]) -> None:
         self.firsts = [js_order(shard[0]) for shard in shards]
         self.pieces = pieces
         self._open: dict[int, dict[str, tuple[bytes, bytes]]] = {}
@@ -79,7 +80,7 @@ class Pieces:
             return None
         piece = self._open.get(n)
         if piece is None:
-            piece = self._open[n] = pickle.loads(self.pieces[n])
+            piece = self._open[n] = pickle.loads(self.pieces[n][1])
         return piece.get(term)
 
 
@@ -91,7 +92,7 @@ def piece(postings: Mapping[str, tuple[Sequence[int], Sequence[int]]], terms: It
 class Records:
     """A state's records, unpickled a chunk at a time as they are read or changed."""
 
-    def __init__(self, chunks: list[bytes]) -> None:
+    def __init__(self, chunks: list[Chunk]) -> None:
         self.chunks = list(chunks)
         self._open: dict[int, list[Record]] = {}
 
@@ -104,15 +105,19 @@ class Records:
     def _chunk(self, c: int) -> list[Record]:
         found = self._open.get(c)
         if found is None:
-            found = self._open[c] = list(pickle.loads(self.chunks[c]))
+            found = self._open[c] = list(pickle.loads(self.chunks[c][1]))
         return found
 
-    def dumped(self) -> list[bytes]:
-        """The chunks, those read again pickled again (so, as they were if unchanged)."""
+    def dumped(self) -> list[Chunk]:
+        """The chunks, those read pickled again (so, as they were if unchanged)."""
         for c, records in self._open.items():
-            self.chunks[c] = chunked(records)
+            self.chunks[c] = chunk(chunked(records))
         self._open.clear()
         return self.chunks
+
+
+def chunk(data: bytes) -> Chunk:
+    return hashlib.sha256(data).hexdigest(), data
 
 
 def chunked(records: Sequence[Record]) -> bytes:
@@ -150,11 +155,10 @@ def dumped(state: State) -> tuple[bytes, dict[str, bytes]]:
     their entries (so a chunk that did not change stays where it is in the store's file)."""
     fields: list[object] = list(state)
     fields[TRIM] = tuple(state.trim)
-    entries = {}
-    for at in (RECORDS, PIECES):
-        names = [hashlib.sha256(chunk).hexdigest() for chunk in state[at]]
-        entries.update({entry(name): chunk for name, chunk in zip(names, state[at], strict=True)})
-        fields[at] = names
+    entries: dict[str, bytes] = {}
+    for at, chunks in ((RECORDS, state.records), (PIECES, state.pieces)):
+        entries.update({entry(name): data for name, data in chunks})
+        fields[at] = [name for name, _ in chunks]
     return pickle.dumps(tuple(fields), protocol=pickle.HIGHEST_PROTOCOL), entries
 
 
@@ -167,13 +171,13 @@ def loaded(store: MemoStore) -> State | None:
         fields = list(pickle.loads(value))  # the store is authenticated: only this tool, with this user's key, wrote it
         fields[TRIM] = analysis.BodyTrim(*fields[TRIM])
         for at in (RECORDS, PIECES):
-            fields[at] = [store.get(entry(name)) for name in fields[at]]
+            fields[at] = [(name, store.get(entry(name))) for name in fields[at]]
         state = State(*fields)
     except Exception:
         return None
-    ok = (isinstance(state.count, int) and len(state.keys) == state.count and len(state.records) == -(-state.count // CHUNK)
-          and all(isinstance(chunk, bytes) for chunk in (*state.records, *state.pieces))
-          and len(state.lengths) == 4 * len(FIELDS) * state.count
+    ok = (isinstance(state.projects, int) and len(state.keys) == state.projects and len(state.records) == -(-state.projects // CHUNK)
+          and all(isinstance(data, bytes) for _, data in (*state.records, *state.pieces))
+          and len(state.lengths) == 4 * len(FIELDS) * state.projects
           and len(state.shards) == len(state.begun) == len(state.contents) == len(state.pieces))
     return state if ok else None
 
@@ -189,9 +193,9 @@ def made_state(count: int, keys: Sequence[str], trimmed: analysis.Trimmed, posti
             df[term] = df.get(term, 0) + 1
     records = [record_of(fields) for fields in trimmed.analysed]
     return State(
-        count, list(keys), [chunked(records[c:c + CHUNK]) for c in range(0, count, CHUNK)],
+        count, list(keys), [chunk(chunked(records[c:c + CHUNK])) for c in range(0, count, CHUNK)],
         array("I", postings.lengths).tobytes(), [" ".join(terms) for terms in trimmed.sampled], df, trimmed.trim, trimmed.trim_id,
-        [piece(both, shard) for shard, _ in cut], postings.averages(), [shard for shard, _ in cut], [begun for _, begun in cut],
+        [chunk(piece(both, shard)) for shard, _ in cut], postings.averages(), [shard for shard, _ in cut], [begun for _, begun in cut],
         [hashlib.sha256(content).hexdigest() for content in contents],
         {key: hashlib.sha256(content).hexdigest() for key, content in lists.items()})
 
@@ -209,7 +213,7 @@ def changes(state: State, sources: Sequence[Mapping[str, list[str]]], keys: Sequ
     """The new records of the projects whose text changed. Only those are analysed, unless their change
     moves the weight of a term that trims bodies: then every project's analysis is taken from (or made
     and kept in) the store ``open_store`` opens (analysis.analyse_and_trim). ``None``: too many changed."""
-    count = state.count
+    count = state.projects
     changed = [i for i in range(count) if keys[i] != state.keys[i]]
     if too_many(len(changed), count):
         return None
@@ -258,7 +262,7 @@ def too_many(changed: int, count: int) -> bool:
 
 def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore, jobs: int = 0) -> Made | None:
     """The files of the index after ``change``, and its state; ``None`` if it must be built whole."""
-    count = state.count
+    count = state.projects
     postings = Pieces(state.shards, state.pieces)
     lists: dict[str, tuple[list[int], list[int]]] = {}  # the postings read (and changed), as lists
 
@@ -358,7 +362,7 @@ def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore
     term_lists, list_digests = relist
     return Made([shard for shard, _ in cut], contents, term_lists, State(
         count, list(keys), records.dumped(), lengths.tobytes(), change.sampled, change.df, change.trim, change.trim_id,
-        [state.pieces[kept_at[tuple(shard)]] if tuple(shard) in kept_at and touched.isdisjoint(shard) else piece(Lists(), shard)
+        [state.pieces[kept_at[tuple(shard)]] if tuple(shard) in kept_at and touched.isdisjoint(shard) else chunk(piece(Lists(), shard))
          for shard, _ in cut], averages, [shard for shard, _ in cut], [begun for _, begun in cut], digests, list_digests))
 
 
@@ -371,7 +375,7 @@ def recut(old: list[tuple[list[str], str | None]], terms: list[str], moved: set[
         return old
     firsts = [js_order(shard[0]) for shard, _ in old]  # in order
     starts = {shard[0]: (j, begun) for j, (shard, begun) in enumerate(old)}
-    pending = sorted((js_order(term) for term in moved))
+    pending = sorted(js_order(term) for term in moved)
     cut: list[tuple[list[str], str | None]] = []
     j = 0  # the old shard to take up next
     at = 0  # where it begins in terms
