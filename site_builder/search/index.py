@@ -39,8 +39,8 @@ SHARD_ABOVE = index_state.SHARD_ABOVE  # shards' worth of terms (shards.SHARD_BY
 INDEX_PATH = "search/index.json"
 MANIFEST_PATH = "search/manifest.json"
 CACHE_NAME = "search"  # .cache/search.pickle: each project's analysed terms (analysis.py)
-FILES_CACHE_NAME = "search-files"  # .cache/search-files.pickle: the files of the last build's index, each shard
-# by a digest of what it is made from (postings.Postings.shard_key)
+FILES_CACHE_NAME = "search-files"  # .cache/search-files.pickle: the files of the last build's index (by the digest of
+# its inputs), and what a sharded one was made from (state.py), each shard and term list by the sha256 of its content
 
 
 def index_builder(projects: Sequence[ProjectView], jobs: int = 0) -> TermBuilder:
@@ -70,7 +70,8 @@ def search_files(projects: Sequence[ProjectView], jobs: int = 0, root: Path | No
     of ``search/filter.json`` and the names of the fragments (docstore.py). With ``root``, the
     analysed terms of every project are kept in, and taken from, ``root/.cache/`` (analysis.py), and
     so are the files: a build whose every project's indexed text is unchanged reuses them, and
-    another makes again only the shards whose terms, postings or weights changed.
+    another updates the state the last one kept (state.py) for the projects whose text changed,
+    making again only the shards whose terms, postings or weights changed.
     """
     with gc_paused():
         return sources_files([field_sources(view) for view in projects], jobs, root)

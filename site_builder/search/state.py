@@ -2,21 +2,25 @@
 without going over every project.
 
 The state (:class:`State`) holds what the files were made from: each project's text key and analysed,
-trimmed fields (a :data:`Record`), every term's postings (field ref ids, ``field number * projects +
-ref``) with their counts, the trim and the sample it was weighed with, the cut (each shard's terms and
-the prefix it began with, shards.cut_from) and the digest of each shard's and term list's content.
-search/index.py keeps it, pickled as one ``bytes`` value, in ``.cache/search-files.pickle`` beside the
-contents (entries ``c:<sha256>``), under a version that covers this code.
+trimmed fields (a :data:`Record`, 64 projects to a chunk), every term's postings (field ref ids,
+``field number * projects + ref``) with their counts (a piece for each shard), the trim and the sample
+it was weighed with, the cut (each shard's terms and the prefix it began with, shards.cut_from) and
+the digest of each shard's and term list's content. search/index.py keeps it in
+``.cache/search-files.pickle``, pickled as one ``bytes`` value beside the chunks, pieces and contents
+(entries ``c:<sha256>``: one that did not change is not written again), under a version that covers
+this code.
 
-:func:`updated` takes the projects whose text key changed, analyses only those (or, when their
+:func:`changes` finds the projects whose text key changed and analyses only those (or, when their
 change moves the weight of a term that trims bodies, takes every project's analysis from the analysis
-cache, analysis.py), and changes the postings of the field refs whose terms changed. The cut is taken
-up again from the shard before the first term whose postings changed, and given up for the old one as
-soon as a shard begins where an old one began, with the same prefix (from there the terms and their
-costs are the old ones until the next changed term). Only the shards holding a term of a changed
-field ref, or cut otherwise, are made again; so are only the term lists that gain or lose a term.
-Anything it cannot do this way (another number of projects, another average field length, many
-changes) it leaves to the whole build (``None``); the tests check that the two make the same bytes.
+cache, analysis.py); :func:`updated` changes the postings of the field refs whose terms changed. The
+cut is taken up again from the shard before the first term that a field ref gained or lost, and given
+up for the old one as soon as a shard begins where an old one began, with the same prefix (from there
+the terms and their costs are the old ones until the next such term). A shard whose terms or
+postings changed is made again; one that holds only the same terms, some of whose weights changed,
+is weighed again in place (Postings.repriced); the others, and the term lists that gain or lose no
+term, are kept. Anything it cannot do this way (another number of projects, another average field
+length, many changes) it leaves to the whole build (``None``); the tests check that the two make the
+same bytes.
 """
 
 from __future__ import annotations
@@ -260,110 +264,120 @@ def too_many(changed: int, count: int) -> bool:
     return changed > max(MAX_CHANGED[0], MAX_CHANGED[1] * count)
 
 
-def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore, jobs: int = 0) -> Made | None:
-    """The files of the index after ``change``, and its state; ``None`` if it must be built whole."""
-    count = state.projects
-    postings = Pieces(state.shards, state.pieces)
-    lists: dict[str, tuple[list[int], list[int]]] = {}  # the postings read (and changed), as lists
+class Lists(dict[str, tuple[list[int], list[int]]]):
+    """Each term's postings as lists, its field ref ids and its counts in them, read from a state's
+    pieces when first looked up (a term without postings: two empty lists); changed in place."""
 
-    def posting(term: str) -> tuple[list[int], list[int]]:
-        found = lists.get(term)
-        if found is None:
-            packed = postings.get(term)
-            found = lists[term] = (array("I", packed[0]).tolist(), array("I", packed[1]).tolist()) if packed else ([], [])
+    def __init__(self, pieces: Pieces) -> None:
+        super().__init__()
+        self.pieces = pieces
+
+    def __missing__(self, term: str) -> tuple[list[int], list[int]]:
+        packed = self.pieces.get(term)
+        found = self[term] = (array("I", packed[0]).tolist(), array("I", packed[1]).tolist()) if packed else ([], [])
         return found
 
-    records = Records(state.records)
-    lengths = array("I", state.lengths)
-    changed: dict[int, dict[str, int]] = {}  # the field refs changed, by id: their term counts now
-    touched: set[str] = set()  # their terms: their weights may change
-    moved: set[str] = set()  # the terms whose field refs changed: their place in the cut may change
+
+class Ids(dict[str, list[int]]):
+    """The field ref ids of each term's :class:`Lists` (what :class:`Postings` holds)."""
+
+    def __init__(self, lists: Lists) -> None:
+        super().__init__()
+        self.lists = lists
+
+    def __missing__(self, term: str) -> list[int]:
+        fids = self[term] = self.lists[term][0]
+        return fids
+
+
+class Changed(NamedTuple):
+    counts: dict[int, dict[str, int]]  # the field refs changed, by id: their term counts now
+    touched: set[str]  # their terms, then and now: their weights may change
+    moved: set[str]  # the terms that a field ref gained or lost: their place in the cut may change
+
+
+def changed_postings(records: Records, lists: Lists, lengths: array[int], count: int, change: Changes) -> Changed:
+    """Put the records of ``change`` in ``records``, their field refs' lengths in ``lengths`` and their
+    postings in ``lists``; what changed."""
+    out = Changed({}, set(), set())
     for i, record in change.records.items():
         old = records[i]
         records[i] = record
-        for f, (before, after) in enumerate(zip(old, record, strict=True)):
-            if before == after:
+        for f, (then, now_part) in enumerate(zip(old, record, strict=True)):
+            if then == now_part:
                 continue
             fid = f * count + i
-            was, now = counts_of(before), counts_of(after)
-            changed[fid] = now
-            lengths[fid] = after[2]
-            touched.update(was, now)
+            was, now = counts_of(then), counts_of(now_part)
+            out.counts[fid] = now
+            lengths[fid] = now_part[2]
+            out.touched.update(was, now)
             for term in was.keys() | now.keys():
-                fids, counts = posting(term)
+                fids, counts = lists[term]
                 at = bisect_left(fids, fid)
                 if term not in now:
                     del fids[at], counts[at]
-                    moved.add(term)
+                    out.moved.add(term)
                 elif term not in was:
                     fids.insert(at, fid)
                     counts.insert(at, now[term])
-                    moved.add(term)
+                    out.moved.add(term)
                 else:
                     counts[at] = now[term]
+    return out
+
+
+def updated(state: State, keys: Sequence[str], change: Changes, store: MemoStore, jobs: int = 0) -> Made | None:
+    """The files of the index after ``change``, and its state; ``None`` if it must be built whole."""
+    count = state.projects
+    pieces = Pieces(state.shards, state.pieces)
+    lists, records, lengths = Lists(pieces), Records(state.records), array("I", state.lengths)
+    changed = changed_postings(records, lists, lengths, count, change)
     field_lengths = lengths.tolist()
     averages = [average_length(sum(field_lengths[f * count:(f + 1) * count]), count) for f in range(len(FIELDS))]
     if averages != state.averages:
         return None  # every weight may change
-    gone = {term for term in moved if not lists[term][0]}
-    new = {term for term in moved if postings.get(term) is None}
+    gone = {term for term in changed.moved if not lists[term][0]}
+    new = {term for term in changed.moved if pieces.get(term) is None}
     terms = [term for shard in state.shards for term in shard if term not in gone]
     for term in sorted(new, key=js_order):
         insort(terms, term, key=js_order)
-
-    class Lazy(dict[str, list[int]]):
-        def __missing__(self, term: str) -> list[int]:
-            fids = self[term] = posting(term)[0]
-            return fids
-
-    class Lists(dict[str, tuple[list[int], list[int]]]):
-        def __missing__(self, term: str) -> tuple[list[int], list[int]]:
-            return posting(term)
-
     empty: dict[str, int] = {}
     frequencies = [empty] * (len(FIELDS) * count)  # filled below for the shards made again
-    made = Postings.of(count, Lazy(), frequencies, field_lengths)
-    cut = recut(list(zip(state.shards, state.begun, strict=True)), terms, moved, made)
+    made = Postings.of(count, Ids(lists), frequencies, field_lengths)
+    cut = recut(list(zip(state.shards, state.begun, strict=True)), terms, changed.moved, made)
     if len(cut) <= SHARD_ABOVE:  # one index.json instead
         return None
-    kept = {tuple(shard): digest for shard, digest in zip(state.shards, state.contents, strict=True)}
-    kept_at = {tuple(shard): n for n, shard in enumerate(state.shards)}
-    again = [n for n, (shard, _) in enumerate(cut) if tuple(shard) not in kept or not moved.isdisjoint(shard)]
-    repriced = [n for n, (shard, _) in enumerate(cut) if tuple(shard) in kept and moved.isdisjoint(shard)
-                and not touched.isdisjoint(shard)]  # the same terms and postings: only some weights change
+    kept = {tuple(shard): n for n, shard in enumerate(state.shards)}
+    again = {n for n, (shard, _) in enumerate(cut) if tuple(shard) not in kept or not changed.moved.isdisjoint(shard)}
+    repriced = {n for n, (shard, _) in enumerate(cut) if n not in again and not changed.touched.isdisjoint(shard)}
     numbered, number = made.numbered([shard if n in again or n in repriced else [] for n, (shard, _) in enumerate(cut)])
     for n in again:
         for term in cut[n][0]:
-            fids, counts = posting(term)
-            for fid, tf in zip(fids, counts, strict=True):
+            for fid, tf in zip(*lists[term], strict=True):
                 row = frequencies[fid]
                 if row is empty:
                     row = frequencies[fid] = {}
                 row[term] = tf
     fresh = made_shards(made, numbered, number, again, jobs, few=len(again) * 4 < len(cut))
-    uses = {term: len(posting(term)[0]) for n in repriced for term in cut[n][0]}
+    uses = {term: len(lists[term][0]) for n in repriced for term in cut[n][0]}
     contents: list[bytes] = []
     digests: list[str] = []
     for n, (shard, _) in enumerate(cut):
         content = fresh.get(n)
-        if content is None:
-            content = store.get(entry(kept[tuple(shard)]))
+        if content is None:  # the same terms and postings as a shard before: only some weights may change
+            found = store.get(entry(state.contents[kept[tuple(shard)]]))
+            content = made.repriced(found, numbered[n], number, changed.counts, uses) if n in repriced and isinstance(found, bytes) else found
             if not isinstance(content, bytes):
                 return None
-            if n in repriced:
-                content = made.repriced(content, numbered[n], number, changed, uses)
-                if content is None:
-                    return None
-        digests.append(kept[tuple(shard)] if n not in fresh and n not in repriced else hashlib.sha256(content).hexdigest())
+        digests.append(state.contents[kept[tuple(shard)]] if n not in fresh and n not in repriced else hashlib.sha256(content).hexdigest())
         contents.append(content)
     relist = relisted(state.lists, gone, new, store)
     if relist is None:
         return None
-    term_lists, list_digests = relist
-    return Made([shard for shard, _ in cut], contents, term_lists, State(
+    return Made([shard for shard, _ in cut], contents, relist[0], State(
         count, list(keys), records.dumped(), lengths.tobytes(), change.sampled, change.df, change.trim, change.trim_id,
-        [state.pieces[kept_at[tuple(shard)]] if tuple(shard) in kept_at and touched.isdisjoint(shard) else chunk(piece(Lists(), shard))
-         for shard, _ in cut], averages, [shard for shard, _ in cut], [begun for _, begun in cut], digests, list_digests))
+        [state.pieces[kept[tuple(shard)]] if tuple(shard) in kept and changed.touched.isdisjoint(shard) else chunk(piece(lists, shard))
+         for shard, _ in cut], averages, [shard for shard, _ in cut], [begun for _, begun in cut], digests, relist[1]))
 
 
 def recut(old: list[tuple[list[str], str | None]], terms: list[str], moved: set[str],
