@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -216,28 +217,39 @@ def test_a_term_one_edit_from_a_word_is_in_the_list_of_the_words_first_or_last_l
 
 def test_an_edit_remakes_only_the_shards_holding_the_terms_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[int] = []
-    real = search_postings._build_shard
+    repriced: list[list[str]] = []
+    real, real_repriced = search_postings._build_shard, Postings.repriced
+
     def counted(number: int) -> object:
         made.append(number)
         return real(number)
 
+    def counted_repriced(self: Postings, content: bytes, terms: list[str], *args: Any) -> bytes | None:
+        repriced.append(sorted(terms, key=js_order))
+        return real_repriced(self, content, terms, *args)
+
     monkeypatch.setattr(search_postings, "_build_shard", counted)
+    monkeypatch.setattr(Postings, "repriced", counted_repriced)
     root = make_catalogue(tmp_path / "site", CATALOGUE)
     cold = build(root)
     shards = [path for path in cold if path.startswith("shards/")]
-    assert len(made) == len(shards) > 4
+    assert len(made) == len(shards) > 4 and not repriced
     made.clear()
     # a body's word for another (its length, so every project's BM25 norm, unchanged): the shards holding
-    # the edited body's terms are remade (its digest changed), the others kept
+    # the edited body's terms are made again (those whose terms or postings changed) or weighed again
+    # (the others, in place), the others kept
     edit(root, "Mechanics trained on both zebras.")
     edited = build(root)
-    remade = sorted(made)
+    made_again, weighed_again = list(made), list(repriced)
     plain = make_catalogue(tmp_path / "plain", CATALOGUE)
     edit(plain, "Mechanics trained on both zebras.")
     assert edited == build(plain, use_cache=False)
     paths = sorted((path for path in edited if path.startswith("shards/")), key=lambda p: int(p.rsplit("/", 1)[1][:-5]))
+    terms = [sorted((term for term, _ in json.loads(edited[path])["invertedIndex"]), key=js_order) for path in paths]
+    remade = sorted(made_again) + sorted(terms.index(shard) for shard in weighed_again)
     ref = slugs(root / "_site").index("fleet")
     holding = [i for i, path in enumerate(paths)
                if any(str(ref) in posting["body"] for _, posting in json.loads(edited[path])["invertedIndex"])]
     changed = [i for i, path in enumerate(paths) if edited[path] not in set(cold.values())]
+    assert made_again and weighed_again and set(made_again).isdisjoint(terms.index(shard) for shard in weighed_again)
     assert changed and set(changed) <= set(remade) == set(holding) and len(remade) < len(paths), (remade, holding, changed)

@@ -21,24 +21,26 @@ idf and BM25 settings weigh them, and the index is written as ``lunr.Index.toJSO
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from site_builder.runtime.gc_pause import gc_paused
 from site_builder.runtime.jsonio import json_bytes
+from site_builder.search import shards as search_shards
+from site_builder.search import state as index_state
 from site_builder.search.analysis import Analysed, analyse_all, analyse_and_trim, code_version, field_sources, text_key
-from site_builder.search.builder import FIELDS, TermBuilder
-from site_builder.search.postings import Postings, ShardCache, shard_files
+from site_builder.search.builder import TermBuilder, js_order
+from site_builder.search.postings import Postings, made_shards
 from site_builder.text.memo_store import MemoStore
 from site_builder.views.project import ProjectView
 
-SHARD_ABOVE = 4  # shards' worth of terms (shards.SHARD_BYTES each); a larger index is searched in shards
+SHARD_ABOVE = index_state.SHARD_ABOVE  # shards' worth of terms (shards.SHARD_BYTES each); a larger index is searched in shards
 INDEX_PATH = "search/index.json"
 MANIFEST_PATH = "search/manifest.json"
 CACHE_NAME = "search"  # .cache/search.pickle: each project's analysed terms (analysis.py)
-FILES_CACHE_NAME = "search-files"  # .cache/search-files.pickle: the files of the last build's index, each shard
-# by a digest of what it is made from (postings.Postings.shard_key)
+FILES_CACHE_NAME = "search-files"  # .cache/search-files.pickle: the files of the last build's index (by the digest of
+# its inputs), and what a sharded one was made from (state.py), each shard and term list by the sha256 of its content
 
 
 def index_builder(projects: Sequence[ProjectView], jobs: int = 0) -> TermBuilder:
@@ -68,7 +70,8 @@ def search_files(projects: Sequence[ProjectView], jobs: int = 0, root: Path | No
     of ``search/filter.json`` and the names of the fragments (docstore.py). With ``root``, the
     analysed terms of every project are kept in, and taken from, ``root/.cache/`` (analysis.py), and
     so are the files: a build whose every project's indexed text is unchanged reuses them, and
-    another makes again only the shards whose terms, postings or weights changed.
+    another updates the state the last one kept (state.py) for the projects whose text changed,
+    making again only the shards whose terms, postings or weights changed.
     """
     with gc_paused():
         return sources_files([field_sources(view) for view in projects], jobs, root)
@@ -77,7 +80,7 @@ def search_files(projects: Sequence[ProjectView], jobs: int = 0, root: Path | No
 def sources_files(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, root: Path | None = None) -> dict[str, bytes]:
     """:func:`search_files` from each project's :func:`~site_builder.search.analysis.field_sources`."""
     if root is None:
-        return _search_files(sources, jobs, None, ())[0]
+        return _search_files(sources, jobs, lambda: None, (), None)[0]
     version = code_version()
     saved = MemoStore.open(root, FILES_CACHE_NAME, version)
     with gc_paused():
@@ -85,10 +88,14 @@ def sources_files(sources: Sequence[Mapping[str, list[str]]], jobs: int = 0, roo
         key = inputs_key(keys)
         files = kept_files(saved, key) if saved is not None else None
         if files is None:
-            store = MemoStore.open(root, CACHE_NAME, version)  # opened only now: reading it takes time
-            files, entries = _search_files(sources, jobs, store, keys, saved)
-            if store is not None and store.changed():
-                store.save()
+            opened: list[MemoStore | None] = []
+
+            def open_store() -> MemoStore | None:  # opened only if needed: reading it takes time
+                if not opened:
+                    opened.append(MemoStore.open(root, CACHE_NAME, version))
+                return opened[0]
+
+            files, entries = _search_files(sources, jobs, open_store, keys, saved)
             if saved is not None:
                 saved.put(key, {path: entries.get(path, content) for path, content in files.items()})
                 saved.save()
@@ -114,37 +121,52 @@ def inputs_key(keys: Sequence[str]) -> str:
     return hashlib.sha256(f"{len(keys)}\0{','.join(keys)}".encode()).hexdigest()
 
 
-def fid_keys(sources: Sequence[Mapping[str, list[str]]], body_keys: Sequence[str]) -> list[str]:
-    """A digest of each field ref's term counts and length (postings.Postings.shard_key), field by field:
-    a body's from its trimmed terms (``body_keys``, analysis.body_digest), another field's from its
-    own text (so an edit to a body leaves the shards of the project's title terms as they were)."""
-    out: list[str] = []
-    for name in FIELDS:
-        if name == "body":
-            out.extend(body_keys)
-        else:
-            out.extend(hashlib.blake2b((repr([len(p) for p in s[name]]) + "\0".join(s[name])).encode("utf-8", "surrogatepass"),
-                                       digest_size=16).hexdigest() for s in sources)
-    return out
-
-
-def _search_files(sources: Sequence[Mapping[str, list[str]]], jobs: int, store: MemoStore | None,
-                  keys: Sequence[str], saved: MemoStore | None = None) -> tuple[dict[str, bytes], dict[str, str]]:
-    """The files, and the entry of ``saved`` holding each shard (by path) if there is ``saved``."""
-    analysed, body_keys = analyse_and_trim(sources, jobs, store, keys)
-    postings = Postings(analysed)
-    cut = postings.cut()
-    manifest: dict[str, Any]
-    entries: dict[str, str] = {}
+def _search_files(sources: Sequence[Mapping[str, list[str]]], jobs: int, open_store: Callable[[], MemoStore | None],
+                  keys: Sequence[str], saved: MemoStore | None) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The files, and the entry of ``saved`` holding each shard and term list (by path) if there is ``saved``:
+    from the state ``saved`` keeps and the projects that changed since (state.py) where it can, else whole."""
+    state = index_state.loaded(saved) if saved is not None else None
+    if saved is not None and state is not None and state.projects == len(sources) > 0:
+        change = index_state.changes(state, sources, keys, jobs, open_store)
+        made = index_state.updated(state, keys, change, saved, jobs) if change is not None else None
+        if made is not None:
+            return _sharded(made, len(sources), saved)
+    store = open_store()
+    trimmed = analyse_and_trim(sources, jobs, store, keys)
+    if store is not None and store.changed():
+        store.save()
+    postings = Postings(trimmed.analysed, with_counts=saved is not None)
+    cut = postings.cut_from(sorted(postings.postings, key=js_order), 0, None)[0]
     if len(cut) > SHARD_ABOVE:
-        cache = None
-        if saved is not None and len(keys) == len(sources):
-            cache = ShardCache(saved, fid_keys(sources, body_keys))
-        files, manifest, entries = shard_files(postings, jobs, cut, cache)
-    else:
-        builder = term_builder(analysed)
-        content = json_bytes(builder.serialise(builder.number_terms(), builder.field_vectors_as_lists()))
-        files = {INDEX_PATH: content}
-        manifest = {"index": f"index.json?v={hashlib.sha256(content).hexdigest()[:12]}"}
-    files[MANIFEST_PATH] = json_bytes({**manifest, "projects": len(sources), "version": 1})
+        terms, number = postings.numbered([shard for shard, _ in cut])
+        contents = made_shards(postings, terms, number, range(len(terms)), jobs)
+        ordered = [contents[i] for i in range(len(terms))]
+        lists = search_shards.fuzzy_lists(postings.postings)
+        state = None
+        if saved is not None:
+            state = index_state.made_state(len(sources), keys, trimmed, postings, cut, ordered, lists)
+        return _sharded(index_state.Made(terms, ordered, lists, state), len(sources), saved)
+    builder = term_builder(trimmed.analysed)
+    content = json_bytes(builder.serialise(builder.number_terms(), builder.field_vectors_as_lists()))
+    manifest = {"index": f"index.json?v={hashlib.sha256(content).hexdigest()[:12]}"}
+    return {INDEX_PATH: content, MANIFEST_PATH: json_bytes({**manifest, "projects": len(sources), "version": 1})}, {}
+
+
+def _sharded(made: index_state.Made, count: int, saved: MemoStore | None) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The files of a sharded index, and (with ``saved``) the entry of each shard and term list there;
+    they and the state are kept there."""
+    state = made.state
+    digests = [bytes.fromhex(digest) for digest in state.contents] if state is not None else None
+    files, manifest = search_shards.listed_with(made.terms, made.contents, made.lists, digests)
+    entries: dict[str, str] = {}
+    if saved is not None and state is not None:
+        value, chunks = index_state.dumped(state)
+        saved.put(index_state.STATE_ENTRY, value)
+        for name, chunk in chunks.items():
+            saved.put(name, chunk)
+        names = [*state.lists.values(), *state.contents]  # in the order listed_with lists their files
+        for (path, content), digest in zip(files.items(), names, strict=False):
+            entries[path] = name = index_state.entry(digest)
+            saved.put(name, content)
+    files[MANIFEST_PATH] = json_bytes({**manifest, "projects": count, "version": 1})
     return files, entries

@@ -73,13 +73,24 @@ def cut_ranges(terms: Sequence[str], limit: int, refs_of: Callable[[str], set[H]
     a term added or grown in one shard moves the ends of that shard and at most the few after it up
     to the next anchor, and the others keep their terms (and their bytes, index.py's cache).
     """
+    return [shard for shard, _ in cut_from(terms, 0, None, limit, refs_of, term_cost, refs_cost)[0]]
+
+
+def cut_from(terms: Sequence[str], start: int, prefix: str | None, limit: int, refs_of: Callable[[str], set[H]],
+             term_cost: Callable[[str], int], refs_cost: Callable[[set[H]], int],
+             stop: Callable[[int, str | None], bool] | None = None) -> tuple[list[tuple[list[str], str | None]], int]:
+    """:func:`cut_ranges` from ``terms[start]`` on, the first shard beginning with the huge term's
+    ``prefix`` (``None``: none); each shard with the prefix it began with (so the cut can be taken up
+    again at it: search/state.py). Before a shard that would begin at ``terms[i]`` with prefix ``p``
+    where ``stop(i, p)``, it stops: the shards made, and where it stopped (``len(terms)`` at the end)."""
     filled = limit * FILLED
-    shards: list[list[str]] = []
+    shards: list[tuple[list[str], str | None]] = []
     current: list[str] = []
     size = FILE_BYTES
     seen: set[H] = set()  # field refs already in the current shard's field vectors
-    prefix: str | None = None  # a huge term whose prefix range fills the current shard
-    for term in terms:
+    begun = prefix  # the prefix the current shard began with
+    for i in range(start, len(terms)):
+        term = terms[i]
         refs = refs_of(term)
         base = term_cost(term)
         new_refs = refs - seen
@@ -89,19 +100,24 @@ def cut_ranges(terms: Sequence[str], limit: int, refs_of: Callable[[str], set[H]
             prefix = None
         ends = size + cost > limit or group_ends or (size >= filled and is_anchor(term))
         if current and ends:  # a single term over the limit still gets a shard
-            shards.append(current)
-            current, size, seen = [], FILE_BYTES, set()
+            shards.append((current, begun))
+            if stop is not None and stop(i, prefix):
+                return shards, i
+            current, size, seen, begun = [], FILE_BYTES, set(), prefix
             new_refs = refs
             cost = base + refs_cost(new_refs)
         current.append(term)
         size += cost
         seen |= new_refs
         if size > limit and len(current) == 1:  # a huge term: alone, and its prefix range after it
-            shards.append(current)
+            shards.append((current, begun))
             current, size, seen, prefix = [], FILE_BYTES, set(), term
+            begun = prefix
+            if stop is not None and i + 1 < len(terms) and stop(i + 1, prefix):
+                return shards, i + 1
     if current:
-        shards.append(current)
-    return shards
+        shards.append((current, begun))
+    return shards, len(terms)
 
 
 def is_anchor(term: str) -> bool:
@@ -186,12 +202,29 @@ def fuzzy_term_files(terms: Iterable[str]) -> tuple[dict[str, bytes], dict[str, 
     search/, "first": {length: the first letters listed, in order}, "last": {length: last letters}}``;
     a list's file is ``<dir><length>-<first|last>-<the letter's code point>.json``.
     """
-    lists: dict[tuple[int, str, str], list[str]] = {}
+    return fuzzy_files(fuzzy_lists(terms))
+
+
+FuzzyKey = tuple[int, str, str]  # a term list's length, end ("first" or "last") and letter
+
+
+def fuzzy_lists(terms: Iterable[str]) -> dict[FuzzyKey, bytes]:
+    """The content of each term list of :func:`fuzzy_term_files`, by its key, in key order."""
+    lists: dict[FuzzyKey, list[str]] = {}
     for term in terms:
-        if len(term) >= MIN_FUZZY_TERM and term.isalpha():
+        if fuzzy_listed(term):
             lists.setdefault((len(term), "first", term[0]), []).append(term)
             lists.setdefault((len(term), "last", term[-1]), []).append(term)
-    contents = {key: json_bytes(sorted(found, key=js_order)) for key, found in sorted(lists.items())}
+    return {key: json_bytes(sorted(found, key=js_order)) for key, found in sorted(lists.items())}
+
+
+def fuzzy_listed(term: str) -> bool:
+    """Whether ``term`` is in the term lists (in two of them: by its first letter and by its last)."""
+    return len(term) >= MIN_FUZZY_TERM and term.isalpha()
+
+
+def fuzzy_files(contents: Mapping[FuzzyKey, bytes]) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The files of the term lists ``contents`` (in key order) and the manifest's entry for them (:func:`fuzzy_term_files`)."""
     digest = hashlib.sha256()
     for (length, end, letter), content in contents.items():
         digest.update(f"{length}-{end}-{ord(letter)}\0".encode() + hashlib.sha256(content).digest())
@@ -223,10 +256,17 @@ def shard_files(builder: TermBuilder, jobs: int = 0, shards: list[list[str]] | N
 def listed(terms: list[list[str]], contents: list[bytes], every: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The files of the shards (each shard's terms and content) and of the term lists of ``every`` term,
     and the manifest's entries for them."""
-    files, term_lists = fuzzy_term_files(every)
+    return listed_with(terms, contents, fuzzy_lists(every))
+
+
+def listed_with(terms: list[list[str]], contents: list[bytes], lists: Mapping[FuzzyKey, bytes],
+                digests: Sequence[bytes] | None = None) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """:func:`listed` given the term lists' contents (:func:`fuzzy_lists`), and perhaps the sha256 of each
+    content (else they are hashed here). The files are the term lists', in key order, then the shards'."""
+    files, term_lists = fuzzy_files(lists)
     digest = hashlib.sha256()
-    for content in contents:
-        digest.update(hashlib.sha256(content).digest())
+    for one in digests if digests is not None else (hashlib.sha256(content).digest() for content in contents):
+        digest.update(one)
     folder = f"{SHARDS_DIR}/{digest.hexdigest()[:12]}"  # one name for them all: short in the manifest
     ranges: list[list[str]] = []
     for number, (shard_terms, content) in enumerate(zip(terms, contents, strict=True)):
