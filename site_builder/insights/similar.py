@@ -248,7 +248,9 @@ def similar_projects(projects: Sequence[ProjectView], store: MemoStore | None = 
             store.put(key, scores)
     labels = {r.id: r.label for p in projects for r in p.regions}
     reasons = _all_reasons(projects, features, scores, labels, key, store)
-    return {project.slug: tuple(Similar(projects[j], why, -score) for (score, j, _), why in zip(best, said, strict=True))
+    shared_reasons: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per distinct list: digested once (page keys)
+    return {project.slug: tuple(Similar(projects[j], shared_reasons.setdefault(why, why), -score)
+                                for (score, j, _), why in zip(best, said, strict=True))
             for project, best, said in zip(projects, scores, reasons, strict=True)}
 
 
