@@ -188,3 +188,15 @@ def count_pools(monkeypatch: Any) -> list[int]:
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", counted)
     return pools
+
+
+def synthetic_catalogue(root: Path, count: int, work: Path) -> Path:
+    """``count`` synthetic projects at ``root`` (devtools/synthetic.py) with the tiny registry, kept in ``work``."""
+    from site_builder.catalogue.registry import load_registry  # noqa: PLC0415  # only the tests with a corpus need these
+    from site_builder.devtools.synthetic import generate_catalogue  # noqa: PLC0415
+
+    registry_root = make_catalogue(work / "registry", {})
+    registry, problems = load_registry(registry_root)
+    assert not problems, problems
+    generate_catalogue(root, count, registry, source=registry_root)
+    return root

@@ -10,13 +10,11 @@ import pytest
 
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.catalogue.load import load_catalogue
-from site_builder.catalogue.registry import load_registry
-from site_builder.devtools.synthetic import generate_catalogue
 from site_builder.outputs.markdown import body_key
 from site_builder.outputs.render import CACHE_NAME, markdown_version
 from site_builder.text.memo_store import STORE_VERSION
 from tests.golden_update import build_fixture, fixture_environment, read_tree
-from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
+from tests.helpers import VALID_PROJECT, make_catalogue, run_cli, synthetic_catalogue
 from tests.test_links import PageParser, crawl, report
 
 CACHE_FILE = f".cache/{CACHE_NAME}.pickle"
@@ -81,11 +79,7 @@ def test_a_path_prefix_keeps_every_internal_link_relative_and_working(tmp_path: 
 
 def test_one_worker_and_two_workers_give_identical_sites(tmp_path: Path) -> None:
     """220 projects, so rendering really is split between two forked workers (100 items each at least)."""
-    source = make_catalogue(tmp_path / "registry", {})
-    registry, problems = load_registry(source)
-    assert not problems
-    root = tmp_path / "catalogue"
-    generate_catalogue(root, 220, registry, source=source)
+    root = synthetic_catalogue(tmp_path / "catalogue", 220, tmp_path)
     sites = {}
     with fixture_environment(tmp_path):
         for jobs in (1, 2):

@@ -19,12 +19,10 @@ from site_builder.build.output_cache import MANIFEST, OBJECTS
 from site_builder.build.pipeline import BuildOptions, BuildResult, build_site
 from site_builder.build.safe_paths import MARKER
 from site_builder.build.staging import wait_for_trash
-from site_builder.catalogue.registry import load_registry
-from site_builder.devtools.synthetic import generate_catalogue
 from site_builder.outputs.render import TEMPLATES
 from site_builder.search import index as index_module
 from tests.golden_update import fixture_environment, read_tree
-from tests.helpers import make_catalogue
+from tests.helpers import synthetic_catalogue
 
 PROJECTS = 250  # enough pages for two render workers
 EDITED = "content/projects/synthetic-project-00011.md"
@@ -60,11 +58,7 @@ def build(root: Path, out: Path | None = None, jobs: int = 1, use_cache: bool = 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     work = tmp_path_factory.mktemp("cache")
-    registry_root = make_catalogue(work / "registry", {})
-    registry, problems = load_registry(registry_root)
-    assert not problems
-    source = work / "source"
-    generate_catalogue(source, PROJECTS, registry, source=registry_root)
+    source = synthetic_catalogue(work / "source", PROJECTS, work)
     scratch = work / "reference"
     build(shutil.copytree(source, scratch), work / "reference-site", use_cache=False)
     reference = read_tree(work / "reference-site")

@@ -22,11 +22,9 @@ import pytest
 
 from site_builder.build.pipeline import BuildOptions, build_site
 from site_builder.build.staging import wait_for_trash
-from site_builder.catalogue.registry import load_registry
-from site_builder.devtools.synthetic import generate_catalogue
 from site_builder.runtime.stopping import PAUSE_DIR_ENV, PAUSE_ENV
 from tests.golden_update import SOURCE_DATE_EPOCH, fixture_environment, read_tree
-from tests.helpers import make_catalogue
+from tests.helpers import synthetic_catalogue
 
 PROJECTS = 250
 CHANGED = "content/projects/synthetic-project-00007.md"
@@ -60,11 +58,7 @@ class Catalogue:
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
     work = tmp_path_factory.mktemp("kill")
-    source = make_catalogue(work / "registry", {})
-    registry, problems = load_registry(source)
-    assert not problems
-    root = work / "catalogue"
-    generate_catalogue(root, PROJECTS, registry, source=source)
+    root = synthetic_catalogue(work / "catalogue", PROJECTS, work)
     with fixture_environment(work):
         assert build_site(root, BuildOptions(out=root / "_site", jobs=1)).ok
         old_files = read_tree(root / "_site")

@@ -16,14 +16,12 @@ import pytest
 from site_builder.build.incremental import VIEW_DIGESTS, KeyMaker
 from site_builder.build.load import LoadedSite, load_site
 from site_builder.catalogue.history import FileDates
-from site_builder.catalogue.registry import load_registry
-from site_builder.devtools.synthetic import generate_catalogue
 from site_builder.outputs.pages import plan_pages
 from site_builder.outputs.render import render_bodies
 from site_builder.site.data import SiteData
 from site_builder.views.project import ProjectView, ViewBuilder
 from tests.golden_update import fixture_environment
-from tests.helpers import make_catalogue
+from tests.helpers import synthetic_catalogue
 
 PROJECTS = 24
 AS_OF = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
@@ -56,11 +54,7 @@ def views_of(root: Path, history: dict[str, FileDates] | None = None, as_of: dt.
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     work = tmp_path_factory.mktemp("views")
-    registry_root = make_catalogue(work / "registry", {})
-    registry, problems = load_registry(registry_root)
-    assert not problems
-    generate_catalogue(work / "source", PROJECTS, registry, source=registry_root)
-    yield work / "source"
+    yield synthetic_catalogue(work / "source", PROJECTS, work)
 
 
 def first_project(root: Path) -> Path:
