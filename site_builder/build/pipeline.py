@@ -162,7 +162,7 @@ def _index_jobs(site: SiteData, maker: KeyMaker | None, jobs: int) -> int:
     render stage, mostly the page keys in this process, leaves a core free. After them otherwise, so
     that a cold build does not hold the index's memory and the render workers' at once.
     """
-    few = maker is not None and site.view_keys and maker.views_to_walk * INDEX_BESIDE_SHARE <= len(site.projects)
+    few = maker is not None and bool(site.view_keys) and maker.views_to_walk * INDEX_BESIDE_SHARE <= len(site.projects)
     return jobs if few else 1
 
 

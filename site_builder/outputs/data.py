@@ -82,23 +82,24 @@ class Records:
     line of ``projects.csv`` (UTF-8, ending in CRLF).
 
     Made once per build, by :func:`export_records`, for the JSON and CSV files and the workbook. The
-    records themselves (plain data) are made only when asked for: the JSON and CSV lines of most of
-    them come from the cache, and only the workbook's rows that are not cached need records.
+    records themselves (plain data) are made by ``make`` (by position) only when asked for: the JSON
+    and CSV lines of most of them come from the cache, and only the workbook's rows that are not cached
+    need records.
     """
 
-    def __init__(self, slugs: Sequence[str], records: Sequence[dict[str, Any] | None], json: Sequence[bytes],
-                 csv: Sequence[bytes], make: Callable[[int], dict[str, Any]] | None = None) -> None:
+    def __init__(self, slugs: Sequence[str], json: Sequence[bytes], csv: Sequence[bytes],
+                 make: Callable[[int], dict[str, Any]]) -> None:
         self.slugs = tuple(slugs)
         self.json = tuple(json)
         self.csv = tuple(csv)
-        self.records = _Lazy(list(records), make)
+        self.records = _Lazy(len(self.slugs), make)
 
 
 class _Lazy(Sequence[dict[str, Any]]):
-    """Records, each made by ``make`` (by position) the first time it is asked for, if it is not there yet."""
+    """``count`` records, each made by ``make`` the first time it is asked for."""
 
-    def __init__(self, items: list[dict[str, Any] | None], make: Callable[[int], dict[str, Any]] | None) -> None:
-        self._items = items
+    def __init__(self, count: int, make: Callable[[int], dict[str, Any]]) -> None:
+        self._items: list[dict[str, Any] | None] = [None] * count
         self._make = make
 
     def __len__(self) -> int:
@@ -115,8 +116,6 @@ class _Lazy(Sequence[dict[str, Any]]):
             return [self[i] for i in range(*index.indices(len(self._items)))]
         item = self._items[index]
         if item is None:
-            if self._make is None:
-                raise LookupError(f"record {index} was neither given nor can be made")
             item = self._items[index] = self._make(index)
         return item
 
@@ -203,7 +202,7 @@ def export_records(site: SiteData, cache_root: Path | None = None) -> Records:
         kept = kept_or_made(store, keys, _is_text_and_row, _text_and_row, site.jobs)
     if store is not None and store.changed():  # a build that made no record and dropped none writes nothing
         store.save()
-    return Records([view.slug for _, view in pairs], [None] * len(pairs), [k[0] for k in kept], [k[1] for k in kept], make)
+    return Records([view.slug for _, view in pairs], [k[0] for k in kept], [k[1] for k in kept], make)
 
 
 _work: dict[str, Any] = {}  # what forked workers read: set before they fork, cleared after
