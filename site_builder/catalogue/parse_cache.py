@@ -64,7 +64,7 @@ def file_key(raw: bytes, rel: str) -> str:
 class ParseCache:
     """Parses by file, from and to the store; ``hits`` and ``misses`` count this load's lookups."""
 
-    def __init__(self, store: MemoStore, version: str = "") -> None:
+    def __init__(self, store: MemoStore, version: str) -> None:
         self._store = store
         self._version = version
         self.misses = 0
