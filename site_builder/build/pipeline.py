@@ -26,6 +26,7 @@ from site_builder.catalogue.changes import catalogue_log
 from site_builder.catalogue.history import build_time
 from site_builder.catalogue.types import PROJECTS_DIR, Catalogue
 from site_builder.diagnostics.report import Diagnostic, Report
+from site_builder.insights.model import insights_store
 from site_builder.insights.similar import similar_store
 from site_builder.outputs.data import Records, data_files, export_records
 from site_builder.outputs.feeds import feed_files
@@ -133,7 +134,8 @@ def _prepare(loaded: LoadedSite, as_of: dt.datetime | None, use_cache: bool, job
         views = ViewBuilder(catalogue, config, history, as_of)
         projects = tuple(views.project(p, html) for p, html in zip(catalogue.projects, bodies, strict=True))
         keys = tuple(views.input_key(p, html) for p, html in zip(catalogue.projects, bodies, strict=True)) if use_cache else ()
-        site = SiteData(catalogue, config, as_of, projects, log, similar_store(root) if use_cache else None, keys, jobs)
+        site = SiteData(catalogue, config, as_of, projects, log, similar_store(root) if use_cache else None, keys, jobs,
+                        insights_store(root) if use_cache else None)
         pages = plan_pages(site, pdf=pdf)
     loaded.templates.globals.update({**template_globals(config, as_of), "assets": loaded.assets.urls,
                                      "project_section": DocumentSections(loaded.templates),

@@ -170,4 +170,5 @@ def _load_catalogue(root: Path, only: list[str] | None, today: dt.date | None,
     report.extend(check_catalogue(loaded, known_slugs, others))
     projects.sort(key=lambda p: p.slug)
     keys = cache.source_keys if cache is not None else {}
-    return Catalogue(root, registry, projects, {p.path: keys[p.path] for p in projects if p.path in keys}), report
+    return Catalogue(root, registry, projects, {p.path: keys[p.path] for p in projects if p.path in keys},
+                     cache.version if cache is not None else ""), report

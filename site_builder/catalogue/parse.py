@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from pydantic import ValidationError
@@ -78,7 +79,8 @@ def parse_project_text(text: str, rel: str, registry: Registry,
     orgs = [meta.lead, *meta.partners]
     project = Project(rel.rsplit("/", 1)[-1][:-3], rel, meta, split.body, split.body_line, source,
                       tuple(registry.services_of(orgs)), tuple(registry.regions_of(orgs)),
-                      unchecked | ({"body"} if body_problems else frozenset()))
+                      unchecked | ({"body"} if body_problems else frozenset()),
+                      hashlib.sha256(split.front_matter.encode("utf-8", "surrogatepass")).hexdigest())
     return project, diagnostics
 
 

@@ -66,7 +66,7 @@ class ParseCache:
 
     def __init__(self, store: MemoStore, version: str) -> None:
         self._store = store
-        self._version = version
+        self.version = version
         self.misses = 0
         # Each file looked up (by path): a digest of everything its parse depends on, for the caches
         # of what is made from a project (build/incremental.py keeps its page digests by it).
@@ -86,7 +86,7 @@ class ParseCache:
     def get(self, key: str) -> Parsed | None:
         """The parse kept under ``key`` (:func:`file_key`), if any."""
         rel = key.split(":", 1)[1]
-        self.source_keys[rel] = hashlib.sha256(f"{self._version}\0{key}".encode()).hexdigest()
+        self.source_keys[rel] = hashlib.sha256(f"{self.version}\0{key}".encode()).hexdigest()
         found = self._store.get(key)
         if _is_parsed(found):
             return found

@@ -27,6 +27,7 @@ class Project:
     # Fields that failed validation, so that placeholders stand in for them: such a project is never
     # published, but the rules that do not involve these fields are still checked (every error in one run).
     unchecked: frozenset[str] = frozenset()
+    front_key: str = ""  # a digest of the file's front matter as written: what all but the description is made of
 
     @property
     def organisations(self) -> list[str]:
@@ -43,6 +44,7 @@ class Catalogue:
     # Project path -> a digest of all its parse depended on: its file's bytes and path, the registry and
     # vocabularies, the code (catalogue/parse_cache.py). Only when loaded with the parse cache.
     source_keys: dict[str, str] = field(default_factory=dict)
+    parse_version: str = ""  # the part of those keys that all files share (the registry, vocabularies and code)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from site_builder.catalogue.changes import CatalogueLog
 from site_builder.catalogue.types import Catalogue
-from site_builder.insights.model import Insights, build_insights
+from site_builder.insights.model import Insights, build_insights, insights_key, keep_insights, kept_insights
 from site_builder.insights.similar import Similar, similar_projects
 from site_builder.model.project import SiteConfig
 from site_builder.text.memo_store import MemoStore
@@ -33,6 +33,7 @@ class SiteData:
     # Each project view's input key (views/project.py, ViewBuilder.input_key), for the build cache; or none.
     view_keys: tuple[str | None, ...] = field(default=(), compare=False, repr=False)
     jobs: int = field(default=1, compare=False, repr=False)  # processes for the listings that are costly (0: all cores)
+    insights_store: MemoStore | None = field(default=None, compare=False, repr=False)  # see insights/model.py
 
     @cached_property
     def by_title(self) -> tuple[ProjectView, ...]:
@@ -64,8 +65,21 @@ class SiteData:
 
     @cached_property
     def insights(self) -> Insights:
-        """The charts, tables, network and region map of /insights/, /network/ and the facet pages."""
-        return build_insights(self.catalogue, self.by_title, self.organisations, self.facets)
+        """The charts, tables, network and region map of /insights/, /network/ and the facet pages.
+
+        Kept in ``insights_store`` by :func:`~site_builder.insights.model.insights_key`: after an edit to a
+        description they are not worked out again.
+        """
+        store = self.insights_store
+        key = insights_key(self.catalogue, self.projects, self.config.model_dump_json()) if store is not None else None
+        found = kept_insights(store, key, self.projects)
+        if found is None:
+            found = build_insights(self.catalogue, self.by_title, self.organisations, self.facets)
+            if store is not None and key is not None:
+                keep_insights(store, key, found)
+        if store is not None:
+            store.save()
+        return found
 
     @cached_property
     def similar(self) -> dict[str, tuple[Similar, ...]]:
