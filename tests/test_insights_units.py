@@ -15,6 +15,7 @@ from site_builder.insights.similar import SHOWN, similar_projects
 from site_builder.insights.stats import combination, median
 from site_builder.insights.svg import Bar, bar_chart
 from site_builder.runtime import parallel
+from site_builder.text.memo_store import MemoStore
 from site_builder.text.words import term_counts
 from site_builder.views.project import ProjectView, ViewBuilder
 from tests.helpers import VALID_PROJECT, count_pools, make_catalogue
@@ -196,3 +197,30 @@ def test_similar_projects_on_two_processes_are_the_ones_computed_on_one(tmp_path
     pools = count_pools(monkeypatch)
     assert similar_projects(views, jobs=2) == serial
     assert pools == [2, 2, 2]  # the counts, the weights and the scores were each spread over two forked workers
+
+
+def test_the_counts_are_read_only_when_the_vectors_are_weighed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The term counts live in a store of their own: an edit that changes no counts never opens it."""
+    opening = " ".join(f"word{n}" for n in range(similar.BODY_WORDS))
+    projects: dict[str, str | bytes] = {f"p{n}-kent": _project(f"Kent control room {n}", FIRE, ["kent-police"], "control-rooms",
+                                                                f"{opening} tail{n}.") for n in range(4)}
+    views = _views(tmp_path, projects)
+    store = similar.similar_store(tmp_path)
+    assert store is not None
+    similar_projects(views, store)
+    store.save()
+    assert (tmp_path / ".cache" / f"{similar.COUNTS_STORE}.pickle").is_file()
+    opened: list[str] = []
+    real = MemoStore.companion
+
+    def watched(self: MemoStore, name: str) -> MemoStore | None:
+        opened.append(name)
+        return real(self, name)
+
+    monkeypatch.setattr(MemoStore, "companion", watched)
+    later = [views[0].__class__(**{**views[0].__dict__, "body_html": views[0].body_html + "<p>A later sentence.</p>"}), *views[1:]]
+    assert similar_projects(later, similar.similar_store(tmp_path)) == similar_projects(later, None)
+    assert opened == []
+    retitled = [views[0].__class__(**{**views[0].__dict__, "title": "Drone unit"}), *views[1:]]
+    assert similar_projects(retitled, similar.similar_store(tmp_path)) == similar_projects(retitled, None)
+    assert opened == [similar.COUNTS_STORE]

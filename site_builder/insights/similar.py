@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.runtime.parallel import parallel_map, shared
-from site_builder.text.memo_store import MemoStore, kept_or_made, source_version
+from site_builder.text.memo_store import MemoStore, source_version
 from site_builder.text.words import html_text, term_counts
 from site_builder.views.project import ProjectView
 
@@ -32,6 +32,7 @@ MAX_POSTINGS = 16
 BODY_WORDS = 150
 WEIGHTS = {"text": 4.0, "themes": 2.0, "organisations": 1.5, "regions": 0.5, "services": 0.25}
 MIN_TEXT = 0.1  # below this cosine, wording is not given as a reason
+COUNTS_STORE = "similar-counts"  # ROOT/.cache/similar-counts.pickle: each project's term counts, by its text
 SCORE_ROWS = 250  # projects weighed or scored per task
 SCORE_CHUNKS_PER_WORKER = 2  # so a catalogue of fewer than 500 projects is scored in this process
 
@@ -60,7 +61,7 @@ class _Features:
 
 def similar_store(root: Path) -> MemoStore | None:
     """``ROOT/.cache/similar.pickle``, for a version of the code that computes term counts and scores."""
-    return MemoStore.open(root, "similar", source_version("similar-2", ("insights/similar.py", "text/words.py", "text/stemmer.py")))
+    return MemoStore.open(root, "similar", source_version("similar-3", ("insights/similar.py", "text/words.py", "text/stemmer.py")))
 
 
 def _bits(ids: frozenset[str], positions: dict[str, int]) -> int:
@@ -88,28 +89,44 @@ def _counted_at(number: int) -> tuple[dict[str, int], bytes]:
     return _counted(_work["projects"][number])  # in a forked worker: the projects were set before the fork
 
 
-def _all_counts(projects: Sequence[ProjectView], store: MemoStore | None, jobs: int) -> list[tuple[dict[str, int], bytes]]:
-    """Each project's term counts (title, summary, first words) and a digest of them; from ``store`` when its
-    text is known, the others counted on ``jobs`` processes."""
-    keys: list[str | None] = [_text_key(p) for p in projects] if store is not None else [None] * len(projects)
+def _count(projects: Sequence[ProjectView], todo: Sequence[int], jobs: int) -> list[tuple[dict[str, int], bytes]]:
+    """The term counts and their digests of the projects at ``todo``, on ``jobs`` processes."""
     with shared(_work, projects=projects):
-        return kept_or_made(store, keys, lambda kept: isinstance(kept, tuple) and len(kept) == 2, _counted_at, jobs)
+        return parallel_map(_counted_at, todo, jobs)
 
 
 def _vectors(projects: Sequence[ProjectView], store: MemoStore | None = None, jobs: int = 1) -> tuple[list[dict[str, float]], str]:
     """Each project's tf-idf vector, and a digest of every project's counts they are made from.
 
-    The vectors are kept in ``store`` under that digest: an edit after a description's first
-    ``BODY_WORDS`` words changes no counts, and then no vector is computed again.
+    ``store`` keeps each project's counts' digest by its text, and the vectors under the digest of them
+    all: an edit after a description's first ``BODY_WORDS`` words changes no counts, and then no vector
+    is computed again. The counts themselves, which only weighing needs, are kept in a store of their
+    own (:data:`COUNTS_STORE`), read only when the vectors are weighed again.
     """
-    counted = _all_counts(projects, store, jobs)
-    key = "vectors:" + hashlib.sha256(b"".join(digest for _, digest in counted)).hexdigest()
-    found = store.get(key) if store is not None else None
+    if store is None:
+        return _weigh([counts for counts, _ in _count(projects, range(len(projects)), jobs)], jobs), ""
+    keys = [_text_key(p) for p in projects]
+    digests: list[Any] = [store.get(f"d:{key}") for key in keys]
+    fresh: dict[int, dict[str, int]] = {}
+    todo = [i for i, digest in enumerate(digests) if not isinstance(digest, bytes)]
+    for i, (counts, digest) in zip(todo, _count(projects, todo, jobs), strict=True):
+        digests[i], fresh[i] = digest, counts
+        store.put(f"d:{keys[i]}", digest)
+    key = "vectors:" + hashlib.sha256(b"".join(digests)).hexdigest()
+    found = store.get(key)
     if isinstance(found, list) and len(found) == len(projects):
         return found, key
-    vectors = _weigh([counts for counts, _ in counted], jobs)
-    if store is not None:
-        store.put(key, vectors)
+    kept = store.companion(COUNTS_STORE)
+    known: list[Any] = [fresh.get(i) or (kept.get(k) if kept is not None else None) for i, k in enumerate(keys)]
+    missing = [i for i, counts in enumerate(known) if not isinstance(counts, dict)]
+    for i, (counts, _) in zip(missing, _count(projects, missing, jobs), strict=True):
+        known[i] = counts
+    if kept is not None:
+        for i in [*fresh, *missing]:
+            kept.put(keys[i], known[i])
+        kept.save()
+    vectors = _weigh(known, jobs)
+    store.put(key, vectors)
     return vectors, key
 
 

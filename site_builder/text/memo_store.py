@@ -180,6 +180,10 @@ class MemoStore:
         path = cache_file(root, f".cache/{name}.pickle")
         return None if key is None or path is None else cls(key, path, version, cache_file(root, f".cache/{name}.delta.pickle"))
 
+    def companion(self, name: str) -> MemoStore | None:
+        """The store ``name`` beside this one, under the same version (for values read less often)."""
+        return MemoStore.open(self._path.parent.parent, name, self._version)
+
     def get(self, key: str) -> Any | None:
         """The value kept under ``key`` (and kept again by :meth:`save`), or ``None``."""
         value = self.new.get(key)
