@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.outputs.feeds import FEED_LIMIT, atom_feed, feed_entries, feed_files, robots_txt, sitemap, sitemap_paths
+from site_builder.outputs import feeds as feeds_module
+from site_builder.outputs.feeds import (
+    FEED_LIMIT,
+    SITEMAP_PATH,
+    atom_feed,
+    feed_entries,
+    feed_files,
+    robots_txt,
+    sitemap,
+    sitemap_paths,
+)
 from site_builder.site.data import SiteData
 from site_builder.views.project import ProjectView
 from tests.helpers import VALID_PROJECT, make_catalogue
@@ -143,3 +153,25 @@ def test_feed_files_are_deterministic(site: SiteData) -> None:
     assert sorted(first) == ["feed.xml", "robots.txt", "sitemap.xml"]
     assert first == feed_files(site, files)
     assert first["feed.xml"].startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+
+
+def test_a_kept_sitemap_is_the_one_made_and_a_change_to_what_it_lists_makes_it_again(
+        site: SiteData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = b"<!DOCTYPE html><html><head><title>x</title></head><body></body></html>"
+    files = {"index.html": page, "projects/kent-blue-light-hub/index.html": page}
+    fresh = feed_files(site, files)
+    assert feed_files(site, files, tmp_path) == fresh  # made and kept
+    made: list[int] = []
+    real = feeds_module._serialise
+
+    def counted(root: ET.Element) -> bytes:
+        made.append(1)
+        return real(root)
+
+    monkeypatch.setattr(feeds_module, "_serialise", counted)
+    assert feed_files(site, files, tmp_path)[SITEMAP_PATH] == fresh[SITEMAP_PATH] and made == [1]  # only the feed's
+    more = {**files, "search.html": page}
+    assert feed_files(site, more, tmp_path)[SITEMAP_PATH] == feed_files(site, more)[SITEMAP_PATH] != fresh[SITEMAP_PATH]
+    later = dataclasses.replace(site, projects=tuple(dataclasses.replace(p, updated=p.updated + dt.timedelta(days=3))
+                                                     for p in site.projects))
+    assert feed_files(later, files, tmp_path)[SITEMAP_PATH] == feed_files(later, files)[SITEMAP_PATH] != fresh[SITEMAP_PATH]

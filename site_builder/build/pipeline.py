@@ -257,7 +257,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
                 job = Background(functools.partial(_workbook, site, records, cache_root), options.jobs)
                 workbook_job = background.enter_context(job)
                 files = {**loaded.assets.files, **docstore_files(site, cache_root), **data_files(site, records),
-                         **feed_files(site, heads)}
+                         **feed_files(site, heads, cache_root)}
                 del records  # the workbook's process has them
                 shown.done = len(files)
             written = _write(result, staged, files, cache)  # now, not with the rest: the peak memory is lower without them
