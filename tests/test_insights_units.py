@@ -161,9 +161,9 @@ def test_similar_projects_from_the_cache_are_the_ones_computed(tmp_path: Path, m
     assert len(counted) == 1 and "drones" in counted[0]  # only the changed project is counted again
 
 
-def test_an_edit_past_the_words_compared_weighs_and_scores_nothing_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The vectors are kept by a digest of every project's counts: a description changed after its first
-    BODY_WORDS words counts that project again, but weighs and scores nothing."""
+def _kept_long_openings(tmp_path: Path) -> tuple[list[ProjectView], dict[str, tuple[similar.Similar, ...]]]:
+    """Four projects whose descriptions share their first BODY_WORDS words; their similar projects, computed
+    and kept in the store at ``tmp_path``."""
     opening = " ".join(f"word{n}" for n in range(similar.BODY_WORDS))
     projects: dict[str, str | bytes] = {f"p{n}-kent": _project(f"Kent control room {n}", FIRE, ["kent-police"], "control-rooms",
                                                                 f"{opening} tail{n}.") for n in range(4)}
@@ -172,6 +172,13 @@ def test_an_edit_past_the_words_compared_weighs_and_scores_nothing_again(tmp_pat
     assert store is not None
     fresh = similar_projects(views, store)
     store.save()
+    return views, fresh
+
+
+def test_an_edit_past_the_words_compared_weighs_and_scores_nothing_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The vectors are kept by a digest of every project's counts: a description changed after its first
+    BODY_WORDS words counts that project again, but weighs and scores nothing."""
+    views, fresh = _kept_long_openings(tmp_path)
     edited = [views[0].__class__(**{**views[0].__dict__, "body_html": views[0].body_html + "<p>A later sentence.</p>"}), *views[1:]]
     def summary(found: dict[str, tuple[similar.Similar, ...]]) -> dict[str, list[tuple[str, tuple[str, ...], float]]]:
         return {slug: [(s.project.slug, s.reasons, s.score) for s in shown] for slug, shown in found.items()}
@@ -201,14 +208,7 @@ def test_similar_projects_on_two_processes_are_the_ones_computed_on_one(tmp_path
 
 def test_the_counts_are_read_only_when_the_vectors_are_weighed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The term counts live in a store of their own: an edit that changes no counts never opens it."""
-    opening = " ".join(f"word{n}" for n in range(similar.BODY_WORDS))
-    projects: dict[str, str | bytes] = {f"p{n}-kent": _project(f"Kent control room {n}", FIRE, ["kent-police"], "control-rooms",
-                                                                f"{opening} tail{n}.") for n in range(4)}
-    views = _views(tmp_path, projects)
-    store = similar.similar_store(tmp_path)
-    assert store is not None
-    similar_projects(views, store)
-    store.save()
+    views, _ = _kept_long_openings(tmp_path)
     assert (tmp_path / ".cache" / f"{similar.COUNTS_STORE}.pickle").is_file()
     opened: list[str] = []
     real = MemoStore.companion
