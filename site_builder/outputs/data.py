@@ -216,7 +216,7 @@ def _text_and_row(number: int) -> tuple[bytes, bytes]:
     """The JSON and CSV line of the record of ``_work["pairs"][number]`` (in a forked worker, or here)."""
     project, view = _work["pairs"][number]
     record, text = _record_json(_uncleaned_record(project, view, _work["base_url"]))
-    return text, _CsvLines().line(record)
+    return text, csv_line(csv_row(record))
 
 
 def _record_json(record: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -283,22 +283,17 @@ def flat_values(record: Mapping[str, Any]) -> list[Any]:
     return [flat.get(column) for column in CSV_COLUMNS]
 
 
-class _CsvLines:
-    """Records' lines of ``projects.csv``, one at a time: the default dialect (minimal quoting, CRLF), as UTF-8.
+def csv_line(cells: Sequence[str]) -> bytes:
+    """One line of ``projects.csv``: the default dialect (minimal quoting, CRLF), as UTF-8.
 
     Written here rather than by ``csv.writer``, which takes most of a record's time on a long description
     (it looks at every character): a cell is quoted when it holds a comma, a quote, CR or LF, with its
     quotes doubled, exactly as the default dialect does. ``projects_csv`` writes the whole file with
     ``csv.writer``, and the tests hold the two to the same bytes.
     """
-
-    def line(self, record: Mapping[str, Any]) -> bytes:
-        return self.cells(csv_row(record))
-
-    def cells(self, cells: Sequence[str]) -> bytes:
-        if len(cells) == 1 and not cells[0]:
-            return b'""\r\n'  # the default dialect's one case beyond these: a row of one empty cell
-        return (",".join([_quoted(cell) for cell in cells]) + "\r\n").encode("utf-8")
+    if len(cells) == 1 and not cells[0]:
+        return b'""\r\n'  # the default dialect's one case beyond these: a row of one empty cell
+    return (",".join([_quoted(cell) for cell in cells]) + "\r\n").encode("utf-8")
 
 
 def _quoted(cell: str) -> str:
@@ -318,7 +313,7 @@ def projects_csv(records: Iterable[Mapping[str, Any]]) -> bytes:
 
 def csv_file(lines: Sequence[bytes]) -> bytes:
     """:func:`projects_csv` from the records' lines (:attr:`Records.csv`), without writing them again."""
-    return b"".join((_BOM, _CsvLines().cells(CSV_COLUMNS), *lines))
+    return b"".join((_BOM, csv_line(CSV_COLUMNS), *lines))
 
 
 def projects_json(site: SiteData, texts: Sequence[bytes]) -> bytes:
