@@ -55,40 +55,33 @@ function slugOf(siteDir) {
   };
 }
 
-async function rankAll(siteDir, queries) {
+// Each query ranked by `rank` on the site's own files: {query: describe(result, slug, the paths it loaded)}.
+async function perQuery(siteDir, queries, rank, describe) {
   const out = {};
   const slug = slugOf(siteDir);
   for (const query of queries) {
     const loaded = {};
-    const ranked = await search.rank(search.queryWords(query), siteSource(siteDir, loaded));
-    out[query] = ranked.map((hit) => ({
-      ref: slug(hit.ref), words: hit.words, exactWords: hit.exactWords, score: Math.round(hit.score * 1e6) / 1e6, terms: hit.terms.sort(),
-    }));
+    const ranked = await rank(search.queryWords(query), siteSource(siteDir, loaded));
+    out[query] = describe(ranked, slug, Object.keys(loaded).sort());
   }
   return out;
+}
+
+function rankAll(siteDir, queries) {
+  return perQuery(siteDir, queries, search.rank, (ranked, slug) => ranked.map((hit) => ({
+    ref: slug(hit.ref), words: hit.words, exactWords: hit.exactWords, score: Math.round(hit.score * 1e6) / 1e6, terms: hit.terms.sort(),
+  })));
 }
 
 // Which files under search/ each query loads: {query: [paths]}.
-async function filesAll(siteDir, queries) {
-  const out = {};
-  for (const query of queries) {
-    const loaded = {};
-    await search.rank(search.queryWords(query), siteSource(siteDir, loaded));
-    out[query] = Object.keys(loaded).sort();
-  }
-  return out;
+function filesAll(siteDir, queries) {
+  return perQuery(siteDir, queries, search.rank, (ranked, slug, files) => files);
 }
 
 // rankExact for each query: the slugs it ranks, whether that is the whole ranking, the files it loaded.
-async function exactAll(siteDir, queries) {
-  const out = {};
-  const slug = slugOf(siteDir);
-  for (const query of queries) {
-    const loaded = {};
-    const ranked = await search.rankExact(search.queryWords(query), siteSource(siteDir, loaded));
-    out[query] = { refs: ranked.hits.map((hit) => slug(hit.ref)), complete: ranked.complete, files: Object.keys(loaded).sort() };
-  }
-  return out;
+function exactAll(siteDir, queries) {
+  return perQuery(siteDir, queries, search.rankExact, (ranked, slug, files) => (
+    { refs: ranked.hits.map((hit) => slug(hit.ref)), complete: ranked.complete, files }));
 }
 
 function lunrAll(indexFile, queries) {
