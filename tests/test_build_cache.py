@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from site_builder.build import pipeline
+from site_builder.build import incremental, pipeline
 from site_builder.build.incremental import BODY_TEMPLATES
-from site_builder.build.output_cache import MANIFEST, OBJECTS
+from site_builder.build.output_cache import HEADS, MANIFEST, OBJECTS
 from site_builder.build.pipeline import BuildOptions, BuildResult, build_site
 from site_builder.build.safe_paths import MARKER
 from site_builder.build.staging import wait_for_trash
@@ -207,3 +207,24 @@ def test_after_an_edit_the_index_is_built_beside_the_render_and_on_a_cold_build_
     cold, edited = where.read_text(encoding="ascii").split()
     assert cold == str(os.getpid()) != edited
     assert read_tree(root / "_site") == corpus.edited_reference
+
+
+def test_the_heads_of_linked_pages_come_from_the_cache_not_from_their_files(
+        corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = corpus.copy(tmp_path / "cat")
+    build(root)  # cold: every page rendered, and its <head> (what the sitemap reads) recorded by its hash
+    edit(root)
+
+    def unread(path: str) -> bytes:
+        raise AssertionError(f"read the head of {path} from its file")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(incremental, "_head_of", unread)
+        build(root)
+    assert read_tree(root / "_site") == corpus.edited_reference  # the sitemap too: it leaves out the redirects
+    (root / f".cache/{HEADS}.pickle").unlink()
+    (root / f".cache/{HEADS}.delta.pickle").unlink(missing_ok=True)
+    shutil.rmtree(root / "_site")
+    build(root)  # without the heads, they are read from the linked files
+    assert read_tree(root / "_site") == corpus.edited_reference
+    assert (root / f".cache/{HEADS}.pickle").is_file()

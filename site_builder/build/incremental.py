@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -116,8 +117,8 @@ def _context_digest(page: Page, full: ContextHasher, listing: ContextHasher) -> 
             + listing.digest({k: v for k, v in page.context.items() if k not in shown}))
 
 
-def _head_of(path: Path) -> bytes:
-    with path.open("rb") as handle:
+def _head_of(path: str) -> bytes:
+    with open(path, "rb") as handle:  # noqa: PTH123  # a string path, as in _link_known
         chunk = handle.read(HEAD_CHUNK)
         if b"<body" not in chunk:
             chunk += handle.read()
@@ -163,6 +164,7 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
             head, sha = found
             heads[page.path] = head
             cache.keep(sha, folder / page.path, key)
+            cache.keep_head(sha, head)
     problems = list(dict.fromkeys([*early_problems, *problems]))
     return {page.path: heads[page.path] for page in pages if page.path in heads}, problems, len(early) + len(todo)
 
@@ -171,15 +173,25 @@ def _link_known(pages: Sequence[Page], folder: Path, cache: OutputCache, maker: 
                 advance: Callable[[int], None] | None, pause: bool = False) -> list[tuple[Page, str | None]]:
     """Link each page whose key the cache knows (its ``<head>`` into ``heads``); the others, with their keys."""
     todo: list[tuple[Page, str | None]] = []
+    base = str(folder)
+    made: set[str] = set()  # the folders made so far
     for number, page in enumerate(pages):
         if pause and number == len(pages) // 2:
             pause_point("link")
         key = maker.page(page)
-        target = folder / page.path
         if key is not None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if cache.link_page(key, target) is not None:
-                heads[page.path] = _head_of(target)
+            target = f"{base}/{page.path}"  # a string: see output_cache.StrPath
+            parent = target.rpartition("/")[0]
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)  # noqa: PTH103  # a string path: see output_cache.StrPath
+                made.add(parent)
+            sha = cache.link_page(key, target)
+            if sha is not None:
+                head = cache.head(sha)
+                if head is None:
+                    head = _head_of(target)
+                    cache.keep_head(sha, head)
+                heads[page.path] = head
                 if advance is not None:
                     advance(1)
                 continue
@@ -199,5 +211,7 @@ def _render_all(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jo
                                       meanwhile=lambda: keys.extend(maker.page(page) for page in pages))
     for page, key in zip(pages, keys, strict=True):
         if page.path in rendered:
-            cache.keep(rendered[page.path][1], folder / page.path, key)
+            head, sha = rendered[page.path]
+            cache.keep(sha, folder / page.path, key)
+            cache.keep_head(sha, head)
     return {path: head for path, (head, _) in rendered.items()}, problems, len(pages)

@@ -208,6 +208,7 @@ class StagedSite:
         first: dict[str, str] = {}  # content hash -> the first path with those bytes
         later: list[tuple[str, str]] = []  # (path, hash) of the other paths with bytes a file is written for
         todo: list[tuple[str, bytes]] = []
+        base = str(self.path)
         for count, rel in enumerate(sorted(files)):
             if count == len(files) // 2:
                 pause_point("write")
@@ -215,7 +216,7 @@ class StagedSite:
             sha = hashlib.sha256(data).hexdigest()
             if sha in first:
                 later.append((rel, sha))
-            elif cache.place(sha, self.path / rel):
+            elif cache.place(sha, f"{base}/{rel}"):  # a string: see output_cache.StrPath
                 first[sha] = rel
             else:
                 first[sha] = rel
