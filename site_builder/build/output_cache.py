@@ -3,8 +3,9 @@
 - ``.cache/objects/<sha256>`` holds one file of a built site, named by the sha256 of its bytes. Built
   files are hard-linked between the object store and the staging folder, so an unchanged file is never
   written again, and a page whose inputs are unchanged is never rendered again.
-- ``.cache/manifest.json`` maps each page's input key (:mod:`fingerprint`) to the hash of its HTML, and
-  each object to the size, modification time and inode it had when this tool made it.
+- ``.cache/manifest.pickle`` maps each page's input key (:mod:`fingerprint`) to the hash of its HTML, and
+  each object to the size, modification time and inode it had when this tool made it. (A pickle, not
+  JSON: at 10,000 projects it holds 50,000 entries, and JSON took a tenth of a second each way.)
 
 The manifest is authenticated (:mod:`site_builder.text.memo_store`): its first line is an HMAC-SHA256 of the rest, with a key kept outside
 the repository (``$XDG_CACHE_HOME/catalogue/cache-key``, default ``~/.cache/catalogue/cache-key``,
@@ -21,19 +22,17 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hmac
-import json
 import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from site_builder.text.file_access import cache_file
-from site_builder.text.memo_store import MemoStore, cache_key, sign, source_version
+from site_builder.text.memo_store import MemoStore, cache_key, dump_signed, load_signed, source_version
 
-MANIFEST = ".cache/manifest.json"
+MANIFEST = ".cache/manifest.pickle"
 OBJECTS = ".cache/objects"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 HEADS = "page-heads"  # ROOT/.cache/page-heads.pickle: each page object's <head>, by its sha256
 
 
@@ -79,24 +78,16 @@ class OutputCache:
             return None
         return cls(root, key, objects, manifest, fingerprint)
 
-    def _sign(self, body: bytes) -> str:
-        return sign(self._key, body).decode("ascii")
-
     def _load(self) -> None:
-        try:
-            raw = self._manifest.read_bytes()
-            signature, body = raw.split(b"\n", 1)
-            if not hmac.compare_digest(signature.decode("ascii"), self._sign(body)):
-                return  # not made with our key: ignored
-            found = json.loads(body)
-        except (OSError, ValueError, UnicodeDecodeError):
-            return  # missing or damaged: a cold build
+        found = load_signed(self._key, self._manifest)  # None: missing, damaged, or not made with our key
         if not isinstance(found, dict) or found.get("version") != MANIFEST_VERSION:
             return
-        objects = found.get("objects", {})
-        self._known = {sha: (int(s[0]), int(s[1]), int(s[2])) for sha, s in objects.items()}
+        objects, pages = found.get("objects"), found.get("pages")
+        if not isinstance(objects, dict) or not isinstance(pages, dict):
+            return
+        self._known = objects
         if found.get("fingerprint") == self.fingerprint:  # another tool, templates or libraries: no page is reused
-            self.pages = {k: v for k, v in found.get("pages", {}).items() if v in self._known}
+            self.pages = {k: v for k, v in pages.items() if v in objects}
 
     def object_path(self, sha: str) -> Path:
         return self.objects / sha
@@ -160,14 +151,9 @@ class OutputCache:
         """Write the manifest of this build, and remove the objects it no longer uses."""
         if self._heads is not None:
             self._heads.save()
-        body = json.dumps({"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "pages": self.new_pages,
-                           "objects": {sha: list(s) for sha, s in self.new_objects.items()}},
-                          sort_keys=True, separators=(",", ":")).encode("utf-8")
-        tmp = self._manifest.with_suffix(".tmp")
-        try:
-            tmp.write_bytes(self._sign(body).encode("ascii") + b"\n" + body)
-            tmp.replace(self._manifest)
-        except OSError:
+        manifest = {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "pages": self.new_pages,
+                    "objects": self.new_objects}
+        if not dump_signed(self._key, self._manifest, manifest):
             return
         with contextlib.suppress(OSError):
             names = os.listdir(self.objects)  # noqa: PTH208  # names, not 35,000 Path objects

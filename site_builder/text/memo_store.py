@@ -33,7 +33,7 @@ SIGNATURE_CHARS = 64  # an HMAC-SHA256 in hex: the first line of every signed fi
 STORE_VERSION = b"memo-1"
 PACKAGE = Path(__file__).resolve().parent.parent  # site_builder/
 # Cache files that earlier versions of the tool wrote and this one no longer reads: removed by the build.
-OBSOLETE = ("markdown.json", "csv-rows.pickle", "xlsx.pickle")
+OBSOLETE = ("markdown.json", "csv-rows.pickle", "xlsx.pickle", "manifest.json")
 DELTA_SHARE = 0.1  # changed entries (added or dropped), as a share of the store, up to which only a delta is written
 
 
