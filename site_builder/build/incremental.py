@@ -12,7 +12,7 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import jinja2
 
@@ -20,7 +20,7 @@ from site_builder.build.fingerprint import ContextHasher, Unhashable
 from site_builder.build.output_cache import OutputCache
 from site_builder.diagnostics.report import Diagnostic
 from site_builder.outputs.page import Page
-from site_builder.outputs.render import page_head, render_pages
+from site_builder.outputs.render import Placer, page_head, render_pages
 from site_builder.runtime.parallel import Background
 from site_builder.runtime.stopping import pause_point
 from site_builder.text.memo_store import MemoStore
@@ -125,37 +125,44 @@ def _head_of(path: str) -> bytes:
     return page_head(chunk)
 
 
+Prepare = Callable[[Sequence[Page]], int]  # readies what the given pages share; how many things it made
+
+
+class Rendered(NamedTuple):
+    heads: dict[str, bytes]  # each page's <head>
+    problems: list[Diagnostic]
+    pages: int  # how many pages were rendered
+    prepared: int  # what the ``before`` calls made, in all
+
+
 def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int, cache: OutputCache | None,
                    advance: Callable[[int], None] | None = None, maker: KeyMaker | None = None,
-                   before: Callable[[Sequence[Page]], None] | None = None) -> tuple[dict[str, bytes], list[Diagnostic], int]:
-    """Like :func:`render_pages`, reusing the cache: each page's ``<head>``, the problems, and how many were rendered.
+                   before: Prepare | None = None) -> Rendered:
+    """Like :func:`render_pages`, reusing the cache: only the pages whose keys the cache does not know are rendered.
 
     ``maker``: the build's :class:`KeyMaker` (for the cache's fingerprint), if it made other keys already.
-    ``before``: called with the pages that are to be rendered, before they are (to prepare what they share).
+    ``before``: called with the pages that are to be rendered, before they are (to prepare what they share),
+    in the process that renders them.
     """
     if cache is None:
-        if before is not None:
-            before(pages)
+        prepared = before(pages) if before is not None else 0
         rendered, problems = render_pages(env, pages, folder, jobs, advance=advance)
-        return {path: head for path, (head, _) in rendered.items()}, problems, len(pages)
+        return Rendered({path: head for path, (head, _) in rendered.items()}, problems, len(pages), prepared)
     maker = maker or KeyMaker(env, cache.fingerprint)
     if not cache.pages:  # a cold cache: nothing to link, so every page is rendered
         return _render_all(env, pages, folder, jobs, cache, maker, advance, before)
     heads: dict[str, bytes] = {}
     # The documents first: one that is to be rendered (it holds every project, the longest page by far) is
-    # rendered in a forked process while the other pages' keys are made and their files linked here.
+    # prepared and rendered in a forked process while the other pages' keys are made and their files linked here.
     early = _link_known([page for page in pages if page.template in RENDERED_FIRST], folder, cache, maker, heads, advance)
-    if before is not None and early:
-        before([page for page, _ in early])  # before the fork: the process rendering them has what they share
-    job = Background(functools.partial(render_pages, env, [page for page, _ in early], folder, 1, cache.place),
+    job = Background(functools.partial(_prepared_render, before, env, [page for page, _ in early], folder, cache.place),
                      jobs if early else 1)
     with job:
         todo = _link_known([page for page in pages if page.template not in RENDERED_FIRST], folder, cache, maker, heads,
                            advance, pause=True)
-        if before is not None:
-            before([page for page, _ in todo])
+        prepared = before([page for page, _ in todo]) if before is not None else 0
         rendered, problems = render_pages(env, [page for page, _ in todo], folder, jobs, cache.place, advance)
-        early_rendered, early_problems = cast(tuple[dict[str, tuple[bytes, str]], list[Diagnostic]], job.result())
+        early_prepared, (early_rendered, early_problems) = cast(tuple[int, RenderResult], job.result())
     if advance is not None:
         advance(len(early))
     for page, key in [*early, *todo]:
@@ -166,7 +173,18 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
             cache.keep(sha, folder / page.path, key)
             cache.keep_head(sha, head)
     problems = list(dict.fromkeys([*early_problems, *problems]))
-    return {page.path: heads[page.path] for page in pages if page.path in heads}, problems, len(early) + len(todo)
+    return Rendered({page.path: heads[page.path] for page in pages if page.path in heads}, problems, len(early) + len(todo),
+                    prepared + early_prepared)
+
+
+RenderResult = tuple[dict[str, tuple[bytes, str]], list[Diagnostic]]  # what render_pages gives
+
+
+def _prepared_render(before: Prepare | None, env: jinja2.Environment, pages: Sequence[Page], folder: Path,
+                     place: Placer) -> tuple[int, RenderResult]:
+    """``before(pages)``, then the pages rendered one by one: the documents' process, after an edit (render_changed)."""
+    prepared = before(pages) if before is not None and pages else 0
+    return prepared, render_pages(env, pages, folder, 1, place)
 
 
 def _link_known(pages: Sequence[Page], folder: Path, cache: OutputCache, maker: KeyMaker, heads: dict[str, bytes],
@@ -200,12 +218,10 @@ def _link_known(pages: Sequence[Page], folder: Path, cache: OutputCache, maker: 
 
 
 def _render_all(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int, cache: OutputCache, maker: KeyMaker,
-                advance: Callable[[int], None] | None,
-                before: Callable[[Sequence[Page]], None] | None) -> tuple[dict[str, bytes], list[Diagnostic], int]:
+                advance: Callable[[int], None] | None, before: Prepare | None) -> Rendered:
     """:func:`render_changed` when the cache knows no page: the keys are made here while the workers render
     (they are needed only to record the pages), not before, so a cold build does not wait for them."""
-    if before is not None:
-        before(pages)
+    prepared = before(pages) if before is not None else 0
     keys: list[str | None] = []
     rendered, problems = render_pages(env, pages, folder, jobs, cache.place, advance,
                                       meanwhile=lambda: keys.extend(maker.page(page) for page in pages))
@@ -214,4 +230,4 @@ def _render_all(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jo
             head, sha = rendered[page.path]
             cache.keep(sha, folder / page.path, key)
             cache.keep_head(sha, head)
-    return {path: head for path, (head, _) in rendered.items()}, problems, len(pages)
+    return Rendered({path: head for path, (head, _) in rendered.items()}, problems, len(pages), prepared)

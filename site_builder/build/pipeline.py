@@ -173,13 +173,14 @@ def _render(loaded: LoadedSite, site: SiteData, pages: list[Page], staged: Stage
     """The pages that changed (all without a cache): their ``<head>``s, and the templates' problems."""
     sections = cast(DocumentSections, loaded.templates.globals["project_section"])
 
-    def prepare(todo: Sequence[Page]) -> None:  # each project's section, once, when a document is to be rendered
-        if any(page.template == DOCUMENT_TEMPLATE for page in todo):
-            keys = [maker.value("section", p) for p in site.projects] if maker is not None else None
-            result.sections_rendered = sections.prepare(site.projects, keys, cache_root, jobs)
+    def prepare(todo: Sequence[Page]) -> int:  # each project's section, once, when a document is to be rendered
+        if not any(page.template == DOCUMENT_TEMPLATE for page in todo):
+            return 0
+        keys = [maker.value("section", p) for p in site.projects] if maker is not None else None
+        return sections.prepare(site.projects, keys, cache_root, jobs)
 
-    heads, problems, result.pages_rendered = render_changed(loaded.templates, pages, staged.path, jobs, cache,
-                                                            result.progress.advance, maker, prepare)
+    heads, problems, result.pages_rendered, result.sections_rendered = render_changed(
+        loaded.templates, pages, staged.path, jobs, cache, result.progress.advance, maker, prepare)
     if maker is not None:
         maker.remember()
     sections.release()
