@@ -111,6 +111,11 @@ class ContextHasher:
         if kind is str:  # the commonest part by far: first, and without a lookup
             text: str = value
             return b"str:" + str(len(text)).encode() + b":" + text.encode("utf-8", "surrogatepass")
+        # Next, a container met before (a project shown on many pages): only containers are remembered, and
+        # each is kept alive while remembered, so no other value can have its id.
+        found = self._memo.get(id(value))
+        if found is not None:
+            return found
         try:
             scalar = self._scalars[kind]
         except KeyError:
@@ -119,12 +124,9 @@ class ContextHasher:
             return scalar(value)
         if isinstance(value, enum.Enum):
             return f"enum:{kind.__qualname__}:".encode() + self._part(value.value)
-        key = id(value)
-        found = self._memo.get(key)
-        if found is None:
-            found = b"#" + hashlib.blake2b(self._container(value), digest_size=20).digest()
-            self._memo[key] = found
-            self._alive.append(value)
+        found = b"#" + hashlib.blake2b(self._container(value), digest_size=20).digest()
+        self._memo[id(value)] = found
+        self._alive.append(value)
         return found
 
     def _shape(self, kind: type) -> tuple[bytes, tuple[tuple[str, bytes], ...] | None]:
@@ -148,8 +150,9 @@ class ContextHasher:
             return name + b"(" + b"".join([field + part(getattr(value, attr)) for attr, field in fields]) + b")"
         if isinstance(value, Mapping):
             return name + b"{" + b"".join([part(k) + part(v) for k, v in value.items()]) + b"}"
-        if isinstance(value, list | tuple):
-            return name + b"[" + b"".join([part(item) for item in value]) + b"]"
+        if isinstance(value, list | tuple):  # often of projects met before: their memo looked up here, without a call
+            known = self._memo.get
+            return name + b"[" + b"".join([known(id(item)) or part(item) for item in value]) + b"]"
         if isinstance(value, set | frozenset):
             return name + b"{" + b"".join(sorted(part(item) for item in value)) + b"}"
         if isinstance(value, type) or (inspect.isfunction(value) and "<" not in value.__qualname__):
