@@ -1,7 +1,5 @@
 """Allow ``python -m site_builder``."""
 
-import sys
+from site_builder.cli import main_exit
 
-from site_builder.cli import main
-
-sys.exit(main())
+main_exit()

@@ -19,6 +19,7 @@ from site_builder.catalogue.environment import EnvironmentProblem
 from site_builder.cli import build, check, fmt, from_issue, new, review, schema, serve, spreadsheet
 from site_builder.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError
 from site_builder.cli.crash import debug_wanted, report_internal_error
+from site_builder.runtime import fast_exit
 from site_builder.runtime.stopping import Stopped, stop_on_signals
 
 # command name -> module with add_parser(commands, common) and run(args, out) -> exit code; in --help order
@@ -79,5 +80,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def main_exit() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point (and ``python -m site_builder``): ends the process as soon as the command is done."""
+    fast_exit.enable()
+    fast_exit.exit_now(main())

@@ -14,6 +14,7 @@ from site_builder.build.progress import progress_for
 from site_builder.build.safe_paths import check_out, shown
 from site_builder.cli.common import EXIT_CONTENT, EXIT_OK, UsageError, add_strict, catalogue_root
 from site_builder.model.project import SiteUrl
+from site_builder.runtime import fast_exit
 
 OUT_HELP = "output folder (default: ROOT/_site): a new or empty folder, or one an earlier build made"
 OUT_RULES = ("The build replaces --out as a whole, so it refuses any folder it did not make itself (marked by "
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                            use_cache=not args.no_cache, strict=args.strict, pdf=args.pdf,
                            progress=progress_for(sys.stderr, args.quiet))
     result = build_site(root, options)
+    fast_exit.keep_until_exit(result)  # the console script ends without freeing the site it built
     if not result.ok:
         if args.quiet:
             out.writelines(d.text() + "\n" for d in result.report.sorted(args.strict) if d.severity == "error")

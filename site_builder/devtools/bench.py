@@ -54,6 +54,7 @@ from site_builder.devtools.serve_bench import RoundTrip, round_trip
 from site_builder.devtools.serve_bench import lines as serve_lines
 from site_builder.devtools.synthetic import REPO, generate_catalogue
 from site_builder.devtools.synthetic_shape import measure_shape
+from site_builder.runtime import fast_exit
 
 STAGES = ("load", "markdown", "views", "render", "data", "index", "write")
 
@@ -80,6 +81,7 @@ def _child(stage: str, root: Path, out: Path, today: dt.date, jobs: int) -> dict
             raise SystemExit(report.render())
         return {"timings": {"total": time.perf_counter() - start}, "memory": {}}
     result = build_site(root, BuildOptions(out=out, jobs=jobs, use_cache=stage != "nocache"))
+    fast_exit.keep_until_exit(result)  # as 'catalogue build' does (see main)
     if not result.ok:
         raise SystemExit(result.report.render())
     return {"timings": {**result.timings, "total": time.perf_counter() - start}, "memory": result.memory}
@@ -285,10 +287,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.child:
+    if args.child:  # a process that ends as the console script does: at once (runtime/fast_exit.py)
         stage, root, out, today, jobs = args.child
+        fast_exit.enable()
         print(json.dumps(_child(stage, Path(root), Path(out), dt.date.fromisoformat(today), int(jobs))))
-        return 0
+        fast_exit.exit_now(0)
     try:
         sizes = [int(s) for s in args.sizes.split(",")]
     except ValueError:
