@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.build import stamp as stamp_module
 from site_builder.build.staging import wait_for_trash
 from site_builder.text.file_access import read_content_file, recording_reads
+from site_builder.text.memo_store import MemoStore
 from tests.golden_update import fixture_environment, read_tree
 from tests.helpers import VALID_PROJECT, make_catalogue, run_cli
 
@@ -142,3 +144,33 @@ def test_reads_by_another_thread_are_not_a_builds_inputs(root: Path) -> None:
         other.start()
         other.join()
     assert list(reads) == [("file", "content/projects/kent-shared-estates.md")]
+
+
+def recorded_site(root: Path) -> dict[str, tuple[int, int, int]]:
+    store = MemoStore.open(root, stamp_module.STORE, stamp_module.STAMP_VERSION)
+    assert store is not None
+    found = store.get(str((root / "_site").resolve()))
+    assert isinstance(found, stamp_module.Stamp)
+    return found.site
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_stamp_records_the_site_a_walk_finds_without_walking_it(root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     jobs: str) -> None:
+    walks: list[Path] = []
+    real = stamp_module.site_files
+
+    def walk(out: Path) -> dict[str, tuple[int, int, int]] | None:
+        walks.append(out)
+        return real(out)
+
+    monkeypatch.setattr(stamp_module, "site_files", walk)
+    build(root, "--jobs", jobs)  # cold: every file rendered or written, and kept in the cache
+    assert recorded_site(root) == real(root / "_site")
+    path = root / "content/projects/kent-joint-control-room.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("sits beside", "now sits beside"), encoding="utf-8")
+    build(root, "--jobs", jobs)  # most files linked from the cache, a few rendered again
+    assert recorded_site(root) == real(root / "_site")
+    assert walks == []  # neither build walked the site it published
+    assert up_to_date(build(root, "--jobs", jobs)[1])  # and the next one, which walks it, finds it as recorded
+    assert walks == [root / "_site"]

@@ -133,6 +133,7 @@ class Rendered(NamedTuple):
     problems: list[Diagnostic]
     pages: int  # how many pages were rendered
     prepared: int  # what the ``before`` calls made, in all
+    hashes: dict[str, str]  # each page's path -> the sha256 of its HTML (with a cache only)
 
 
 def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jobs: int, cache: OutputCache | None,
@@ -147,19 +148,20 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
     if cache is None:
         prepared = before(pages) if before is not None else 0
         rendered, problems = render_pages(env, pages, folder, jobs, advance=advance)
-        return Rendered({path: head for path, (head, _) in rendered.items()}, problems, len(pages), prepared)
+        return Rendered({path: head for path, (head, _) in rendered.items()}, problems, len(pages), prepared, {})
     maker = maker or KeyMaker(env, cache.fingerprint)
     if not cache.pages:  # a cold cache: nothing to link, so every page is rendered
         return _render_all(env, pages, folder, jobs, cache, maker, advance, before)
     heads: dict[str, bytes] = {}
+    hashes: dict[str, str] = {}
     # The documents first: one that is to be rendered (it holds every project, the longest page by far) is
     # prepared and rendered in a forked process while the other pages' keys are made and their files linked here.
-    early = _link_known([page for page in pages if page.template in RENDERED_FIRST], folder, cache, maker, heads, advance)
+    early = _link_known([page for page in pages if page.template in RENDERED_FIRST], folder, cache, maker, heads, hashes, advance)
     job = Background(functools.partial(_prepared_render, before, env, [page for page, _ in early], folder, cache.place),
                      jobs if early else 1)
     with job:
         todo = _link_known([page for page in pages if page.template not in RENDERED_FIRST], folder, cache, maker, heads,
-                           advance, pause=True)
+                           hashes, advance, pause=True)
         prepared = before([page for page, _ in todo]) if before is not None else 0
         rendered, problems = render_pages(env, [page for page, _ in todo], folder, jobs, cache.place, advance)
         early_prepared, (early_rendered, early_problems) = cast(tuple[int, RenderResult], job.result())
@@ -169,12 +171,12 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
         found = rendered.get(page.path) or early_rendered.get(page.path)
         if found is not None:
             head, sha = found
-            heads[page.path] = head
+            heads[page.path], hashes[page.path] = head, sha
             cache.keep(sha, folder / page.path, key)
             cache.keep_head(sha, head)
     problems = list(dict.fromkeys([*early_problems, *problems]))
     return Rendered({page.path: heads[page.path] for page in pages if page.path in heads}, problems, len(early) + len(todo),
-                    prepared + early_prepared)
+                    prepared + early_prepared, hashes)
 
 
 RenderResult = tuple[dict[str, tuple[bytes, str]], list[Diagnostic]]  # what render_pages gives
@@ -188,8 +190,10 @@ def _prepared_render(before: Prepare | None, env: jinja2.Environment, pages: Seq
 
 
 def _link_known(pages: Sequence[Page], folder: Path, cache: OutputCache, maker: KeyMaker, heads: dict[str, bytes],
-                advance: Callable[[int], None] | None, pause: bool = False) -> list[tuple[Page, str | None]]:
-    """Link each page whose key the cache knows (its ``<head>`` into ``heads``); the others, with their keys."""
+                hashes: dict[str, str], advance: Callable[[int], None] | None,
+                pause: bool = False) -> list[tuple[Page, str | None]]:
+    """Link each page whose key the cache knows (its ``<head>`` into ``heads``, its hash into ``hashes``);
+    the others, with their keys."""
     todo: list[tuple[Page, str | None]] = []
     base = str(folder)
     made: set[str] = set()  # the folders made so far
@@ -209,7 +213,7 @@ def _link_known(pages: Sequence[Page], folder: Path, cache: OutputCache, maker: 
                 if head is None:
                     head = _head_of(target)
                     cache.keep_head(sha, head)
-                heads[page.path] = head
+                heads[page.path], hashes[page.path] = head, sha
                 if advance is not None:
                     advance(1)
                 continue
@@ -230,4 +234,5 @@ def _render_all(env: jinja2.Environment, pages: Sequence[Page], folder: Path, jo
             head, sha = rendered[page.path]
             cache.keep(sha, folder / page.path, key)
             cache.keep_head(sha, head)
-    return Rendered({path: head for path, (head, _) in rendered.items()}, problems, len(pages), prepared)
+    return Rendered({path: head for path, (head, _) in rendered.items()}, problems, len(pages), prepared,
+                    {path: sha for path, (_, sha) in rendered.items()})

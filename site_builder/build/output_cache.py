@@ -96,6 +96,10 @@ class OutputCache:
         known = self._known.get(sha)
         return known is not None and _stat_of(self._prefix + sha) == known
 
+    def stat_of(self, sha: str) -> Stat | None:
+        """The size, time and inode of the object ``sha`` as this build used or made it (``None``: it did not)."""
+        return self.new_objects.get(sha)
+
     def head(self, sha: str) -> bytes | None:
         """The ``<head>`` of the page object ``sha``, if a build recorded it (:meth:`keep_head`)."""
         found = self._heads.get(sha) if self._heads is not None else None

@@ -179,12 +179,13 @@ def _render(loaded: LoadedSite, site: SiteData, pages: list[Page], staged: Stage
         keys = [maker.value("section", p) for p in site.projects] if maker is not None else None
         return sections.prepare(site.projects, keys, cache_root, jobs)
 
-    heads, problems, result.pages_rendered, result.sections_rendered = render_changed(
-        loaded.templates, pages, staged.path, jobs, cache, result.progress.advance, maker, prepare)
+    rendered = render_changed(loaded.templates, pages, staged.path, jobs, cache, result.progress.advance, maker, prepare)
+    result.pages_rendered, result.sections_rendered = rendered.pages, rendered.prepared
+    staged.contents.update({path: rendered.hashes.get(path) for path in rendered.heads})
     if maker is not None:
         maker.remember()
     sections.release()
-    return heads, problems
+    return rendered.heads, rendered.problems
 
 
 def _write(result: BuildResult, staged: StagedSite, files: dict[str, bytes], cache: OutputCache | None) -> int:
@@ -278,6 +279,7 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
                 staged.write_all(pdfs)
                 written += len(pdfs)
         staged.publish()
+        published = staged.published_files(cache)
         if cache is not None:
             cache.save()
             remove_obsolete(root)
@@ -287,5 +289,5 @@ def _build_stages(root: Path, options: BuildOptions, result: BuildResult) -> Bui
     result.projects = len(loaded.catalogue.projects)
     result.loaded, result.site = loaded, site
     if stamps is not None:
-        stamps.record(options.out, reads, result.report, result.pages, result.files, result.projects)
+        stamps.record(options.out, reads, result.report, result.pages, result.files, result.projects, published)
     return result

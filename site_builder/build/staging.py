@@ -32,7 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import cast
 
-from site_builder.build.output_cache import OutputCache
+from site_builder.build.output_cache import OutputCache, Stat
 from site_builder.build.safe_paths import MARKER, MARKER_TEXT, UnsafeOutput, guard, is_empty_folder, is_marked, shown
 from site_builder.runtime.stopping import Stopped, pause_point, signals_deferred
 
@@ -168,6 +168,8 @@ class StagedSite:
         self.out = guard(out, root)  # again, right before anything is written
         self.path = self.out.parent / f".{self.out.name}.new-{os.getpid()}"
         self.published = False
+        # Each file put here, with the hash of its bytes where the build cache holds it (None: not known).
+        self.contents: dict[str, str | None] = {MARKER: None}
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             for stray in strays(self.out):
@@ -203,6 +205,7 @@ class StagedSite:
         for folder in sorted({rel.rpartition("/")[0] for rel in files} - {""}):
             (self.path / folder).mkdir(parents=True, exist_ok=True)
         if cache is None:
+            self.contents.update(dict.fromkeys(files))
             self._write_in_threads([(rel, files[rel]) for rel in sorted(files)], None)
             return
         first: dict[str, str] = {}  # content hash -> the first path with those bytes
@@ -213,7 +216,7 @@ class StagedSite:
             if count == len(files) // 2:
                 pause_point("write")
             data = files[rel]
-            sha = hashlib.sha256(data).hexdigest()
+            sha = self.contents[rel] = hashlib.sha256(data).hexdigest()
             if sha in first:
                 later.append((rel, sha))
             elif cache.place(sha, f"{base}/{rel}"):  # a string: see output_cache.StrPath
@@ -244,6 +247,27 @@ class StagedSite:
                     pass
         finally:
             pool.shutdown(wait=True, cancel_futures=True)  # on an error or a signal, do not write the rest
+
+    def published_files(self, cache: OutputCache | None) -> dict[str, Stat] | None:
+        """Every file of the published site with its size, time and inode, as a walk of it finds them
+        (``stamp.site_files``), mostly without a system call: a file linked to a build-cache object shares
+        its inode, and so its stat. ``None`` if a file is missing.
+
+        A file that does not share its object's inode (written again beside an object with the same bytes,
+        say) is recorded with the object's stat: the next build then finds the site changed and builds it
+        in full, which is only slower.
+        """
+        found: dict[str, Stat] = {}
+        for rel, sha in self.contents.items():
+            known = cache.stat_of(sha) if cache is not None and sha is not None else None
+            if known is None:
+                try:
+                    info = os.lstat(self.out / rel)
+                except OSError:
+                    return None
+                known = (info.st_size, info.st_mtime_ns, info.st_ino)
+            found[rel] = known
+        return found
 
     def _trash_name(self) -> Path:
         while True:

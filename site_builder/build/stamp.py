@@ -9,7 +9,9 @@ After each successful build with the cache on, the build stamp records, for its 
 - every content file the load path read and every folder it listed, each with a digest of what it found
   (recorded by :func:`~site_builder.text.file_access.recording_reads`, so a file the loader starts to
   read is covered without a list here to keep up to date);
-- every file of the published site with its size, modification time and inode;
+- every file of the published site with its size, modification time and inode (from the build cache's
+  objects, which the site's files are hard links to, rather than a walk of 35,000 files: see
+  ``StagedSite.published_files``);
 - the build's report and counts, to print them again.
 
 The next build compares all of that first: the files are read again (content, not times, decides), and
@@ -121,11 +123,13 @@ class BuildStamps:
         self._store.save()
         return stamp
 
-    def record(self, out: Path, reads: Reads, report: Report, pages: int, files: int, projects: int) -> None:
-        """Stamp the build just published in ``out`` (whose inputs were ``reads``)."""
+    def record(self, out: Path, reads: Reads, report: Report, pages: int, files: int, projects: int,
+               site: dict[str, Stat] | None = None) -> None:
+        """Stamp the build just published in ``out`` (whose inputs were ``reads``); ``site``: its files, as
+        :func:`site_files` finds them, if the build knows them (``StagedSite.published_files``), else the site is walked."""
         if not all(("file", f"{PROJECTS_DIR}/{name}") in reads for name in _listed(reads)):
             return  # a project file was read outside this process: its content is not known here, so no stamp
-        site = site_files(out)
+        site = site if site is not None else site_files(out)
         if site is not None:
             self._store.put(self._key, Stamp(self.environment, dict(reads), site, report, pages, files, projects))
             self._store.save()
