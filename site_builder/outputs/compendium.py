@@ -86,7 +86,11 @@ class Document:
 
 
 def anchor(project: ProjectView) -> str:
-    return f"project-{project.slug}"
+    return _anchor(project.slug)
+
+
+def _anchor(slug: str) -> str:
+    return f"project-{slug}"
 
 
 def project_links(projects: Iterable[ProjectView], indent: int, element: str = "li", classes: str = "") -> Markup:
@@ -98,8 +102,12 @@ def project_links(projects: Iterable[ProjectView], indent: int, element: str = "
     """
     start = "\n" + " " * indent + (f'<{element} class="{escape(classes)}">' if classes else f"<{element}>")
     end = f"</{element}>"
-    return Markup("".join([f'{start}<a class="govuk-link" href="#{escape(anchor(p))}">{escape(p.title)}</a>{end}'
-                           for p in projects]))
+    return Markup("".join([start + _link(p.slug, p.title) + end for p in projects]))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a project is linked from up to a dozen lists of the documents
+def _link(slug: str, title: str) -> str:
+    return f'<a class="govuk-link" href="#{escape(_anchor(slug))}">{escape(title)}</a>'
 
 
 def _relink(href: str, project: ProjectView, root: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from site_builder.outputs.data import iso_datetime
 from site_builder.outputs.markdown import strip_xml_illegal
+from site_builder.outputs.render import page_head
 from site_builder.site.data import SiteData
 from site_builder.text.memo_store import MemoStore, source_version
 from site_builder.views.project import ProjectView
@@ -77,7 +78,7 @@ def atom_feed(site: SiteData) -> bytes:
 
 def _excluded_by_page(html: bytes) -> bool:
     """A page that redirects (``meta refresh``) or asks not to be indexed (``robots: noindex``)."""
-    head = html.split(b"<body", 1)[0]
+    head = page_head(html)
     lower = head.lower()  # what re.IGNORECASE matches in bytes: ASCII letters in either case
     if b"refresh" not in lower and b"noindex" not in lower:  # one of the two needs one; most pages have neither
         return False
