@@ -67,8 +67,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     options = BuildOptions(out=check_out(args.out, root), base_url=args.base_url, jobs=args.jobs,
                            use_cache=not args.no_cache, strict=args.strict, pdf=args.pdf,
                            progress=progress_for(sys.stderr, args.quiet))
+    fast_exit.collector_off()  # the console script ends after the build: no collector pass over what it made
     result = build_site(root, options)
-    fast_exit.keep_until_exit(result)  # the console script ends without freeing the site it built
+    fast_exit.keep_until_exit(result)  # nor freeing it
     if not result.ok:
         if args.quiet:
             out.writelines(d.text() + "\n" for d in result.report.sorted(args.strict) if d.severity == "error")

@@ -80,8 +80,9 @@ def _child(stage: str, root: Path, out: Path, today: dt.date, jobs: int) -> dict
         if not report.ok(strict=True):  # the corpus must pass 'catalogue check --strict'
             raise SystemExit(report.render())
         return {"timings": {"total": time.perf_counter() - start}, "memory": {}}
+    fast_exit.collector_off()  # as 'catalogue build' does (see main)
     result = build_site(root, BuildOptions(out=out, jobs=jobs, use_cache=stage != "nocache"))
-    fast_exit.keep_until_exit(result)  # as 'catalogue build' does (see main)
+    fast_exit.keep_until_exit(result)
     if not result.ok:
         raise SystemExit(result.report.render())
     return {"timings": {**result.timings, "total": time.perf_counter() - start}, "memory": result.memory}

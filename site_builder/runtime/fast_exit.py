@@ -7,7 +7,7 @@ ends the process with ``os._exit``, and what the command hands to :func:`keep_un
 first. By then every file is written and closed, and every worker process has ended.
 
 Only a process that called :func:`enable` does this: ``main()`` called from Python (as the tests do)
-keeps nothing and returns as usual.
+keeps nothing, leaves the garbage collector on, and returns as usual.
 """
 
 from __future__ import annotations
@@ -26,6 +26,17 @@ def enable() -> None:
     """This process ends by :func:`exit_now`: what :func:`keep_until_exit` is given may be kept until then."""
     global _enabled  # noqa: PLW0603  # one switch for the process, set by its entry point
     _enabled = True
+
+
+def collector_off() -> None:
+    """Stop the garbage collector for the rest of the process, if it ends by :func:`exit_now`.
+
+    Call it before a build: the build pauses the collector itself (``gc_pause``), and would otherwise
+    start it again as it returns, when its first pass scans every object the build made (a fifth of a
+    second at 10,000 projects).
+    """
+    if _enabled:
+        gc.disable()
 
 
 def keep_until_exit(value: object) -> None:
