@@ -17,7 +17,7 @@ from site_builder.insights.svg import Bar, bar_chart
 from site_builder.runtime import parallel
 from site_builder.text.memo_store import MemoStore
 from site_builder.text.words import term_counts
-from site_builder.views.project import ProjectView, ViewBuilder
+from site_builder.views.project import ProjectView, Ref, ViewBuilder
 from tests.helpers import VALID_PROJECT, count_pools, make_catalogue
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -146,8 +146,14 @@ def test_similar_projects_from_the_cache_are_the_ones_computed(tmp_path: Path, m
     store.save()
     monkeypatch.setattr(similar, "_scores", lambda *args: pytest.fail("scored again"))
     monkeypatch.setattr(similar, "term_counts", lambda text: pytest.fail("counted again"))
+    monkeypatch.setattr(similar, "_features", lambda *args: pytest.fail("features made again"))
     assert similar_projects(views, similar.similar_store(tmp_path)) == fresh  # nothing computed, the same lists
     monkeypatch.undo()
+    # Another theme for one project changes no text, but the scores: the key covers the themes.
+    other = views[0].__class__(**{**views[0].__dict__, "themes": (Ref("estates", "Estates", "themes/estates/"),)})
+    rethemed = [other, *views[1:]]
+    assert similar_projects(rethemed) != fresh
+    assert similar_projects(rethemed, similar.similar_store(tmp_path)) == similar_projects(rethemed)
     changed = [views[0].__class__(**{**views[0].__dict__, "summary": "A different summary about drones."}), *views[1:]]
     counted: list[str] = []
     def counting(text: str) -> tuple[dict[str, int], int]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,11 +187,14 @@ def _features(projects: Sequence[ProjectView], vectors: list[dict[str, float]]) 
     return features
 
 
-def _features_key(features: list[_Features], vectors_key: str) -> str:
-    """A digest of everything the scores are computed from, in project order (the vectors by their key)."""
+def _features_key(projects: Sequence[ProjectView], vectors_key: str) -> str:
+    """A digest of everything the scores are computed from, in project order: the vectors by their key, and
+    each project's themes, organisations, regions and services (the ids, as listed: a reordering only costs
+    a scoring). Made from the views, so that the features themselves are made only when the scores are."""
     digest = hashlib.sha256(vectors_key.encode("ascii") + b"\x1e")
-    for f in features:
-        parts = tuple(repr(sorted(s)) for s in (f.themes, f.organisations, f.regions, f.services))
+    for p in projects:
+        parts = (",".join([t.id for t in p.themes]), ",".join([p.lead.id, *(o.id for o in p.partners)]),
+                 ",".join([r.id for r in p.regions]), ",".join([s.id for s in p.services]))
         digest.update("\x1f".join(parts).encode("utf-8", "surrogatepass") + b"\x1e")
     return "scores:" + digest.hexdigest()
 
@@ -256,11 +259,17 @@ def similar_projects(projects: Sequence[ProjectView], store: MemoStore | None = 
     """
     projects = sorted(projects, key=lambda p: p.slug)  # so that a lower position is an earlier slug
     vectors, vectors_key = _vectors(projects, store, jobs)
-    features = _features(projects, vectors)
-    key = _features_key(features, vectors_key) if store is not None else ""
+    made: list[list[_Features]] = []
+
+    def features() -> list[_Features]:  # only when the scores or the reasons are worked out again
+        if not made:
+            made.append(_features(projects, vectors))
+        return made[0]
+
+    key = _features_key(projects, vectors_key) if store is not None else ""
     scores = store.get(key) if store is not None else None
     if not isinstance(scores, list) or len(scores) != len(projects):
-        scores = _scores(features, jobs)
+        scores = _scores(features(), jobs)
         if store is not None:
             store.put(key, scores)
     labels = {r.id: r.label for p in projects for r in p.regions}
@@ -271,8 +280,9 @@ def similar_projects(projects: Sequence[ProjectView], store: MemoStore | None = 
             for project, best, said in zip(projects, scores, reasons, strict=True)}
 
 
-def _all_reasons(projects: Sequence[ProjectView], features: list[_Features], scores: list[list[tuple[float, int, float]]],
-                 labels: Mapping[str, str], key: str, store: MemoStore | None) -> list[list[tuple[str, ...]]]:
+def _all_reasons(projects: Sequence[ProjectView], features: Callable[[], list[_Features]],
+                 scores: list[list[tuple[float, int, float]]], labels: Mapping[str, str], key: str,
+                 store: MemoStore | None) -> list[list[tuple[str, ...]]]:
     """What each shown pair has in common, kept in ``store`` with the scores and the labels it names."""
     if store is not None:
         named = sorted({(r.id, r.label) for p in projects for r in (*p.themes, p.lead, *p.partners, *p.regions)})
@@ -280,8 +290,9 @@ def _all_reasons(projects: Sequence[ProjectView], features: list[_Features], sco
         found = store.get(key)
         if isinstance(found, list) and len(found) == len(projects):
             return found
-    reasons = [[_reasons(project, projects[j], f, features[j], cosine, labels) for _, j, cosine in best]
-               for project, f, best in zip(projects, features, scores, strict=True)]
+    made = features()
+    reasons = [[_reasons(project, projects[j], f, made[j], cosine, labels) for _, j, cosine in best]
+               for project, f, best in zip(projects, made, scores, strict=True)]
     if store is not None:
         store.put(key, reasons)
     return reasons
