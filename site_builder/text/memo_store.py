@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from site_builder.runtime.parallel import parallel_map
+from site_builder.text import file_trust
 from site_builder.text.file_access import cache_file
 
 KEY_BYTES = 32
@@ -125,19 +126,23 @@ def dump_signed(key: bytes, path: Path, value: Any) -> bool:
 
 def load_signed(key: bytes, path: Path) -> Any | None:
     """The value pickled in ``path`` by :func:`dump_signed`, or ``None`` if the file is
-    missing, damaged or forged. The whole file is checked against its signature before anything is unpickled;
-    it is read in pieces, from one open file, so neither its bytes nor a copy are held at once."""
+    missing, damaged or forged. The whole file is checked against its signature before anything is unpickled
+    (unless this process or an earlier one checked this very file already: see :mod:`file_trust`); it is
+    read in pieces, from one open file, so neither its bytes nor a copy are held at once."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
         with os.fdopen(fd, "rb") as handle:
             head = handle.read(SIGNATURE_CHARS + 1)
             if len(head) != SIGNATURE_CHARS + 1 or head[-1:] != b"\n":
                 return None
-            mac = hmac.new(key, digestmod=hashlib.sha256)
-            while chunk := handle.read(1 << 20):
-                mac.update(chunk)
-            if not hmac.compare_digest(head[:-1], mac.hexdigest().encode("ascii")):
-                return None
+            info = os.fstat(handle.fileno())
+            if not file_trust.is_trusted(key, path, info, head[:-1]):
+                mac = hmac.new(key, digestmod=hashlib.sha256)
+                while chunk := handle.read(1 << 20):
+                    mac.update(chunk)
+                if not hmac.compare_digest(head[:-1], mac.hexdigest().encode("ascii")):
+                    return None
+                file_trust.remember(key, path, info, head[:-1])
             handle.seek(SIGNATURE_CHARS + 1)
             return pickle.load(handle)  # authenticated above: only this tool, with this user's key, wrote it
     except Exception:  # missing, unreadable, or damage that passed the signature (an older Python): a cold cache
