@@ -53,7 +53,8 @@ def test_the_targets_table_has_a_row_for_each_target_of_issue_11() -> None:
                         serve=RoundTrip(started=2.0, edits=[0.5, 0.75, 0.625], edits_cpu=[1.0, 3.0, 2.0], error=0.25, fixed=0.5,
                                         stopped="cleanly"),
                         hugo=Comparison(Timed(1.5, 1.0), Timed(2.5, 2.0), pages=20), query_kib=150.25, pagefind_kib=170.5)
-    rows = targets_table({1000: result, 10000: SizeResult([_run("cold", 2.0)], hugo=Comparison(skipped="no Hugo binary"))})
+    edits = [_run("edited", 1.0), _run("edited 2", 0.5), _run("edited 3", 0.4)]
+    rows = targets_table({1000: result, 10000: SizeResult([_run("cold", 2.0), *edits], hugo=Comparison(skipped="no Hugo binary"))})
     assert [re.split(r"\s{2,}", row) for row in rows] == [
         ["cold build, 1,000", "7.00 s (cpu 10.0 s, peak 123 MiB)", "target <= 20 s, peak <= 1 GB at 10,000"],
         ["cold build vs Hugo + Pagefind, 1,000", "8.00 s vs 1.50 + 2.50 = 4.00 s (cpu 10.0 vs 3.0 s)", "target <= Hugo + Pagefind"],
@@ -64,7 +65,7 @@ def test_the_targets_table_has_a_row_for_each_target_of_issue_11() -> None:
         ["cold build, 10,000", "56.00 s (cpu 80.0 s, peak 123 MiB)", "target <= 20 s, peak <= 1 GB at 10,000"],
         ["cold build vs Hugo + Pagefind, 10,000", "skipped: no Hugo binary", "target <= Hugo + Pagefind"],
         ["rebuild, nothing changed, 10,000", "not measured", "target <= 3 s at 10,000"],
-        ["build after editing one project, 10,000", "not measured", "target <= 3 s at 10,000"],
+        ["build after editing one project, 10,000", "median 14.00 s of 3 (28.00, 14.00, 11.20; cpu 20.0 s)", "target <= 3 s at 10,000"],
         ["search data for a one-word query, 10,000", "not measured (no Chromium or --no-browser)", "target <= 200 KiB gz at 10,000"],
     ]
 
@@ -155,12 +156,12 @@ def test_a_failing_hugo_is_reported_not_raised(small: tuple[Path, Generated], tm
 
 def test_a_small_bench_measures_check_cold_warm_and_rebuild(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--sizes", "12", "--cold-runs", "2", "--no-shipped", "--no-browser", "--jobs", "1", "--keep", str(tmp_path),
-                 "--serve-edits", "1", "--hugo-sizes", "12"]) == 0
+                 "--serve-edits", "1", "--hugo-sizes", "12", "--edit-runs", "2"]) == 0
     out = capsys.readouterr().out
     table = out.split("== 12 projects", 1)[1].split("\nMiB ", 1)[0].splitlines()[2:]  # the time table's rows
     rows = {line[:9].strip(): line for line in table}
-    assert list(rows) == ["check", "cold", "cold 2", "warm", "rebuild", "edited"]
-    for name in ("cold", "cold 2", "warm", "rebuild", "edited"):
+    assert list(rows) == ["check", "cold", "cold 2", "warm", "rebuild", "edited", "edited 2"]
+    for name in ("cold", "cold 2", "warm", "rebuild", "edited", "edited 2"):
         numbers = re.findall(r"\d+\.\d+|\d+", rows[name].removeprefix(name))
         stages = 0 if name == "rebuild" else len(STAGES)  # nothing changed: no stage runs (build/stamp.py)
         assert len(numbers) == stages + 7, rows[name]  # every stage, total, wall, cpu, peak, main, worker, load
@@ -182,8 +183,9 @@ def test_a_small_bench_measures_check_cold_warm_and_rebuild(tmp_path: Path, caps
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--sizes", "1000,ten"], "--sizes: expected comma-separated whole numbers such as 1000,10000, found '1000,ten'"),
-    (["--sizes", "0"], "--sizes and --cold-runs: expected numbers of 1 or more"),
-    (["--cold-runs", "0"], "--sizes and --cold-runs: expected numbers of 1 or more"),
+    (["--sizes", "0"], "--sizes, --cold-runs and --edit-runs: expected numbers of 1 or more"),
+    (["--cold-runs", "0"], "--sizes, --cold-runs and --edit-runs: expected numbers of 1 or more"),
+    (["--edit-runs", "0"], "--sizes, --cold-runs and --edit-runs: expected numbers of 1 or more"),
     (["--hugo-sizes", "all"], "--hugo-sizes: expected comma-separated whole numbers such as 1000, or none, found 'all'"),
     (["--serve-edits", "-1"], "--serve-edits: expected 0 or more"),
 ])
