@@ -8,6 +8,7 @@ import os
 import pickle
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -22,9 +23,9 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many full checks of a signature load_signed made (one HMAC each)."""
     made: list[int] = []
 
-    def new(*args: object, **kwargs: object) -> hmac.HMAC:
+    def new(key: bytes, msg: bytes | None = None, digestmod: Any = "") -> hmac.HMAC:
         made.append(1)
-        return hmac.new(*args, **kwargs)  # type: ignore[arg-type]
+        return hmac.new(key, msg, digestmod)
 
     monkeypatch.setattr(memo_store, "hmac", SimpleNamespace(new=new, compare_digest=hmac.compare_digest))
     return made
