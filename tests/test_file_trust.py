@@ -38,11 +38,17 @@ def written(tmp_path: Path, checks: list[int]) -> Path:
     return path
 
 
-def test_a_file_checked_in_full_is_trusted_while_its_stat_holds(tmp_path: Path, checks: list[int],
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def checked(tmp_path: Path, checks: list[int], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store written, then loaded once (checked in full, and recorded), with no settling time."""
     monkeypatch.setattr(file_trust, "SETTLED_NS", 0)
     path = written(tmp_path, checks)
     assert memo_store.load_signed(KEY, path) == VALUE
+    return path
+
+
+def test_a_file_checked_in_full_is_trusted_while_its_stat_holds(tmp_path: Path, checks: list[int], checked: Path) -> None:
+    path = checked
     assert memo_store.load_signed(KEY, path) == VALUE
     assert memo_store.load_signed(KEY, path) == VALUE
     assert len(checks) == 1
@@ -56,10 +62,8 @@ def test_a_file_recorded_in_the_tick_it_changed_is_checked_again(tmp_path: Path,
     assert len(checks) == 2
 
 
-def test_a_file_rewritten_in_place_is_checked_in_full(tmp_path: Path, checks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(file_trust, "SETTLED_NS", 0)
-    path = written(tmp_path, checks)
-    assert memo_store.load_signed(KEY, path) == VALUE
+def test_a_file_rewritten_in_place_is_checked_in_full(checks: list[int], checked: Path) -> None:
+    path = checked
     before = path.stat()
     with path.open("r+b") as handle:  # one byte of the pickle, the same size, the modification time put back
         handle.seek(-10, os.SEEK_END)
@@ -72,10 +76,8 @@ def test_a_file_rewritten_in_place_is_checked_in_full(tmp_path: Path, checks: li
     assert len(checks) == 2
 
 
-def test_a_file_put_in_its_place_is_checked_in_full(tmp_path: Path, checks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(file_trust, "SETTLED_NS", 0)
-    path = written(tmp_path, checks)
-    assert memo_store.load_signed(KEY, path) == VALUE
+def test_a_file_put_in_its_place_is_checked_in_full(tmp_path: Path, checks: list[int], checked: Path) -> None:
+    path = checked
     signature = path.read_bytes().split(b"\n", 1)[0]
     planted = tmp_path / "planted"
     body = pickle.dumps({"text": "y" * 100_000, "numbers": list(range(100))}, protocol=pickle.HIGHEST_PROTOCOL)
@@ -85,10 +87,8 @@ def test_a_file_put_in_its_place_is_checked_in_full(tmp_path: Path, checks: list
     assert len(checks) == 2
 
 
-def test_an_index_not_signed_with_the_key_is_ignored(tmp_path: Path, checks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(file_trust, "SETTLED_NS", 0)
-    path = written(tmp_path, checks)
-    assert memo_store.load_signed(KEY, path) == VALUE
+def test_an_index_not_signed_with_the_key_is_ignored(tmp_path: Path, checks: list[int], checked: Path) -> None:
+    path = checked
     index = tmp_path / file_trust.INDEX
     signature, _, body = index.read_bytes().partition(b"\n")
     assert signature == hmac.new(KEY, body, "sha256").hexdigest().encode()
