@@ -126,6 +126,7 @@ def _head_of(path: str) -> bytes:
 
 
 Prepare = Callable[[Sequence[Page]], int]  # readies what the given pages share; how many things it made
+RenderResult = tuple[dict[str, tuple[bytes, str]], list[Diagnostic]]  # what render_pages gives
 
 
 class Rendered(NamedTuple):
@@ -177,9 +178,6 @@ def render_changed(env: jinja2.Environment, pages: Sequence[Page], folder: Path,
     problems = list(dict.fromkeys([*early_problems, *problems]))
     return Rendered({page.path: heads[page.path] for page in pages if page.path in heads}, problems, len(early) + len(todo),
                     prepared + early_prepared, hashes)
-
-
-RenderResult = tuple[dict[str, tuple[bytes, str]], list[Diagnostic]]  # what render_pages gives
 
 
 def _prepared_render(before: Prepare | None, env: jinja2.Environment, pages: Sequence[Page], folder: Path,

@@ -89,9 +89,6 @@ class OutputCache:
         if found.get("fingerprint") == self.fingerprint:  # another tool, templates or libraries: no page is reused
             self.pages = {k: v for k, v in pages.items() if v in objects}
 
-    def object_path(self, sha: str) -> Path:
-        return self.objects / sha
-
     def _valid(self, sha: str) -> bool:
         known = self._known.get(sha)
         return known is not None and _stat_of(self._prefix + sha) == known
