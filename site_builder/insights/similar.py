@@ -13,6 +13,7 @@ same lists.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import math
@@ -259,13 +260,7 @@ def similar_projects(projects: Sequence[ProjectView], store: MemoStore | None = 
     """
     projects = sorted(projects, key=lambda p: p.slug)  # so that a lower position is an earlier slug
     vectors, vectors_key = _vectors(projects, store, jobs)
-    made: list[list[_Features]] = []
-
-    def features() -> list[_Features]:  # only when the scores or the reasons are worked out again
-        if not made:
-            made.append(_features(projects, vectors))
-        return made[0]
-
+    features = functools.cache(lambda: _features(projects, vectors))  # only if the scores or reasons are worked out again
     key = _features_key(projects, vectors_key) if store is not None else ""
     scores = store.get(key) if store is not None else None
     if not isinstance(scores, list) or len(scores) != len(projects):

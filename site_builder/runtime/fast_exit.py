@@ -40,10 +40,9 @@ def collector_off() -> None:
 
 
 def keep_until_exit(value: object) -> None:
-    """Keep ``value`` (and stop the garbage collector) until :func:`exit_now`, if :func:`enable` was called."""
+    """Keep ``value`` until :func:`exit_now`, if :func:`enable` was called (so that it is never freed)."""
     if _enabled:
         _kept.append(value)
-        gc.disable()
 
 
 def exit_now(code: int) -> NoReturn:
