@@ -16,7 +16,9 @@ from typing import Any
 import openpyxl
 import pytest
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 import site_builder.outputs.xlsx_rows as rows_module
@@ -114,9 +116,9 @@ def test_an_edit_makes_its_own_chunk_again_and_changes_its_row_and_the_widths_it
     made: list[str] = []
     real = rows_module.make_chunk
 
-    def counted(sheet: Any, records: Any, first: int) -> RowChunk:
+    def counted(records: Any, first: int) -> RowChunk:
         made.extend(record["slug"] for record in records)
-        return real(sheet, records, first)
+        return real(records, first)
 
     monkeypatch.setattr(rows_module, "make_chunk", counted)
     after = _workbook(site, root)
@@ -185,3 +187,60 @@ def test_a_new_project_renumbers_the_rows_after_it(root: Path, monkeypatch: pyte
     site = load_site(root)
     assert _workbook(site, root) == _workbook(site, None)  # a kept chunk never keeps its old row numbers
     assert list(_rows(_workbook(site, root))) == sorted([*PROJECTS, "a-first-project"])
+
+
+# --- the rows' XML made from strings (row_xml), against openpyxl's own row writer --------------------------
+
+TRICKY_VALUES: list[Any] = [
+    "plain", "", " leading", "trailing ", "\ttab first", "line\nbreak", "\n", "cr\r\nlf", "a & b < c > d", '"quoted" \'too\'',
+    "=SUM(A1:A2)", "=", "+44 1234", "-minus", "@user", "\rcarriage", "#N/A", "#DIV/0!", "#REF!", "#n/a", "# not an error",
+    "café", "☃ snow", "𝄞 clef", "a\x85b", "a\u2028b", "\u00a0no-break\u00a0", "x" * 40_000, "]]> and <![CDATA[",
+    None, True, False, 0, 7, -12, 10**17, 123456789012345678901, ["a list", "of two"], [], ["=in a list"], 3.5,
+]
+
+
+def _openpyxl_rows(rows: list[list[Any]], first: int) -> bytes:
+    """``rows`` as openpyxl's write-only sheet writes them inside ``<sheetData>``, from :func:`sheet_cell`'s values."""
+    sheet: Any = Workbook(write_only=True).create_sheet("rows")
+    rows_module.register_styles(sheet, quoted=True)
+    out = io.BytesIO()
+    writer = WorksheetWriter(sheet, out)
+    stream: Any = writer.xf.send(True)
+    with stream.element("sheetData"):
+        for number, values in enumerate(rows, first):
+            cells = [sheet_cell(sheet, value, name in NUMBER_COLUMNS, clean=False) for name, value in zip(CSV_COLUMNS, values, strict=True)]
+            writer.write_row(stream, sheet._values_to_row(cells, number), number)
+    writer.xf.send(None)
+    writer.close()
+    text = out.getvalue()
+    return text[text.index(b"<sheetData>") + len(b"<sheetData>"):text.rindex(b"</sheetData>")]
+
+
+def test_rows_xml_is_what_openpyxl_writes_for_every_kind_of_value_in_every_kind_of_column() -> None:
+    money = sorted(CSV_COLUMNS.index(name) for name in NUMBER_COLUMNS)
+    rows = []
+    for offset, value in enumerate(TRICKY_VALUES):  # each value in a text column and in a money column
+        row: list[Any] = [f"filler {offset}"] * len(CSV_COLUMNS)
+        row[money[offset % len(money)]] = row[offset % len(CSV_COLUMNS)] = value
+        rows.append(row)
+    widths = [0] * len(CSV_COLUMNS)
+    made = [rows_module.row_xml(row, number, widths) for number, row in enumerate(rows, 2)]
+    ours = rows_module.rows_bytes("".join(text for text, _ in made))
+    assert ours == _openpyxl_rows(rows, 2)
+    assert widths == line_widths(rows, len(CSV_COLUMNS))
+    assert b' s="2" ' in ours and b't="e"' in ours and b"&#13;" in ours and b"&#119070;" in ours  # the cases did come up
+    sheet: Any = Workbook(write_only=True).create_sheet("rows")
+    expected = [any(isinstance(sheet_cell(sheet, v, name in NUMBER_COLUMNS, clean=False), Cell)
+                    for name, v in zip(CSV_COLUMNS, row, strict=True)) for row in rows]
+    assert [quoted for _, quoted in made] == expected and any(expected) and not all(expected)
+
+
+def test_rows_xml_refuses_a_control_character_as_openpyxl_does() -> None:
+    row: list[Any] = ["text"] * len(CSV_COLUMNS)
+    row[3] = "bell\x07"
+    with pytest.raises(IllegalCharacterError):
+        _openpyxl_rows([row], 2)
+    with pytest.raises(IllegalCharacterError):
+        rows_module.rows_bytes(rows_module.row_xml(row, 2, [0] * len(CSV_COLUMNS))[0])
+    refused = {chr(code) for code in range(0x110000) if ILLEGAL_CHARACTERS_RE.fullmatch(chr(code))}
+    assert refused == {chr(code) for code in rows_module._ILLEGAL}  # the same characters as openpyxl refuses

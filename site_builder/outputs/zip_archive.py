@@ -38,9 +38,9 @@ class Piece:
     crc: int
 
 
-def deflate(text: bytes, last: bool = False) -> Piece:
+def deflate(text: bytes, last: bool = False, level: int = LEVEL) -> Piece:
     """``text`` deflated by a compressor of its own; ``last``: it ends the stream (every entry's last piece)."""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     data = compressor.compress(text) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
     return Piece(data, len(text), zlib.crc32(text))
 
