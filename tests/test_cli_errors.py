@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -75,3 +77,12 @@ def test_help_lists_every_exit_code_and_debug(capsys: pytest.CaptureFixture[str]
     listed = re.findall(r"^    ([a-z-]+)(?: |$)", printed, re.MULTILINE)
     assert listed == ["check", "build", "serve", "schema", "new", "from-issue", "import", "fmt", "review"]
     assert "--debug on an internal error (exit 3), also print the traceback; CATALOGUE_DEBUG=1 does the same" in text
+
+
+def test_starting_the_cli_leaves_out_the_libraries_of_other_commands() -> None:
+    # Each start of `catalogue build` or `check` paid about 35 ms for them: rapidfuzz (new), ruamel.yaml (fmt,
+    # from-issue) and watchfiles (serve) are imported by the commands that use them.
+    code = ("import sys, site_builder.cli; "
+            "print(' '.join(sorted(m for m in ('rapidfuzz', 'ruamel.yaml', 'watchfiles') if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "\n"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from site_builder.intake.interactive import add_new_arguments, run_new
-from site_builder.intake.labels import Question
+from site_builder.intake.interactive import run_new
+from site_builder.intake.labels import Question, add_new_arguments
 from tests.helpers import real_registry_catalogue, run_cli
 
 FLAGS = ["--title", "Hampshire joint fire and police station", "--summary", "Hampshire fire and police share one station in Alton.",

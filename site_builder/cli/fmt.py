@@ -9,7 +9,6 @@ from typing import Any, TextIO
 from site_builder.catalogue.load import project_files
 from site_builder.catalogue.types import PROJECTS_DIR
 from site_builder.cli.common import EXIT_CONTENT, EXIT_OK, catalogue_root, project_paths
-from site_builder.intake.formatter import format_files, render_format_result
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -21,6 +20,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     root = catalogue_root(args.root)
+    from site_builder.intake.formatter import format_files, render_format_result  # noqa: PLC0415  # ruamel.yaml: imported by this command only
+
     result = format_files(root, project_paths(root, args.paths) if args.paths else project_files(root)[0], write=not args.check)
     out.write(render_format_result(result, args.check))
     return EXIT_CONTENT if result.problems or (args.check and result.changed) else EXIT_OK

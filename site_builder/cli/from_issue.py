@@ -8,7 +8,6 @@ from typing import Any, TextIO
 
 from site_builder.catalogue.types import PROJECTS_DIR
 from site_builder.cli.common import EXIT_CONTENT, EXIT_OK, UsageError, catalogue_root
-from site_builder.intake.submit import submit_issue
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -24,6 +23,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     root = catalogue_root(args.root)
     if not args.body.is_file():
         raise UsageError(f"{args.body}: no such file")
+    from site_builder.intake.submit import submit_issue  # noqa: PLC0415  # ruamel.yaml: imported by this command only
+
     outcome = submit_issue(root, args.body.read_bytes(), args.out)
     out.write(outcome.render())
     if args.comment:

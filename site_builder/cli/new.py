@@ -7,7 +7,7 @@ import sys
 from typing import Any, TextIO
 
 from site_builder.cli.common import EXIT_CONTENT, EXIT_OK, UsageError, catalogue_root
-from site_builder.intake.interactive import MissingAnswers, add_new_arguments, run_new
+from site_builder.intake.labels import add_new_arguments
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -18,6 +18,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    from site_builder.intake.interactive import MissingAnswers, run_new  # noqa: PLC0415  # ruamel.yaml and rapidfuzz: imported by this command only
+
     root = catalogue_root(args.root)
     try:
         outcome = run_new(root, args, sys.stdin.isatty() and not args.yes)

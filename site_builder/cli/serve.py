@@ -9,7 +9,6 @@ from site_builder.build.pipeline import BuildOptions
 from site_builder.build.safe_paths import check_out
 from site_builder.cli.build import OUT_HELP
 from site_builder.cli.common import UsageError, add_strict, catalogue_root
-from site_builder.serve.loop import serve
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -29,6 +28,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError("--port must be between 0 and 65535")
     options = BuildOptions(out=check_out(args.out, root), strict=args.strict)
+    from site_builder.serve.loop import serve  # noqa: PLC0415  # watchfiles and the server: imported by this command only
+
     try:
         return serve(root, options, args.host, args.port, out)
     except OSError as exc:

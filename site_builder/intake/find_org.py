@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz, utils
-
 from site_builder.catalogue.registry import Registry
 
 # Short forms that fuzzy matching cannot guess.
@@ -45,6 +43,8 @@ def _initials(name: str) -> str:
 
 def find_organisations(query: str, registry: Registry, limit: int = 5) -> list[str]:
     """Ids of the organisations that best match ``query``, best first (current organisations before merged ones)."""
+    from rapidfuzz import fuzz, utils  # noqa: PLC0415  # by the commands that suggest names only, not by every start of the CLI
+
     expanded = " ".join(ABBREVIATIONS.get(word, word) for word in _key(query).split())
     if not expanded:
         return []

@@ -16,26 +16,15 @@ from site_builder.catalogue.registry import Registry, load_registry
 from site_builder.intake.draft import Draft, Problem
 from site_builder.intake.find_org import exact_organisation, find_organisations
 from site_builder.intake.issue_form import options
-from site_builder.intake.labels import BY_ID, FUNDING_SLOTS, QUESTIONS, Question
+from site_builder.intake.labels import BY_ID, FUNDING_SLOTS, LISTS, QUESTIONS, Question
 from site_builder.intake.submit import Outcome, submit_draft
 
-LISTS = frozenset({"partners", "themes", "enablers", "barriers", "benefits", "lessons", "links", "aliases", "missing_organisations"})
 REQUIRED = ("title", "summary", "status", "lead", "partners", "themes", "last_reviewed", "body")
 Ask = Callable[[Question, list[str]], Any]  # (question, suggestions) -> answer: text, or a list for list questions
 
 
 class MissingAnswers(Exception):
     """Required answers were not given and there is no terminal to ask them in (exit code 2)."""
-
-
-def add_new_arguments(parser: argparse.ArgumentParser) -> None:
-    """One flag per question, plus --yes and --out."""
-    for question in QUESTIONS:
-        is_list = question.id in LISTS
-        parser.add_argument(question.flag, dest=question.id, action="append" if is_list else "store", metavar="TEXT",
-                            help=question.label + (" (repeat the flag for each)" if is_list else ""))
-    parser.add_argument("--yes", action="store_true", help="ask nothing: use the flags only (missing required answers are an error)")
-    parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="folder to write into (default: ROOT/content/projects)")
 
 
 def _choice(question: Question, answer: str, registry: Registry) -> tuple[str, list[str]]:

@@ -6,8 +6,10 @@ problems back to a question all use this one list, so a question reads the same 
 
 from __future__ import annotations
 
+import argparse
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Kind = Literal["input", "textarea", "dropdown", "checkboxes"]
@@ -107,3 +109,17 @@ def question_for(field: str) -> Question | None:
             return None
         path = shorter
     return None
+
+
+# The questions whose answer is a list (one flag per item).
+LISTS = frozenset({"partners", "themes", "enablers", "barriers", "benefits", "lessons", "links", "aliases", "missing_organisations"})
+
+
+def add_new_arguments(parser: argparse.ArgumentParser) -> None:
+    """One flag per question, plus --yes and --out."""
+    for question in QUESTIONS:
+        is_list = question.id in LISTS
+        parser.add_argument(question.flag, dest=question.id, action="append" if is_list else "store", metavar="TEXT",
+                            help=question.label + (" (repeat the flag for each)" if is_list else ""))
+    parser.add_argument("--yes", action="store_true", help="ask nothing: use the flags only (missing required answers are an error)")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="folder to write into (default: ROOT/content/projects)")

@@ -27,8 +27,8 @@ from site_builder.catalogue.load import other_files, project_files
 from site_builder.catalogue.registry import Registry
 from site_builder.catalogue.types import PROJECTS_DIR, title_key
 from site_builder.intake.draft import Problem
-from site_builder.intake.interactive import LISTS, draft_from_answers
-from site_builder.intake.labels import BY_FIELD, BY_ID, FUNDING_SLOTS
+from site_builder.intake.interactive import draft_from_answers
+from site_builder.intake.labels import BY_FIELD, BY_ID, FUNDING_SLOTS, LISTS
 from site_builder.intake.submit import submit_draft
 from site_builder.model.project import slugify
 from site_builder.text.strict_yaml import read_strict_yaml
