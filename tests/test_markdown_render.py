@@ -132,6 +132,11 @@ TRIMMED_CASES = [
     "| a | b |\n|---|---|\n| *x* | [y](https://example.org/y) |\n| `z` | &amp; |",
     "# Heading with *em* and [link](https://example.org)\n\n- item `code`\n- item <i>html</i>\n\n> quote & more",
     "    indented code with [brackets] and *stars* & <tags>\n\nafter",
+    # Headings: without "[TOC]" in the body, the ids and levels come from _HeadingIds, not the toc extension.
+    "# Same\n\n## Same\n\n### Same\n\n# Same_1\n\n# Same\n\ntext",
+    "# `code` &amp; <b>bold</b>, &copy; ☃ Ünïcödé [a link](https://example.org)\n\nSetext\n======\n\nSub\n---\n\nend",
+    "# \n\n# !!!\n\n###### six\n\n####### seven\n\n- # in a list\n\n> # in a quote",
+    '<h2 id="section-taken">raw</h2>\n\n# Taken\n\n# Taken',
 ]
 
 
@@ -141,10 +146,20 @@ def test_an_instance_without_the_patterns_a_body_cannot_use_gives_the_same_html(
     assert renderer.convert(text) == renderer.convert(text, trim=False)
 
 
+def test_only_a_body_with_the_toc_marker_gets_a_table_of_contents() -> None:
+    renderer = MarkdownRenderer()
+    with_marker = renderer.convert("[TOC]\n\n# One\n\n## Two\n\ntext")
+    assert '<div class="toc">' in with_marker and '<a href="#section-two">Two</a>' in with_marker
+    assert "toc" not in unused_patterns("[TOC]") and "toc" in unused_patterns("# One\n\n[toc] [ TOC ]")
+    without = renderer.convert("# One\n\n## Two\n\n[toc]")
+    assert without == '<h2 id="section-one">One</h2>\n<h3 id="section-two">Two</h3>\n<p>[toc]</p>'
+
+
 def test_trimmed_instances_give_the_same_html_on_random_markup() -> None:
     """Random mixtures of every trigger and of text around them: the trimmed and the full instance agree."""
     pieces = ["word", " ", "  \n", "\n\n", "\t", "\r\n", "*", "_", "**", "`", "``", "[", "]", "(https://example.org)",
-              "![", "<", ">", "<b>", "&", "&amp;", "\\", "#", "- ", "> ", "|", "1. ", "@", "https://example.org", ":"]
+              "![", "<", ">", "<b>", "&", "&amp;", "\\", "#", "- ", "> ", "|", "1. ", "@", "https://example.org", ":",
+              "\n\n# ", "\n\n## Same\n\n", "\n===\n"]
     rng = random.Random(2017)
     renderer = MarkdownRenderer()
     trimmed_some = 0
