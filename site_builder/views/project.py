@@ -128,9 +128,10 @@ class ViewBuilder:
         if source is None:
             return None
         dates = self.history.get(project.path)
-        digest = hashlib.blake2b(f"{source}\0{dates!r}\0{self._stale(project)}\0".encode(), digest_size=20)
-        digest.update(self._config + b"\0" + body_html.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+        # sha256: twice as fast as blake2b over the descriptions, where the CPU has SHA instructions
+        digest = hashlib.sha256(f"{source}\0{dates!r}\0{self._stale(project)}\0".encode() + self._config + b"\0")
+        digest.update(body_html.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:40]
 
     def _stale(self, project: Project) -> bool:
         return months_between(project.meta.last_reviewed, self.as_of.date()) >= STALE_AFTER_MONTHS
