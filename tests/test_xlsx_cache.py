@@ -228,10 +228,12 @@ def test_rows_xml_is_what_openpyxl_writes_for_every_kind_of_value_in_every_kind_
     ours = rows_module.rows_bytes("".join(text for text, _ in made))
     assert ours == _openpyxl_rows(rows, 2)
     assert widths == line_widths(rows, len(CSV_COLUMNS))
-    assert b' s="2" ' in ours and b't="e"' in ours and b"&#13;" in ours and b"&#119070;" in ours  # the cases did come up
+    assert b' s="2" ' in ours and b"&#13;" in ours and b"&#119070;" in ours  # the cases did come up
+    assert b't="e"' not in ours and b"<t>#N/A</t>" in ours  # error codes are text a contributor wrote, not error values
     sheet: Any = Workbook(write_only=True).create_sheet("rows")
-    expected = [any(isinstance(sheet_cell(sheet, v, name in NUMBER_COLUMNS, clean=False), Cell)
-                    for name, v in zip(CSV_COLUMNS, row, strict=True)) for row in rows]
+    cells = [[sheet_cell(sheet, v, name in NUMBER_COLUMNS, clean=False) for name, v in zip(CSV_COLUMNS, row, strict=True)]
+             for row in rows]
+    expected = [any(isinstance(cell, Cell) and cell.quotePrefix for cell in row) for row in cells]
     assert [quoted for _, quoted in made] == expected and any(expected) and not all(expected)
 
 
@@ -244,3 +246,14 @@ def test_rows_xml_refuses_a_control_character_as_openpyxl_does() -> None:
         rows_module.rows_bytes(rows_module.row_xml(row, 2, [0] * len(CSV_COLUMNS))[0])
     refused = {chr(code) for code in range(0x110000) if ILLEGAL_CHARACTERS_RE.fullmatch(chr(code))}
     assert refused == {chr(code) for code in rows_module._ILLEGAL}  # the same characters as openpyxl refuses
+
+
+def test_a_field_of_an_excel_error_code_is_text_in_the_workbook(tmp_path: Path) -> None:
+    project = VALID_PROJECT.replace("started: 2012-04\n", 'started: 2012-04\nlessons:\n  - "#N/A"\n  - "#DIV/0!"\n')
+    site = load_site(make_catalogue(tmp_path / "cat", {"kent-joint-control-room": project}))
+    rows = _rows(_workbook(site, None))
+    lessons = rows["kent-joint-control-room"][CSV_COLUMNS.index("lessons")]
+    assert lessons == ("#N/A; #DIV/0!", "s", False)
+    single = VALID_PROJECT.replace("started: 2012-04\n", 'started: 2012-04\nlessons:\n  - "#N/A"\n')
+    site = load_site(make_catalogue(tmp_path / "one", {"kent-joint-control-room": single}))
+    assert _rows(_workbook(site, None))["kent-joint-control-room"][CSV_COLUMNS.index("lessons")] == ("#N/A", "s", False)

@@ -4,10 +4,11 @@ Sheets: ``projects`` (one row per project, the same columns and text as ``projec
 with ``; ``), ``organisations``, and one per vocabulary (``themes``, ``enablers``, ``barriers``,
 ``regions``). Each has a frozen, bold header row, an autofilter and column widths fitted to the text.
 
-Safety: every text cell is stored as a string, never a formula, and a cell that a spreadsheet would
-run as a formula when edited (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) also
-gets Excel's "quote prefix" style, the workbook form of the CSV's leading apostrophe: Excel shows
-the text exactly as written and keeps it text when someone edits the cell.
+Safety: every text cell is stored as a string, never a formula nor an error value (``#N/A`` in a
+field is text a contributor wrote), and a cell that a spreadsheet would run as a formula when edited
+(starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) also gets Excel's "quote prefix"
+style, the workbook form of the CSV's leading apostrophe: Excel shows the text exactly as written and
+keeps it text when someone edits the cell.
 
 Deterministic: the document properties are fixed (creator, and created/modified from the build time,
 never the clock) and every zip entry has the build time as its timestamp, so two builds of the same

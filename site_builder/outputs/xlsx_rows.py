@@ -67,15 +67,22 @@ def sheet_cell(sheet: Any, value: Any, number: bool = False, clean: bool = True)
         return value
     text = cell_text(value)
     text = (strip_xml_illegal(text) if clean else text)[:EXCEL_CELL_LIMIT]
-    if not text.startswith(FORMULA_TRIGGERS):
-        return text
-    return _quoted(sheet, text)
+    if text.startswith(FORMULA_TRIGGERS):
+        return _quoted(sheet, text)
+    if text in ERROR_CODES:  # openpyxl would store "#N/A" and the like as error values; a contributor wrote text
+        return _text_cell(sheet, text)
+    return text
 
 
-def _quoted(sheet: Any, text: str) -> Cell:
+def _text_cell(sheet: Any, text: str) -> Cell:
     cell = Cell(sheet, row=1, column=1)
     cell.value = text
     cell.data_type = "s"  # openpyxl would otherwise store text starting with "=" as a formula
+    return cell
+
+
+def _quoted(sheet: Any, text: str) -> Cell:
+    cell = _text_cell(sheet, text)
     cell.quotePrefix = True
     return cell
 
@@ -140,9 +147,6 @@ def row_xml(values: Sequence[Any], number: int, widths: list[int]) -> tuple[str,
             continue
         if text.startswith(FORMULA_TRIGGERS):
             style, quoted = f' s="{QUOTE_STYLE}"', True
-        elif text in ERROR_CODES:  # openpyxl stores these as error values, not text
-            parts.append(f'<c r="{ref}" t="e"><v>{_escaped(text)}</v></c>')
-            continue
         space = ' xml:space="preserve"' if text != text.strip() else ""
         parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escaped(text)}</t></is></c>')
     parts.append("</row>")
