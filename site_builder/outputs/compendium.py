@@ -27,7 +27,7 @@ DOCUMENT_PATH = "document/"
 PDF_NAME = "document.pdf"
 _HEADING = re.compile(r"<(/?)h([2-6])\b")
 _BODY_ID = re.compile(r'(\sid="|\shref="#)(section-)')
-_HREF = re.compile(r'(?<=\s)href="([^"]*)"')
+_HREF = re.compile(r'(\s)href="([^"]*)"')  # the space captured: re has no fast scan for a pattern that starts with a look-behind
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SITE = "https://site.invalid/"  # any base will do: only the path matters
 HEADING_SHIFT = 3  # body headings start at h2; in the document they sit below a project's h3 and h4
@@ -130,7 +130,7 @@ def document_body(project: ProjectView, root: str) -> Markup:
     """
     text = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + HEADING_SHIFT)}", str(project.body_html))
     text = _BODY_ID.sub(lambda m: f"{m.group(1)}{project.slug}-{m.group(2)}", text)
-    return Markup(_HREF.sub(lambda m: f'href="{_relink(m.group(1), project, root)}"', text))
+    return Markup(_HREF.sub(lambda m: f'{m.group(1)}href="{_relink(m.group(2), project, root)}"', text))
 
 
 class _Shared:
