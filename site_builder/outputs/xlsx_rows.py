@@ -77,7 +77,7 @@ def sheet_cell(sheet: Any, value: Any, number: bool = False, clean: bool = True)
 def _text_cell(sheet: Any, text: str) -> Cell:
     cell = Cell(sheet, row=1, column=1)
     cell.value = text
-    cell.data_type = "s"  # openpyxl would otherwise store text starting with "=" as a formula
+    cell.data_type = "s"  # text: openpyxl would make "=1+2" a formula and "#N/A" an error value
     return cell
 
 
