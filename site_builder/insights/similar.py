@@ -16,7 +16,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
+import itertools
 import math
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,10 +135,7 @@ def _vectors(projects: Sequence[ProjectView], store: MemoStore | None = None, jo
 
 def _weigh(counts: list[dict[str, int]], jobs: int = 1) -> list[dict[str, float]]:
     """Each project's ``TOP_TERMS`` heaviest terms by tf-idf, at unit length (on ``jobs`` processes)."""
-    df: dict[str, int] = {}
-    for found in counts:
-        for term in found:
-            df[term] = df.get(term, 0) + 1
+    df = Counter(itertools.chain.from_iterable(counts))  # in how many projects each term is: counted in C
     with shared(_work, counts=counts, idf={t: math.log(len(counts) / n) for t, n in df.items()}):
         chunks = parallel_map(_weigh_rows, range(0, len(counts), SCORE_ROWS), jobs, per_worker=SCORE_CHUNKS_PER_WORKER)
     return [vector for chunk in chunks for vector in chunk]
